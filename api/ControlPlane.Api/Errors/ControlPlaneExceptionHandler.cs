@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ControlPlane.Grains.Tenants;
+using ControlPlane.Runtime;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ControlPlane.Api.Errors;
+
+/// <summary>Maps domain and runtime exceptions to RFC 7807 problem details with the right status code.</summary>
+internal sealed partial class ControlPlaneExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            TenantValidationException v => Validation(v.Field, v.Message),
+            BadHttpRequestException { InnerException: JsonException json } => Validation(FieldOf(json), CleanJsonMessage(json)),
+            BadHttpRequestException bad => Problem(bad.StatusCode, "Bad request", bad.Message),
+            TenantNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Tenant not found", notFound.Message),
+            InvalidTenantTransitionException transition => Problem(StatusCodes.Status409Conflict, "Not allowed in the current state", transition.Message, ("state", transition.Current.ToString())),
+            TenantConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
+            TenantPreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", stale.Message, ("etag", stale.Actual)),
+            MailboxFullException full => Problem(StatusCodes.Status503ServiceUnavailable, "Busy", full.Message),
+            SiloUnavailableException unavailable => Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", unavailable.Message),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static HttpValidationProblemDetails Validation(string field, string message) =>
+        new(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is not valid",
+            Detail = $"{field}: {message}",
+        };
+
+    private static ProblemDetails Problem(int status, string title, string detail, params (string Key, object Value)[] extensions)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        foreach (var (key, value) in extensions)
+        {
+            problem.Extensions[key] = value;
+        }
+
+        return problem;
+    }
+
+    private static string FieldOf(JsonException json)
+    {
+        if (UnmappedProperty().Match(json.Message) is { Success: true } unmapped)
+        {
+            return unmapped.Groups["name"].Value;
+        }
+
+        var path = json.Path ?? "$";
+        return path is "$" or "" ? "body" : path.TrimStart('$', '.');
+    }
+
+    private static string CleanJsonMessage(JsonException json)
+    {
+        if (UnmappedProperty().Match(json.Message) is { Success: true } unmapped)
+        {
+            return $"Unknown field '{unmapped.Groups["name"].Value}'.";
+        }
+
+        // System.Text.Json appends "Path: ... | LineNumber: ..."; the field is already named separately.
+        var message = json.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        message = cut > 0 ? message[..cut] : message;
+        return message.Replace("System.", string.Empty, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("The JSON property '(?<name>[^']+)' could not be mapped")]
+    private static partial Regex UnmappedProperty();
+}

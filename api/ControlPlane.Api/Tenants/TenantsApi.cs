@@ -1,0 +1,145 @@
+using ControlPlane.Api.Auth;
+using ControlPlane.Api.Contracts;
+using ControlPlane.Grains.Tenants;
+using ControlPlane.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace ControlPlane.Api.Tenants;
+
+/// <summary>
+/// <c>/v1/tenants</c>: onboarding and operating tenants. Every request about one tenant is routed to its grain.
+/// </summary>
+public static class TenantsApi
+{
+    private const int DefaultLimit = 50;
+    private const int MaxLimit = 500;
+
+    public static RouteGroupBuilder MapTenantsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/tenants").WithTags("Tenants");
+
+        group.MapPost("/", CreateAsync)
+            .WithName("CreateTenant")
+            .WithSummary("Onboard a tenant: registers it and starts provisioning (202); the same request again returns the same tenant.")
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+        group.MapGet("/", ListAsync)
+            .WithName("ListTenants")
+            .WithSummary("List tenants by slug, optionally filtered by state, paged with an opaque cursor.")
+            .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
+        group.MapGet("/{slug}", GetAsync)
+            .WithName("GetTenant")
+            .WithSummary("A tenant's provisioning state, version, last error and timeline.")
+            .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
+        group.MapPost("/{slug}/retry", RetryAsync)
+            .WithName("RetryTenant")
+            .WithSummary("Retry a Failed tenant's failed step now.")
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+        group.MapPost("/{slug}/suspend", SuspendAsync)
+            .WithName("SuspendTenant")
+            .WithSummary("Suspend an Active tenant: its role can no longer log in.")
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+        group.MapPost("/{slug}/resume", ResumeAsync)
+            .WithName("ResumeTenant")
+            .WithSummary("Resume a Suspended tenant.")
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+        group.MapDelete("/{slug}", DeleteAsync)
+            .WithName("DeleteTenant")
+            .WithSummary("Deprovision a tenant: drops its schema and role; the registry row and history are kept.")
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+        return group;
+    }
+
+    public static async Task<Results<Accepted<TenantResponse>, Ok<TenantResponse>>> CreateAsync(
+        CreateTenantRequest request, IGrainFactory grains, HttpResponse response)
+    {
+        var slug = TenantSlug.Parse(request.Slug);
+        if (string.IsNullOrWhiteSpace(request.DisplayName))
+        {
+            throw new TenantValidationException("displayName", "The displayName is required.");
+        }
+
+        var result = await grains.GetGrain<ITenantGrain>(slug.Value).ProvisionAsync(new ProvisionRequest(request.DisplayName));
+        var location = Location(slug);
+        EntityTag.Write(response, result.Tenant.Etag);
+        if (result.Created)
+        {
+            return TypedResults.Accepted(location, TenantResponse.From(result.Tenant));
+        }
+
+        response.Headers.Location = location;
+        return TypedResults.Ok(TenantResponse.From(result.Tenant));
+    }
+
+    public static async Task<Ok<TenantListResponse>> ListAsync(
+        ITenantRegistryReader registry, string? state, int? limit, string? after, CancellationToken cancellationToken)
+    {
+        TenantStatus? status = null;
+        if (!string.IsNullOrEmpty(state))
+        {
+            status = Enum.TryParse<TenantStatus>(state, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                ? parsed
+                : throw new TenantValidationException("state", $"'{state}' is not a state; use one of {string.Join(", ", Enum.GetNames<TenantStatus>())}.");
+        }
+
+        var pageSize = limit ?? DefaultLimit;
+        if (pageSize is < 1 or > MaxLimit)
+        {
+            throw new TenantValidationException("limit", $"limit must be between 1 and {MaxLimit}.");
+        }
+
+        var afterSlug = string.IsNullOrEmpty(after) ? null : TenantCursor.Decode(after);
+        var page = await registry.ListAsync(status, pageSize, afterSlug, cancellationToken);
+        return TypedResults.Ok(new TenantListResponse(
+            [.. page.Items.Select(TenantSummaryResponse.From)],
+            page.NextAfter is null ? null : TenantCursor.Encode(page.NextAfter)));
+    }
+
+    public static async Task<Ok<TenantResponse>> GetAsync(string slug, IGrainFactory grains, HttpResponse response)
+    {
+        var tenantSlug = TenantSlug.Parse(slug);
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).GetAsync()
+            ?? throw new TenantNotFoundException(tenantSlug.Value);
+        EntityTag.Write(response, tenant.Etag);
+        return TypedResults.Ok(TenantResponse.From(tenant));
+    }
+
+    public static async Task<Accepted<TenantResponse>> RetryAsync(string slug, IGrainFactory grains, HttpRequest request, HttpResponse response)
+    {
+        var tenantSlug = TenantSlug.Parse(slug);
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).RetryAsync(EntityTag.ReadIfMatch(request));
+        EntityTag.Write(response, tenant.Etag);
+        return TypedResults.Accepted(Location(tenantSlug), TenantResponse.From(tenant));
+    }
+
+    public static async Task<Ok<TenantResponse>> SuspendAsync(string slug, IGrainFactory grains, HttpRequest request, HttpResponse response)
+    {
+        var tenantSlug = TenantSlug.Parse(slug);
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).SuspendAsync(EntityTag.ReadIfMatch(request));
+        EntityTag.Write(response, tenant.Etag);
+        return TypedResults.Ok(TenantResponse.From(tenant));
+    }
+
+    public static async Task<Ok<TenantResponse>> ResumeAsync(string slug, IGrainFactory grains, HttpRequest request, HttpResponse response)
+    {
+        var tenantSlug = TenantSlug.Parse(slug);
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).ResumeAsync(EntityTag.ReadIfMatch(request));
+        EntityTag.Write(response, tenant.Etag);
+        return TypedResults.Ok(TenantResponse.From(tenant));
+    }
+
+    public static async Task<Results<Accepted<TenantResponse>, Ok<TenantResponse>>> DeleteAsync(
+        string slug, IGrainFactory grains, HttpRequest request, HttpResponse response)
+    {
+        var tenantSlug = TenantSlug.Parse(slug);
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).DeleteAsync(EntityTag.ReadIfMatch(request));
+        EntityTag.Write(response, tenant.Etag);
+        return tenant.Status == TenantStatus.Deleted
+            ? TypedResults.Ok(TenantResponse.From(tenant))
+            : TypedResults.Accepted(Location(tenantSlug), TenantResponse.From(tenant));
+    }
+
+    private static string Location(TenantSlug slug) => $"/v1/tenants/{slug.Value}";
+}

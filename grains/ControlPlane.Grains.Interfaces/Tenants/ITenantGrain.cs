@@ -1,0 +1,35 @@
+using ControlPlane.Runtime;
+
+namespace ControlPlane.Grains.Tenants;
+
+/// <summary>
+/// The grain that owns one tenant (keyed by its slug): its provisioning state machine, its migration
+/// version and its dedicated connection pool. Every request about a tenant goes through it.
+/// </summary>
+public interface ITenantGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Registers the tenant and starts provisioning it. Calling it again with the same request returns the
+    /// same tenant; a different request for the same slug throws <see cref="TenantConflictException"/>.
+    /// </summary>
+    Task<ProvisionResult> ProvisionAsync(ProvisionRequest request);
+
+    /// <summary>The tenant as the registry has it now (state, version, errors, timeline); null when it does not exist.</summary>
+    [AlwaysInterleave]
+    Task<TenantSnapshot?> GetAsync();
+
+    /// <summary>Runs whatever work the registry says is due: provisioning steps, retries, deprovisioning.</summary>
+    Task DriveAsync();
+
+    /// <summary>Retries a <see cref="TenantStatus.Failed"/> tenant now, with a fresh automatic-retry budget.</summary>
+    Task<TenantSnapshot> RetryAsync(long? expectedEtag);
+
+    /// <summary>Suspends an active tenant: its database role can no longer log in and its pool is closed.</summary>
+    Task<TenantSnapshot> SuspendAsync(long? expectedEtag);
+
+    /// <summary>Resumes a suspended tenant.</summary>
+    Task<TenantSnapshot> ResumeAsync(long? expectedEtag);
+
+    /// <summary>Starts deprovisioning: the schema and role are dropped; the registry row and history stay.</summary>
+    Task<TenantSnapshot> DeleteAsync(long? expectedEtag);
+}

@@ -1,0 +1,20 @@
+namespace ControlPlane.Grains.Tenants;
+
+/// <summary>A unit of work of the state machine; a failure names the step that failed.</summary>
+public enum ProvisioningStep
+{
+    /// <summary>Create the tenant's role and schema (<c>Requested → SchemaCreated</c>).</summary>
+    CreateSchema,
+
+    /// <summary>Apply the pending migrations (<c>SchemaCreated → Migrated</c>, or an active tenant's upgrade).</summary>
+    Migrate,
+
+    /// <summary>Insert the base data (<c>Migrated → Seeded</c>).</summary>
+    Seed,
+
+    /// <summary>Verify the tenant's own pool reaches its schema (<c>Seeded → Active</c>).</summary>
+    Activate,
+
+    /// <summary>Drop the schema and role (<c>Deprovisioning → Deleted</c>).</summary>
+    Deprovision,
+}

@@ -1,0 +1,4 @@
+namespace ControlPlane.Grains.Tenants;
+
+/// <summary>A page of a tenant listing; <see cref="NextAfter"/> is the slug to continue after, null on the last page.</summary>
+public sealed record TenantPage(IReadOnlyList<TenantSnapshot> Items, string? NextAfter);

@@ -1,0 +1,10 @@
+namespace ControlPlane.Grains.Tenants;
+
+/// <summary>The caller's If-Match etag is stale: someone changed the tenant since (answered as 412).</summary>
+public sealed class TenantPreconditionFailedException(string slug, long expected, long actual)
+    : Exception($"Tenant '{slug}' has changed: its etag is {actual}, not {expected}. Read it again and retry.")
+{
+    public string Slug { get; } = slug;
+
+    public long Actual { get; } = actual;
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ControlPlane.Grains.Database;
+
+/// <summary>
+/// The silo's two admin pools: <see cref="Registry"/> for short registry statements and <see cref="Work"/>
+/// for DDL (used through <see cref="WorkConnectionBudget"/>). Tenant pools are built from <see cref="AdminConnectionString"/>.
+/// </summary>
+public sealed class ControlPlaneDataSources : IAsyncDisposable
+{
+    public ControlPlaneDataSources(ControlPlaneConnectionString connectionString, IOptions<DatabaseOptions> options, ILoggerFactory loggerFactory)
+    {
+        var o = options.Value;
+        AdminConnectionString = connectionString.Value;
+        var admin = new NpgsqlConnectionStringBuilder(AdminConnectionString);
+        DatabaseName = admin.Database ?? admin.Username ?? "postgres";
+        Host = admin.Host ?? "localhost";
+
+        // Our sessions may be frozen with a transaction open (a paused silo): PostgreSQL then ends them and frees their locks.
+        var sessionOptions = string.Create(
+            CultureInfo.InvariantCulture,
+            $"-c idle_in_transaction_session_timeout={(long)o.IdleInTransactionTimeout.TotalMilliseconds} -c lock_timeout={(long)o.LockTimeout.TotalMilliseconds} -c search_path=pg_catalog");
+
+        var registry = new NpgsqlConnectionStringBuilder(AdminConnectionString)
+        {
+            ApplicationName = "controlplane-registry",
+            MaxPoolSize = o.RegistryPoolSize,
+            Options = sessionOptions,
+        };
+        Registry = new NpgsqlDataSourceBuilder(registry.ConnectionString) { Name = "registry" }
+            .UseLoggerFactory(loggerFactory)
+            .Build();
+
+        var work = new NpgsqlConnectionStringBuilder(AdminConnectionString)
+        {
+            ApplicationName = "controlplane-work",
+            MaxPoolSize = o.WorkConnections,
+            ConnectionLifetime = (int)o.WorkConnectionLifetime.TotalSeconds,
+            Options = sessionOptions,
+        };
+        Work = new NpgsqlDataSourceBuilder(work.ConnectionString) { Name = "work" }
+            .UseLoggerFactory(loggerFactory)
+            .Build();
+    }
+
+    /// <summary>The connection string the silo was given (or that its private server produced).</summary>
+    public string AdminConnectionString { get; }
+
+    public string DatabaseName { get; }
+
+    public string Host { get; }
+
+    public NpgsqlDataSource Registry { get; }
+
+    public NpgsqlDataSource Work { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Registry.DisposeAsync();
+        await Work.DisposeAsync();
+    }
+}

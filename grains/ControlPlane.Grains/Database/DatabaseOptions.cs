@@ -1,0 +1,32 @@
+namespace ControlPlane.Grains.Database;
+
+/// <summary>How the silo uses PostgreSQL (configuration section <c>ControlPlane:Database</c>).</summary>
+/// <remarks>
+/// A silo opens at most <see cref="RegistryPoolSize"/> + <see cref="WorkConnections"/> admin connections plus
+/// its tenant pools' budget; across the cluster that total times the silo count must stay under <c>max_connections</c>.
+/// </remarks>
+public sealed class DatabaseOptions
+{
+    public const string SectionName = "ControlPlane:Database";
+
+    /// <summary>Connections for short registry reads and writes.</summary>
+    public int RegistryPoolSize { get; set; } = 8;
+
+    /// <summary>Connections for DDL work (provisioning steps and migrations), shared by provisioning and rollouts.</summary>
+    public int WorkConnections { get; set; } = 4;
+
+    /// <summary>
+    /// A work connection is replaced after this long: a backend caches the catalogue entries of every schema it
+    /// touched and never evicts them, so connections that visit thousands of tenants must be recycled.
+    /// </summary>
+    public TimeSpan WorkConnectionLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// PostgreSQL ends a session of ours left idle inside a transaction this long (a silo frozen mid-step),
+    /// releasing its locks so another silo can take over.
+    /// </summary>
+    public TimeSpan IdleInTransactionTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a step waits for a lock on a tenant before giving up and retrying later.</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

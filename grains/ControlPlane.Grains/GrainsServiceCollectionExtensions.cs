@@ -1,0 +1,54 @@
+using ControlPlane.Grains.Cluster;
+using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Migrations;
+using ControlPlane.Grains.Registry;
+using ControlPlane.Grains.Tenants;
+using ControlPlane.Grains.Tenants.Steps;
+using ControlPlane.Runtime.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ControlPlane.Grains;
+
+/// <summary>Registers the grains and what they run on.</summary>
+public static class GrainsServiceCollectionExtensions
+{
+    /// <summary>Adds the tenant grain, the registry, the migration catalogue and the database plumbing.</summary>
+    public static IServiceCollection AddControlPlaneGrains(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
+            .Validate(o => o.RegistryPoolSize >= 2, "ControlPlane:Database:RegistryPoolSize must be at least 2.")
+            .Validate(o => o.WorkConnections >= 1, "ControlPlane:Database:WorkConnections must be at least 1.")
+            .ValidateOnStart();
+        services.AddOptions<TenantModelOptions>().BindConfiguration(TenantModelOptions.SectionName)
+            .Validate(o => o.PoolSize >= 1, "ControlPlane:Tenants:PoolSize must be at least 1.")
+            .ValidateOnStart();
+        services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.SectionName)
+            .Validate(o => o.MaxAttempts >= 1, "ControlPlane:Provisioning:MaxAttempts must be at least 1.")
+            .Validate(o => o.SweepInterval > TimeSpan.Zero, "ControlPlane:Provisioning:SweepInterval must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName)
+            .Validate(o => o.DeadAfter > o.HeartbeatInterval * 2, "ControlPlane:Cluster:DeadAfter must exceed two heartbeat intervals.")
+            .ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ControlPlaneDataSources>();
+        services.AddSingleton<WorkConnectionBudget>();
+        services.AddSingleton<TenantRolePasswords>();
+        services.AddSingleton<RegistrySchema>();
+        services.AddSingleton<MembershipTable>();
+        services.AddSingleton<SiloIdentity>();
+        services.AddSingleton<MigrationCatalog>();
+        services.AddSingleton<SeedScript>();
+        services.AddSingleton<TenantPoolFactory>();
+        services.AddSingleton<LocalDrives>();
+        services.AddSingleton<DueTenantWork>();
+        services.AddSingleton<ITenantRegistryReader, TenantRegistryReader>();
+        services.AddSingleton<CreateSchemaStep>();
+        services.AddSingleton<MigrateStep>();
+        services.AddSingleton<SeedStep>();
+        services.AddSingleton<DeprovisionStep>();
+        services.AddSingleton<TenantSteps>();
+        services.AddGrain<ITenantGrain, TenantGrain>();
+        return services;
+    }
+}

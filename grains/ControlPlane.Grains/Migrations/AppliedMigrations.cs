@@ -1,0 +1,49 @@
+using Npgsql;
+
+namespace ControlPlane.Grains.Migrations;
+
+/// <summary>SQL over <c>controlplane.tenant_migrations</c>.</summary>
+public static class AppliedMigrations
+{
+    public static async Task<IReadOnlyList<AppliedMigration>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string slug, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT version, name, checksum, status, applied_at, duration_ms FROM controlplane.tenant_migrations WHERE slug = $1 ORDER BY version",
+            connection,
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = slug });
+        var applied = new List<AppliedMigration>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            applied.Add(new AppliedMigration(
+                reader.GetInt32(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                Enum.Parse<AppliedMigrationStatus>(reader.GetString(3)),
+                reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetDouble(5)));
+        }
+
+        return applied;
+    }
+
+    /// <summary>Records <paramref name="script"/> for the tenant with the given status (replacing a Running/NeedsRepair record).</summary>
+    public static NpgsqlBatchCommand Upsert(string slug, MigrationScript script, AppliedMigrationStatus status, double durationMs)
+    {
+        var command = new NpgsqlBatchCommand(
+            """
+            INSERT INTO controlplane.tenant_migrations (slug, version, name, checksum, duration_ms, status) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (slug, version) DO UPDATE SET
+                name = excluded.name, checksum = excluded.checksum, duration_ms = excluded.duration_ms,
+                status = excluded.status, applied_at = clock_timestamp()
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = slug });
+        command.Parameters.Add(new NpgsqlParameter { Value = script.Version });
+        command.Parameters.Add(new NpgsqlParameter { Value = script.Name });
+        command.Parameters.Add(new NpgsqlParameter { Value = script.Checksum });
+        command.Parameters.Add(new NpgsqlParameter { Value = durationMs });
+        command.Parameters.Add(new NpgsqlParameter { Value = status.ToString() });
+        return command;
+    }
+}

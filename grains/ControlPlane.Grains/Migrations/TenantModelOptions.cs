@@ -1,0 +1,22 @@
+namespace ControlPlane.Grains.Migrations;
+
+/// <summary>Where the tenant model comes from (configuration section <c>ControlPlane:Tenants</c>).</summary>
+public sealed class TenantModelOptions
+{
+    public const string SectionName = "ControlPlane:Tenants";
+
+    /// <summary>Folder of versioned migrations (<c>V0001__base.sql</c>, ...). Default: the example base model shipped with the silo.</summary>
+    public string MigrationsPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "TenantModel", "migrations");
+
+    /// <summary>The seed script run once per tenant after its migrations. Default: the example model's seed.</summary>
+    public string SeedPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "TenantModel", "seed.sql");
+
+    /// <summary>Maximum connections of one tenant's dedicated pool.</summary>
+    public int PoolSize { get; set; } = 4;
+
+    /// <summary>Idle connections of a tenant pool are closed after this long.</summary>
+    public TimeSpan PoolIdleLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Key that tenant role passwords are derived from; when unset, one is generated and kept in the registry.</summary>
+    public string? RolePasswordKey { get; set; }
+}

@@ -1,0 +1,39 @@
+using ControlPlane.Grains.Tenants;
+
+namespace ControlPlane.Grains.Registry;
+
+/// <summary>A row of <c>controlplane.tenants</c>: the durable state of one tenant's state machine.</summary>
+public sealed record TenantRow
+{
+    public required string Slug { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    public required string SchemaName { get; init; }
+
+    public required string RoleName { get; init; }
+
+    public required TenantStatus State { get; init; }
+
+    public ProvisioningStep? FailedStep { get; init; }
+
+    public string? LastError { get; init; }
+
+    public int Attempts { get; init; }
+
+    public int MigrationVersion { get; init; }
+
+    public int? TargetVersion { get; init; }
+
+    public long Etag { get; init; }
+
+    public string? LeaseOwner { get; init; }
+
+    public long LeaseToken { get; init; }
+
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+}

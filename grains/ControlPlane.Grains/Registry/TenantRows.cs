@@ -1,0 +1,147 @@
+using ControlPlane.Grains.Tenants;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ControlPlane.Grains.Registry;
+
+/// <summary>SQL over <c>controlplane.tenants</c> and its timeline. Every write bumps the row's etag.</summary>
+public static class TenantRows
+{
+    /// <summary>The column list every query reads, in <see cref="Read"/>'s order.</summary>
+    public const string Columns =
+        "t.slug, t.display_name, t.schema_name, t.role_name, t.state, t.failed_step, t.last_error, t.attempts, " +
+        "t.migration_version, t.target_version, t.etag, t.lease_owner, t.lease_token, t.next_attempt_at, t.created_at, t.updated_at";
+
+    /// <summary>Number of columns in <see cref="Columns"/>; extra columns of a query start here.</summary>
+    public const int ColumnCount = 16;
+
+    /// <summary>Registers a tenant in state Requested with work due now, or returns the existing row.</summary>
+    public static async Task<(TenantRow Row, bool Created)> InsertOrGetAsync(
+        NpgsqlDataSource dataSource, TenantSlug slug, string displayName, string siloId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var insert = new NpgsqlCommand(
+            $"""
+            WITH t AS (
+                INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, next_attempt_at)
+                VALUES (@slug, @display_name, @schema_name, @role_name, 'Requested', clock_timestamp())
+                ON CONFLICT (slug) DO NOTHING
+                RETURNING *),
+            e AS (
+                INSERT INTO controlplane.tenant_events (slug, from_state, to_state, detail, silo_id)
+                SELECT slug, NULL, 'Requested', 'onboarding requested', @silo FROM t)
+            SELECT {Columns} FROM t
+            """,
+            connection);
+        insert.Parameters.AddWithValue("slug", slug.Value);
+        insert.Parameters.AddWithValue("display_name", displayName);
+        insert.Parameters.AddWithValue("schema_name", slug.SchemaName);
+        insert.Parameters.AddWithValue("role_name", slug.RoleName);
+        insert.Parameters.AddWithValue("silo", siloId);
+        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                return (Read(reader), true);
+            }
+        }
+
+        // ON CONFLICT waited for any concurrent insert to commit, so the row is visible to this new statement.
+        var existing = await GetAsync(connection, null, slug.Value, cancellationToken)
+            ?? throw new InvalidOperationException($"Tenant '{slug}' conflicted on insert but cannot be read.");
+        return (existing, false);
+    }
+
+    /// <summary>Reads one tenant row, or null.</summary>
+    public static async Task<TenantRow?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string slug, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM controlplane.tenants t WHERE t.slug = @slug", connection, transaction);
+        command.Parameters.AddWithValue("slug", slug);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="row"/> over the locked row (the caller holds it FOR UPDATE in
+    /// <paramref name="transaction"/>) and appends the events, in one round trip. Returns the row with its new etag.
+    /// </summary>
+    public static async Task<TenantRow> SaveAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        TenantRow row,
+        string siloId,
+        CancellationToken cancellationToken,
+        params TenantEventDraft[] events)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var update = new NpgsqlBatchCommand(
+            """
+            UPDATE controlplane.tenants SET
+                state = $2, failed_step = $3, last_error = $4, attempts = $5, migration_version = $6, target_version = $7,
+                lease_owner = $8, lease_token = $9, next_attempt_at = $10, etag = etag + 1, updated_at = clock_timestamp()
+            WHERE slug = $1 AND etag = $11
+            RETURNING etag, updated_at
+            """);
+        update.Parameters.Add(new NpgsqlParameter { Value = row.Slug });
+        update.Parameters.Add(new NpgsqlParameter { Value = row.State.ToString() });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.FailedStep?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.LastError ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        update.Parameters.Add(new NpgsqlParameter { Value = row.Attempts });
+        update.Parameters.Add(new NpgsqlParameter { Value = row.MigrationVersion });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.TargetVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.LeaseOwner ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        update.Parameters.Add(new NpgsqlParameter { Value = row.LeaseToken });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.NextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        update.Parameters.Add(new NpgsqlParameter { Value = row.Etag });
+        batch.BatchCommands.Add(update);
+        foreach (var e in events)
+        {
+            batch.BatchCommands.Add(EventInsert(row.Slug, e, siloId));
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            // Unreachable while the caller holds the row lock; if it happens, the fence has been broken: write nothing.
+            throw new TenantFencedOutException(row.Slug, $"the registry row changed under a held lock (expected etag {row.Etag})");
+        }
+
+        return row with { Etag = reader.GetInt64(0), UpdatedAt = reader.GetFieldValue<DateTimeOffset>(1) };
+    }
+
+    /// <summary>An insert of one timeline entry, for a batch.</summary>
+    public static NpgsqlBatchCommand EventInsert(string slug, TenantEventDraft e, string siloId)
+    {
+        var insert = new NpgsqlBatchCommand(
+            "INSERT INTO controlplane.tenant_events (slug, from_state, to_state, step, detail, attempt, silo_id) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+        insert.Parameters.Add(new NpgsqlParameter { Value = slug });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)e.From?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = e.To.ToString() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)e.Step?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)e.Detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = e.Attempt });
+        insert.Parameters.Add(new NpgsqlParameter { Value = siloId });
+        return insert;
+    }
+
+    /// <summary>Maps the first <see cref="ColumnCount"/> columns of the current record.</summary>
+    public static TenantRow Read(NpgsqlDataReader reader) => new()
+    {
+        Slug = reader.GetString(0),
+        DisplayName = reader.GetString(1),
+        SchemaName = reader.GetString(2),
+        RoleName = reader.GetString(3),
+        State = Enum.Parse<TenantStatus>(reader.GetString(4)),
+        FailedStep = reader.IsDBNull(5) ? null : Enum.Parse<ProvisioningStep>(reader.GetString(5)),
+        LastError = reader.IsDBNull(6) ? null : reader.GetString(6),
+        Attempts = reader.GetInt32(7),
+        MigrationVersion = reader.GetInt32(8),
+        TargetVersion = reader.IsDBNull(9) ? null : reader.GetInt32(9),
+        Etag = reader.GetInt64(10),
+        LeaseOwner = reader.IsDBNull(11) ? null : reader.GetString(11),
+        LeaseToken = reader.GetInt64(12),
+        NextAttemptAt = reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(14),
+        UpdatedAt = reader.GetFieldValue<DateTimeOffset>(15),
+    };
+}

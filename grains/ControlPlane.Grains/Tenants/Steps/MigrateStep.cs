@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Migrations;
+using ControlPlane.Grains.Registry;
+using Npgsql;
+
+namespace ControlPlane.Grains.Tenants.Steps;
+
+/// <summary>
+/// Applies a tenant's pending migrations one at a time, each in its own transaction together with its record
+/// and the tenant's version, so a tenant is never half-migrated. Moves <c>SchemaCreated → Migrated</c> when none remain.
+/// </summary>
+public sealed class MigrateStep(MigrationCatalog catalog)
+{
+    /// <summary>Works out what to do next for the locked tenant (in <paramref name="context"/>'s transaction).</summary>
+    public async Task<MigrationPlan> PlanAsync(StepContext context)
+    {
+        var set = catalog.Current();
+        var applied = await AppliedMigrations.ReadAsync(context.Connection, context.Transaction, context.Row.Slug, context.CancellationToken);
+        var drift = MigrationDriftCheck.Find(applied, set);
+        if (drift.Count > 0)
+        {
+            throw new StepFailedException($"Migration drift for tenant '{context.Row.Slug}': {MigrationDriftCheck.Describe(drift)}. Restore the files or repair the record; nothing was applied.", retryable: false);
+        }
+
+        var target = context.Row.State == TenantStatus.Active && context.Row.TargetVersion is int requested ? requested : set.LatestVersion;
+        if (target > set.LatestVersion)
+        {
+            throw new StepFailedException($"Target version {target} is not in the catalogue (newest is {set.LatestVersion}).", retryable: false);
+        }
+
+        var unfinished = applied.FirstOrDefault(a => a.Status != AppliedMigrationStatus.Applied);
+        if (unfinished is not null)
+        {
+            var script = set.ByVersion.GetValueOrDefault(unfinished.Version)
+                ?? throw new StepFailedException($"V{unfinished.Version:0000} needs repair but its file is gone.", retryable: false);
+            return new MigrationPlan(script, Repair: true, target);
+        }
+
+        var newest = applied.Count == 0 ? 0 : applied.Max(a => a.Version);
+        var next = set.Scripts.FirstOrDefault(s => s.Version > newest && s.Version <= target);
+        return new MigrationPlan(next, Repair: false, target);
+    }
+
+    /// <summary>The outcome when nothing is pending: a provisioning tenant becomes Migrated; an upgrade is complete.</summary>
+    public static StepOutcome Complete(StepContext context, int target)
+    {
+        var row = context.Row;
+        if (row.State == TenantStatus.SchemaCreated)
+        {
+            var migrated = row with { State = TenantStatus.Migrated };
+            return new StepOutcome(migrated, new TenantEventDraft(row.State, migrated.State, ProvisioningStep.Migrate, $"at version {row.MigrationVersion}", row.Attempts + 1));
+        }
+
+        return new StepOutcome(row with { TargetVersion = null, FailedStep = null, LastError = null, Attempts = 0 });
+    }
+
+    /// <summary>Applies one transactional migration inside the step's transaction, with its record.</summary>
+    public static async Task<StepOutcome> ApplyAsync(StepContext context, MigrationScript script, int target)
+    {
+        var watch = Stopwatch.StartNew();
+        await context.ExecuteAsync($"SET LOCAL search_path TO {PgIdentifier.Quote(context.Slug.SchemaName)}");
+        try
+        {
+            await context.ExecuteAsync(script.Sql);
+        }
+        catch (PostgresException ex)
+        {
+            throw new MigrationFailedException(script, ex);
+        }
+
+        await using (var record = new NpgsqlBatch(context.Connection, context.Transaction))
+        {
+            record.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL search_path TO pg_catalog"));
+            record.BatchCommands.Add(AppliedMigrations.Upsert(context.Row.Slug, script, AppliedMigrationStatus.Applied, watch.Elapsed.TotalMilliseconds));
+            await record.ExecuteNonQueryAsync(context.CancellationToken);
+        }
+
+        return Applied(context, script, target, watch.Elapsed);
+    }
+
+    /// <summary>The row after <paramref name="script"/> is applied: new version, and Migrated when it was the last one.</summary>
+    public static StepOutcome Applied(StepContext context, MigrationScript script, int target, TimeSpan took)
+    {
+        var row = context.Row;
+        var updated = row with { MigrationVersion = script.Version, FailedStep = null, LastError = null, Attempts = 0 };
+        var detail = $"applied V{script.Version:0000} {script.Name} ({took.TotalMilliseconds:0} ms)";
+        if (script.Version >= target)
+        {
+            updated = row.State == TenantStatus.SchemaCreated
+                ? updated with { State = TenantStatus.Migrated }
+                : updated with { TargetVersion = null };
+        }
+
+        return new StepOutcome(updated, new TenantEventDraft(row.State, updated.State, ProvisioningStep.Migrate, detail, row.Attempts + 1));
+    }
+}
+
+/// <summary>The next migration for a tenant; <see cref="Script"/> is null when none is pending.</summary>
+/// <param name="Script">The migration to run.</param>
+/// <param name="Repair">True when a no-transaction migration failed earlier and must be cleaned up first.</param>
+/// <param name="Target">The version being migrated to.</param>
+public sealed record MigrationPlan(MigrationScript? Script, bool Repair, int Target);

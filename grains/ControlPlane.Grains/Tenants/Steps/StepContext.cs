@@ -1,0 +1,24 @@
+using ControlPlane.Grains.Registry;
+using Npgsql;
+
+namespace ControlPlane.Grains.Tenants.Steps;
+
+/// <summary>What a step runs with: the work connection and transaction that hold the tenant's row lock.</summary>
+public sealed record StepContext(
+    NpgsqlConnection Connection,
+    NpgsqlTransaction Transaction,
+    TenantRow Row,
+    TenantSlug Slug,
+    Func<NpgsqlDataSource> TenantPool,
+    CancellationToken CancellationToken)
+{
+    /// <summary>A command on the step's connection, inside its transaction.</summary>
+    public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
+
+    /// <summary>Runs SQL text that takes no parameters (DDL, scripts).</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = Command(sql);
+        await command.ExecuteNonQueryAsync(CancellationToken);
+    }
+}

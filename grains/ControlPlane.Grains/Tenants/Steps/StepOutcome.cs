@@ -1,0 +1,6 @@
+using ControlPlane.Grains.Registry;
+
+namespace ControlPlane.Grains.Tenants.Steps;
+
+/// <summary>The row a step leaves behind and the timeline entries it adds, saved in the step's transaction.</summary>
+public sealed record StepOutcome(TenantRow Row, params TenantEventDraft[] Events);

@@ -1,0 +1,45 @@
+using ControlPlane.Grains.Database;
+
+namespace ControlPlane.Grains.Tenants.Steps;
+
+/// <summary>Looks after the tenant's own role, which is marked so we never adopt or drop a role we did not create.</summary>
+public static class TenantRoles
+{
+    /// <summary>The comment that marks a role as this control plane's, for this database and tenant.</summary>
+    public static string Marker(string database, TenantSlug slug) => $"controlplane tenant role: database={database} slug={slug.Value}";
+
+    /// <summary>Whether the role exists, and whether it carries our marker.</summary>
+    public static async Task<(bool Exists, bool Ours)> InspectAsync(StepContext context, string database)
+    {
+        await using var command = context.Command(
+            "SELECT shobj_description(r.oid, 'pg_authid') FROM pg_catalog.pg_roles r WHERE r.rolname = $1");
+        command.Parameters.Add(new() { Value = context.Slug.RoleName });
+        await using var reader = await command.ExecuteReaderAsync(context.CancellationToken);
+        if (!await reader.ReadAsync(context.CancellationToken))
+        {
+            return (false, false);
+        }
+
+        var comment = reader.IsDBNull(0) ? null : reader.GetString(0);
+        return (true, comment == Marker(database, context.Slug));
+    }
+
+    /// <summary>Allows or refuses logins of the tenant's role (suspend, resume, the first step of deletion).</summary>
+    public static async Task SetLoginAsync(StepContext context, string database, bool canLogin)
+    {
+        var (exists, ours) = await InspectAsync(context, database);
+        if (exists && ours)
+        {
+            await context.ExecuteAsync($"ALTER ROLE {PgIdentifier.Quote(context.Slug.RoleName)} {(canLogin ? "LOGIN" : "NOLOGIN")}");
+        }
+    }
+
+    /// <summary>Ends the role's sessions (other silos' pools included) so its schema can be dropped or its suspension bites.</summary>
+    public static async Task TerminateSessionsAsync(StepContext context)
+    {
+        await using var command = context.Command(
+            "SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity WHERE usename = $1 AND pid <> pg_catalog.pg_backend_pid()");
+        command.Parameters.Add(new() { Value = context.Slug.RoleName });
+        await command.ExecuteScalarAsync(context.CancellationToken);
+    }
+}

@@ -1,0 +1,8 @@
+namespace ControlPlane.Grains.Tenants.Steps;
+
+/// <summary>The steps a tenant grain runs, gathered so the grain's constructor stays readable.</summary>
+public sealed record TenantSteps(
+    CreateSchemaStep CreateSchema,
+    MigrateStep Migrate,
+    SeedStep Seed,
+    DeprovisionStep Deprovision);

@@ -1,0 +1,314 @@
+using ControlPlane.Grains.Migrations;
+using ControlPlane.Grains.Registry;
+using ControlPlane.Grains.Tenants.Steps;
+using Npgsql;
+
+namespace ControlPlane.Grains.Tenants;
+
+// The drive loop: runs the tenant's due work one unit per transaction, each under the row lock and the fence.
+public sealed partial class TenantGrain
+{
+    public async Task DriveAsync()
+    {
+        var key = GetPrimaryKeyString();
+        try
+        {
+            if (_slug is not { } slug)
+            {
+                return;
+            }
+
+            var stopping = lifetime.ApplicationStopping;
+            await using var lease = await budget.OpenAsync(stopping);
+            while (!stopping.IsCancellationRequested && await RunUnitAsync(lease.Connection, slug, stopping))
+            {
+            }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Shutting down: the lease is released when the silo leaves, and another silo continues.
+        }
+        catch (TenantFencedOutException ex)
+        {
+            _leaseToken = null;
+            LogFencedOut(logger, key, ex.Message);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            // Infrastructure trouble, not a failed step: nothing committed, the sweeper tries again shortly.
+            _leaseToken = null;
+            LogDriveInterrupted(logger, key, ex);
+        }
+        finally
+        {
+            drives.Exit(key);
+        }
+    }
+
+    /// <summary>Runs one unit of work in its own transaction; true when more work follows right away.</summary>
+    private async Task<bool> RunUnitAsync(NpgsqlConnection connection, TenantSlug slug, CancellationToken cancellationToken)
+    {
+        MigrationPlan? outsideTransaction;
+        TenantRow saved;
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, cluster.Value.DeadAfter, cancellationToken);
+            if (locked is null || !FenceHolds(slug, locked))
+            {
+                return false;
+            }
+
+            var unit = WorkPlan.Next(locked.Row, locked.Due);
+            if (unit == WorkUnit.None)
+            {
+                await FinishAsync(connection, transaction, locked, cancellationToken);
+                return false;
+            }
+
+            if (!locked.Claimable)
+            {
+                LogOwnedElsewhere(logger, slug.Value, locked.Row.LeaseOwner);
+                return false;
+            }
+
+            var context = new StepContext(connection, transaction, Claim(locked.Row), slug, Pool, cancellationToken);
+            StepOutcome outcome;
+            try
+            {
+                (outcome, outsideTransaction) = await RunAsync(unit, context);
+            }
+            catch (Exception ex) when (IsStepFailure(ex))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                await RecordFailureAsync(connection, slug, unit, ex, null, cancellationToken);
+                return false;
+            }
+
+            var row = outcome.Row;
+            if (unit != WorkUnit.Resume && outsideTransaction is null)
+            {
+                row = row with { FailedStep = null, LastError = null, Attempts = 0 };
+            }
+
+            if (outsideTransaction is null && WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow) == WorkUnit.None)
+            {
+                row = row with { LeaseOwner = null, NextAttemptAt = null };
+            }
+
+            saved = await TenantRows.SaveAsync(connection, transaction, row, silo.SiloId, cancellationToken, outcome.Events);
+            await transaction.CommitAsync(cancellationToken);
+            _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
+            LogUnitDone(logger, slug.Value, unit, locked.Row.State, saved.State);
+        }
+
+        if (outsideTransaction is { Script: { } script })
+        {
+            return await RunOutsideTransactionAsync(connection, slug, script, outsideTransaction.Target, cancellationToken);
+        }
+
+        if (saved.LeaseOwner is null)
+        {
+            return false;
+        }
+
+        await NotifyObserversAsync(slug, WorkPlan.Next(saved, due: true), cancellationToken);
+        return true;
+    }
+
+    private async Task<(StepOutcome Outcome, MigrationPlan? OutsideTransaction)> RunAsync(WorkUnit unit, StepContext context)
+    {
+        switch (unit)
+        {
+            case WorkUnit.CreateSchema:
+                return (await steps.CreateSchema.RunAsync(context), null);
+            case WorkUnit.Seed:
+                return (await steps.Seed.RunAsync(context), null);
+            case WorkUnit.Activate:
+                return (await ActivateStep.RunAsync(context), null);
+            case WorkUnit.Deprovision:
+                await ClosePoolAsync();
+                return (await steps.Deprovision.RunAsync(context), null);
+            case WorkUnit.Resume:
+                return (Resume(context.Row), null);
+            case WorkUnit.Migrate:
+                TenantTransitions.EnsureStep(context.Slug.Value, context.Row.State, ProvisioningStep.Migrate);
+                var plan = await steps.Migrate.PlanAsync(context);
+                if (plan.Script is null)
+                {
+                    return (MigrateStep.Complete(context, plan.Target), null);
+                }
+
+                if (plan.Script.Transactional && !plan.Repair)
+                {
+                    return (await MigrateStep.ApplyAsync(context, plan.Script, plan.Target), null);
+                }
+
+                return (await NoTransactionMigration.BeginAsync(context, plan.Script, plan.Repair), plan);
+            default:
+                throw new InvalidOperationException($"Tenant '{context.Slug}' has no handler for work unit {unit}.");
+        }
+    }
+
+    private StepOutcome Resume(TenantRow row)
+    {
+        var step = row.FailedStep ?? throw new InvalidOperationException($"Tenant '{row.Slug}' failed without a recorded step.");
+        var from = TenantTransitions.From(step);
+        var resumed = row with { State = from };
+        return new StepOutcome(resumed, new TenantEventDraft(
+            row.State, from, step, $"retrying {step} (attempt {row.Attempts + 1} of {provisioning.Value.MaxAttempts})", row.Attempts + 1));
+    }
+
+    /// <summary>Phases two and three of a no-transaction migration (phase one is already committed).</summary>
+    private async Task<bool> RunOutsideTransactionAsync(NpgsqlConnection connection, TenantSlug slug, MigrationScript script, int target, CancellationToken cancellationToken)
+    {
+        TimeSpan took;
+        try
+        {
+            took = await NoTransactionMigration.RunAsync(connection, slug, script, cancellationToken);
+        }
+        catch (Exception ex) when (IsStepFailure(ex))
+        {
+            await RecordFailureAsync(connection, slug, WorkUnit.Migrate, ex, NoTransactionMigration.MarkNeedsRepair(slug.Value, script), cancellationToken);
+            return false;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, cluster.Value.DeadAfter, cancellationToken);
+        if (locked is null || !FenceHolds(slug, locked))
+        {
+            return false;
+        }
+
+        var context = new StepContext(connection, transaction, locked.Row, slug, Pool, cancellationToken);
+        var outcome = await NoTransactionMigration.ConfirmAsync(context, script, target, took);
+        var row = outcome.Row;
+        if (WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow) == WorkUnit.None)
+        {
+            row = row with { LeaseOwner = null, NextAttemptAt = null };
+        }
+
+        var saved = await TenantRows.SaveAsync(connection, transaction, row, silo.SiloId, cancellationToken, outcome.Events);
+        await transaction.CommitAsync(cancellationToken);
+        _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
+        return saved.LeaseOwner is not null;
+    }
+
+    /// <summary>
+    /// The fence: this incarnation must still be a live member, and if it believes it holds the lease, the row
+    /// must still carry its token. Otherwise it writes nothing and forgets the lease.
+    /// </summary>
+    private bool FenceHolds(TenantSlug slug, LockedTenant locked)
+    {
+        if (!locked.SelfAlive)
+        {
+            LogNotAMember(logger, slug.Value, silo.SiloId);
+            _leaseToken = null;
+            return false;
+        }
+
+        if (_leaseToken is long token && (locked.Row.LeaseOwner != silo.SiloId || locked.Row.LeaseToken != token))
+        {
+            LogFencedOut(logger, slug.Value, $"held token {token}, the row now says {locked.Row.LeaseOwner ?? "no owner"} with token {locked.Row.LeaseToken}");
+            _leaseToken = null;
+            return false;
+        }
+
+        return true;
+    }
+
+    private TenantRow Claim(TenantRow row) =>
+        row.LeaseOwner == silo.SiloId && _leaseToken == row.LeaseToken
+            ? row
+            : row with { LeaseOwner = silo.SiloId, LeaseToken = row.LeaseToken + 1 };
+
+    /// <summary>Nothing to do: hand the lease back and clear a schedule that has passed.</summary>
+    private async Task FinishAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LockedTenant locked, CancellationToken cancellationToken)
+    {
+        var row = locked.Row;
+        var release = row.LeaseOwner == silo.SiloId;
+        var clearSchedule = locked.Claimable && row.NextAttemptAt is { } at && at <= locked.DbNow;
+        if (release || clearSchedule)
+        {
+            var finished = row with
+            {
+                LeaseOwner = release ? null : row.LeaseOwner,
+                NextAttemptAt = clearSchedule ? null : row.NextAttemptAt,
+            };
+            await TenantRows.SaveAsync(connection, transaction, finished, silo.SiloId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        _leaseToken = null;
+    }
+
+    private async Task RecordFailureAsync(
+        NpgsqlConnection connection,
+        TenantSlug slug,
+        WorkUnit unit,
+        Exception error,
+        NpgsqlBatchCommand? alsoRecord,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, cluster.Value.DeadAfter, cancellationToken);
+        if (locked is null || !FenceHolds(slug, locked))
+        {
+            return;
+        }
+
+        var row = locked.Row;
+        var step = WorkPlan.StepOf(unit) ?? row.FailedStep ?? ProvisioningStep.CreateSchema;
+        var attempts = row.Attempts + 1;
+        var options = provisioning.Value;
+
+        // An upgrade that fails leaves the tenant serving on its old version; provisioning failures stop in Failed.
+        var upgrading = row.State == TenantStatus.Active;
+        var retryable = !upgrading && error is not (StepFailedException { Retryable: false } or MigrationCatalogException) && attempts < options.MaxAttempts;
+        DateTimeOffset? nextAttempt = retryable
+            ? locked.DbNow + RetryBackoff.Delay(attempts, options.RetryBaseDelay, options.RetryMaxDelay, Random.Shared.NextDouble())
+            : null;
+        var message = Describe(error);
+        var failed = row with
+        {
+            State = upgrading ? TenantStatus.Active : TenantStatus.Failed,
+            FailedStep = step,
+            LastError = message,
+            Attempts = attempts,
+            NextAttemptAt = nextAttempt,
+            LeaseOwner = null,
+        };
+        var detail = message + (nextAttempt is { } at ? $" (automatic retry at {at:u})" : upgrading ? string.Empty : " (no more automatic retries; POST .../retry)");
+        if (alsoRecord is not null)
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { alsoRecord } };
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await TenantRows.SaveAsync(connection, transaction, failed, silo.SiloId, cancellationToken, new TenantEventDraft(row.State, failed.State, step, detail, attempts));
+        await transaction.CommitAsync(cancellationToken);
+        _leaseToken = null;
+        LogStepFailed(logger, slug.Value, step, attempts, message);
+    }
+
+    private async Task NotifyObserversAsync(TenantSlug slug, WorkUnit next, CancellationToken cancellationToken)
+    {
+        foreach (var observer in observers)
+        {
+            await observer.OnUnitStartingAsync(slug.Value, next, cancellationToken);
+        }
+    }
+
+    private static bool IsStepFailure(Exception ex) =>
+        ex is PostgresException or MigrationFailedException or StepFailedException or MigrationCatalogException or TenantValidationException
+            or InvalidTenantTransitionException;
+
+    private static string Describe(Exception error)
+    {
+        var text = error switch
+        {
+            PostgresException pg => $"{pg.SqlState}: {pg.MessageText}{(pg.Detail is { } d ? $" ({d})" : string.Empty)}",
+            _ => error.Message,
+        };
+        return text.Length <= 2000 ? text : text[..2000];
+    }
+}

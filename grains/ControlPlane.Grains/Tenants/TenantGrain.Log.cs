@@ -1,0 +1,34 @@
+using ControlPlane.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlane.Grains.Tenants;
+
+public sealed partial class TenantGrain
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Slug}: {Unit} done ({From} -> {To})")]
+    private static partial void LogUnitDone(ILogger logger, string slug, WorkUnit unit, TenantStatus from, TenantStatus to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {Slug}: step {Step} failed (attempt {Attempt}): {Error}")]
+    private static partial void LogStepFailed(ILogger logger, string slug, ProvisioningStep step, int attempt, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Slug}: {Action} ({From} -> {To})")]
+    private static partial void LogAction(ILogger logger, string slug, TenantAction action, TenantStatus from, TenantStatus to);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {Slug}: fenced out, writing nothing: {Reason}")]
+    private static partial void LogFencedOut(ILogger logger, string slug, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {Slug}: silo {SiloId} is no longer a live member; refusing to write")]
+    private static partial void LogNotAMember(ILogger logger, string slug, string siloId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Tenant {Slug}: driven by live silo {Owner}; leaving it alone")]
+    private static partial void LogOwnedElsewhere(ILogger logger, string slug, string? owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {Slug}: drive interrupted, will resume on the next sweep")]
+    private static partial void LogDriveInterrupted(ILogger logger, string slug, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {Slug}: drive could not run")]
+    private static partial void LogDriveFailed(ILogger logger, string slug, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Tenant {Slug}: deactivated ({Reason})")]
+    private static partial void LogDeactivated(ILogger logger, string slug, DeactivationReason reason);
+}

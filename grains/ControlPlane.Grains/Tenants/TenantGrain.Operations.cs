@@ -1,0 +1,142 @@
+using ControlPlane.Grains.Registry;
+using ControlPlane.Grains.Tenants.Steps;
+using ControlPlane.Runtime;
+
+namespace ControlPlane.Grains.Tenants;
+
+// Operator actions: each is one transaction under the tenant's row lock, checked against the transition table.
+public sealed partial class TenantGrain
+{
+    public async Task<TenantSnapshot> RetryAsync(long? expectedEtag)
+    {
+        var slug = RequireSlug();
+        await ActAsync(TenantAction.Retry, expectedEtag, (context, locked) =>
+        {
+            var row = context.Row;
+            var retried = row with { Attempts = 0, NextAttemptAt = locked.DbNow };
+            return Task.FromResult<StepOutcome?>(new StepOutcome(retried, new TenantEventDraft(
+                row.State, row.State, row.FailedStep, $"manual retry requested after {row.Attempts} failed attempt(s)", row.Attempts)));
+        });
+        KickDrive(slug);
+        return (await LoadAsync(slug))!;
+    }
+
+    public async Task<TenantSnapshot> SuspendAsync(long? expectedEtag)
+    {
+        var slug = RequireSlug();
+        var changed = await ActAsync(TenantAction.Suspend, expectedEtag, async (context, _) =>
+        {
+            await TenantRoles.SetLoginAsync(context, dataSources.DatabaseName, canLogin: false);
+            var row = context.Row;
+            return new StepOutcome(row with { State = TenantStatus.Suspended }, new TenantEventDraft(
+                row.State, TenantStatus.Suspended, null, "suspended by operator: the role cannot log in", 0));
+        });
+        if (changed)
+        {
+            await ClosePoolAsync();
+            await TerminateRoleSessionsAsync(slug);
+        }
+
+        return (await LoadAsync(slug))!;
+    }
+
+    public async Task<TenantSnapshot> ResumeAsync(long? expectedEtag)
+    {
+        var slug = RequireSlug();
+        await ActAsync(TenantAction.Resume, expectedEtag, async (context, _) =>
+        {
+            await TenantRoles.SetLoginAsync(context, dataSources.DatabaseName, canLogin: true);
+            var row = context.Row;
+            return new StepOutcome(row with { State = TenantStatus.Active }, new TenantEventDraft(
+                row.State, TenantStatus.Active, null, "resumed by operator", 0));
+        });
+        return (await LoadAsync(slug))!;
+    }
+
+    public async Task<TenantSnapshot> DeleteAsync(long? expectedEtag)
+    {
+        var slug = RequireSlug();
+        var changed = await ActAsync(TenantAction.Delete, expectedEtag, async (context, locked) =>
+        {
+            // Refuse new logins now; the drive then ends live sessions and drops schema and role.
+            await TenantRoles.SetLoginAsync(context, dataSources.DatabaseName, canLogin: false);
+            var row = context.Row;
+            var deleting = row with
+            {
+                State = TenantStatus.Deprovisioning,
+                FailedStep = null,
+                LastError = null,
+                Attempts = 0,
+                NextAttemptAt = locked.DbNow,
+            };
+            return new StepOutcome(deleting, new TenantEventDraft(row.State, deleting.State, null, "deletion requested", 0));
+        });
+        if (changed)
+        {
+            await ClosePoolAsync();
+            KickDrive(slug);
+        }
+
+        return (await LoadAsync(slug))!;
+    }
+
+    /// <summary>
+    /// Locks the tenant, checks membership, etag and the transition table, applies <paramref name="apply"/> and commits.
+    /// Returns false when the tenant is already where the action leads (the action is idempotent).
+    /// </summary>
+    private async Task<bool> ActAsync(
+        TenantAction action,
+        long? expectedEtag,
+        Func<StepContext, LockedTenant, Task<StepOutcome?>> apply)
+    {
+        var slug = RequireSlug();
+        var cancellationToken = lifetime.ApplicationStopping;
+        await using var connection = await dataSources.Registry.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, cluster.Value.DeadAfter, cancellationToken)
+            ?? throw new TenantNotFoundException(slug.Value);
+        if (!locked.SelfAlive)
+        {
+            throw new SiloUnavailableException("This silo is not a live cluster member right now (it is rejoining); retry the request.");
+        }
+
+        if (expectedEtag is long etag && etag != locked.Row.Etag)
+        {
+            throw new TenantPreconditionFailedException(slug.Value, etag, locked.Row.Etag);
+        }
+
+        if (AlreadyThere(locked.Row.State, action))
+        {
+            return false;
+        }
+
+        TenantTransitions.Ensure(slug.Value, locked.Row.State, action);
+        var outcome = await apply(new StepContext(connection, transaction, locked.Row, slug, Pool, cancellationToken), locked);
+        if (outcome is null)
+        {
+            return false;
+        }
+
+        await TenantRows.SaveAsync(connection, transaction, outcome.Row, silo.SiloId, cancellationToken, outcome.Events);
+        await transaction.CommitAsync(cancellationToken);
+        LogAction(logger, slug.Value, action, locked.Row.State, outcome.Row.State);
+        return true;
+    }
+
+    private static bool AlreadyThere(TenantStatus state, TenantAction action) => (state, action) switch
+    {
+        (TenantStatus.Suspended, TenantAction.Suspend) => true,
+        (TenantStatus.Active, TenantAction.Resume) => true,
+        (TenantStatus.Deprovisioning or TenantStatus.Deleted, TenantAction.Delete) => true,
+        _ => false,
+    };
+
+    private async Task TerminateRoleSessionsAsync(TenantSlug slug)
+    {
+        // After the commit, so a terminated pool cannot log straight back in.
+        await using var command = dataSources.Registry.CreateCommand(
+            "SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity WHERE usename = $1");
+        command.Parameters.Add(new() { Value = slug.RoleName });
+        await command.ExecuteScalarAsync();
+    }
+}

@@ -1,0 +1,163 @@
+using ControlPlane.Grains.Cluster;
+using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Migrations;
+using ControlPlane.Grains.Registry;
+using ControlPlane.Grains.Tenants.Steps;
+using ControlPlane.Runtime;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ControlPlane.Grains.Tenants;
+
+/// <summary>
+/// One tenant: its provisioning state machine, its migration version and its dedicated pool. The registry row is
+/// the durable state; every turn that changes it holds the row lock and passes the fence, so two silos never both
+/// write one tenant.
+/// </summary>
+public sealed partial class TenantGrain(
+    ControlPlaneDataSources dataSources,
+    WorkConnectionBudget budget,
+    TenantSteps steps,
+    MigrationCatalog catalog,
+    TenantPoolFactory pools,
+    LocalDrives drives,
+    SiloIdentity silo,
+    IEnumerable<ITenantWorkObserver> observers,
+    IOptions<ProvisioningOptions> provisioning,
+    IOptions<ClusterOptions> cluster,
+    IHostApplicationLifetime lifetime,
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain
+{
+    private const int MaxDisplayNameLength = 200;
+
+    private TenantSlug? _slug;
+    private NpgsqlDataSource? _pool;
+
+    // The lease token this activation holds while driving; null when it holds none.
+    private long? _leaseToken;
+
+    /// <summary>True while this activation holds a tenant pool (for tests and metrics).</summary>
+    internal bool HasPool => _pool is not null;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (TenantSlug.TryParse(GetPrimaryKeyString(), out var slug, out _))
+        {
+            _slug = slug;
+            _pool = pools.Create(slug);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await ClosePoolAsync();
+        var key = GetPrimaryKeyString();
+        LogDeactivated(logger, key, reason);
+    }
+
+    public async Task<ProvisionResult> ProvisionAsync(ProvisionRequest request)
+    {
+        var slug = RequireSlug();
+        var displayName = ValidateDisplayName(request.DisplayName);
+        var (row, created) = await TenantRows.InsertOrGetAsync(dataSources.Registry, slug, displayName, silo.SiloId, CancellationToken.None);
+        if (!created)
+        {
+            if (row.State == TenantStatus.Deleted)
+            {
+                throw new TenantConflictException(slug.Value, $"Tenant '{slug}' was deleted on {row.UpdatedAt:u}; slugs are not reused, so its history stays unambiguous. Choose another slug.");
+            }
+
+            if (row.DisplayName != displayName)
+            {
+                throw new TenantConflictException(slug.Value, $"Tenant '{slug}' already exists with displayName '{row.DisplayName}'; a different request cannot reuse its slug.");
+            }
+        }
+
+        if (row.NextAttemptAt is not null && row.State != TenantStatus.Failed)
+        {
+            KickDrive(slug);
+        }
+
+        var snapshot = await LoadAsync(slug) ?? TenantSnapshots.From(row);
+        return new ProvisionResult(snapshot, created);
+    }
+
+    public async Task<TenantSnapshot?> GetAsync()
+    {
+        if (_slug is null)
+        {
+            DeactivateOnIdle();
+            return null;
+        }
+
+        var snapshot = await LoadAsync(_slug);
+        if (snapshot is null)
+        {
+            // A lookup of an unknown slug should not keep an activation alive.
+            DeactivateOnIdle();
+        }
+
+        return snapshot;
+    }
+
+    private Task<TenantSnapshot?> LoadAsync(TenantSlug slug) =>
+        TenantSnapshots.LoadAsync(dataSources.Registry, slug.Value, catalog, CancellationToken.None);
+
+    private TenantSlug RequireSlug() => _slug ?? TenantSlug.Parse(GetPrimaryKeyString());
+
+    private static string ValidateDisplayName(string? value)
+    {
+        var trimmed = value?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            throw new TenantValidationException("displayName", "The displayName is required.");
+        }
+
+        if (trimmed.Length > MaxDisplayNameLength)
+        {
+            throw new TenantValidationException("displayName", $"The displayName is {trimmed.Length} characters; at most {MaxDisplayNameLength} are allowed.");
+        }
+
+        if (trimmed.Any(char.IsControl))
+        {
+            throw new TenantValidationException("displayName", "The displayName may not contain control characters.");
+        }
+
+        return trimmed;
+    }
+
+    private NpgsqlDataSource Pool() => _pool ??= pools.Create(RequireSlug());
+
+    private async Task ClosePoolAsync()
+    {
+        if (_pool is { } pool)
+        {
+            _pool = null;
+            await pools.ReleaseAsync(pool);
+        }
+    }
+
+    /// <summary>Queues a drive as a new turn (never awaited here: that would wait on this very turn).</summary>
+    private void KickDrive(TenantSlug slug)
+    {
+        if (!drives.TryEnter(slug.Value))
+        {
+            return; // A drive is already queued or running; it reads the registry afresh when it runs.
+        }
+
+        var key = slug.Value;
+        GrainFactory.GetGrain<ITenantGrain>(key).DriveAsync().ContinueWith(
+            task =>
+            {
+                drives.Exit(key);
+                LogDriveFailed(logger, key, task.Exception!.GetBaseException());
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+}

@@ -1,0 +1,63 @@
+using ControlPlane.Grains.Registry;
+using Npgsql;
+
+namespace ControlPlane.Grains.Tenants;
+
+/// <summary>
+/// Takes a tenant's registry row FOR UPDATE (the per-tenant lock that serializes turns cluster-wide) and reads,
+/// by the database's clock, whether this silo is still a live member and whether it may hold the tenant's lease.
+/// </summary>
+public static class TenantLock
+{
+    /// <summary>Locks the row inside <paramref name="transaction"/>; null when the tenant does not exist.</summary>
+    public static async Task<LockedTenant?> AcquireAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string slug,
+        string siloId,
+        TimeSpan deadAfter,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT {TenantRows.Columns},
+                   t.next_attempt_at IS NOT NULL AND t.next_attempt_at <= clock_timestamp() AS due,
+                   t.lease_owner IS NULL OR t.lease_owner = $2 OR NOT EXISTS (
+                       SELECT 1 FROM controlplane.silos s
+                       WHERE s.silo_id = t.lease_owner AND s.status = 'Active' AND s.heartbeat_at > clock_timestamp() - $3) AS claimable,
+                   EXISTS (
+                       SELECT 1 FROM controlplane.silos s
+                       WHERE s.silo_id = $2 AND s.status = 'Active' AND s.heartbeat_at > clock_timestamp() - $3) AS self_alive,
+                   clock_timestamp() AS db_now
+            FROM controlplane.tenants t
+            WHERE t.slug = $1
+            FOR UPDATE OF t
+            """,
+            connection,
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = slug });
+        command.Parameters.Add(new NpgsqlParameter { Value = siloId });
+        command.Parameters.Add(new NpgsqlParameter { Value = deadAfter });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        const int extra = TenantRows.ColumnCount;
+        return new LockedTenant(
+            TenantRows.Read(reader),
+            reader.GetBoolean(extra),
+            reader.GetBoolean(extra + 1),
+            reader.GetBoolean(extra + 2),
+            reader.GetFieldValue<DateTimeOffset>(extra + 3));
+    }
+}
+
+/// <summary>A tenant row held FOR UPDATE, with the fence facts read alongside it.</summary>
+/// <param name="Row">The row as locked.</param>
+/// <param name="Due">Work is scheduled for now or earlier.</param>
+/// <param name="Claimable">The lease is free, ours, or held by a silo that is no longer live.</param>
+/// <param name="SelfAlive">This silo incarnation is still a live member; when false it must write nothing.</param>
+/// <param name="DbNow">The database's clock, which schedules retries (silo clocks need not agree).</param>
+public sealed record LockedTenant(TenantRow Row, bool Due, bool Claimable, bool SelfAlive, DateTimeOffset DbNow);

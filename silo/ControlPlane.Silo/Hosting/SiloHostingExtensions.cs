@@ -1,0 +1,62 @@
+using ControlPlane.Api;
+using ControlPlane.Api.Auth;
+using ControlPlane.Grains;
+using ControlPlane.Grains.Database;
+using ControlPlane.Runtime.Hosting;
+using ControlPlane.Silo.Cluster;
+using ControlPlane.Silo.LocalPostgres;
+using ControlPlane.Silo.Tenants;
+
+namespace ControlPlane.Silo.Hosting;
+
+/// <summary>Composition of the silo: database, actor runtime, grains, cluster membership, HTTP API.</summary>
+public static class SiloHostingExtensions
+{
+    /// <summary>The connection string name: <c>ConnectionStrings__ControlPlane</c> in the environment.</summary>
+    public const string ConnectionStringName = "ControlPlane";
+
+    public static WebApplicationBuilder AddControlPlaneSilo(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        // Order matters for shutdown, which runs in reverse: the private server stops last, after the silo has
+        // deactivated its grains (closing tenant pools) and left the cluster (releasing its leases).
+        services.AddSingleton<SiloStateDirectory>();
+        services.AddOptions<PrivatePostgresOptions>().BindConfiguration(PrivatePostgresOptions.SectionName);
+        services.AddSingleton<PrivatePostgresHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<PrivatePostgresHost>());
+        services.AddSingleton(sp =>
+        {
+            var configured = sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName);
+            return new ControlPlaneConnectionString(string.IsNullOrWhiteSpace(configured)
+                ? sp.GetRequiredService<PrivatePostgresHost>().Start().ConnectionString
+                : configured);
+        });
+        services.AddOptions<PlatformAuthOptions>().PostConfigure<SiloStateDirectory>((o, state) =>
+        {
+            if (string.IsNullOrWhiteSpace(o.AdminApiKey))
+            {
+                o.AdminApiKey = AdminApiKeyFile.ReadOrCreate(Path.Combine(state.Path, AdminApiKeyFile.FileName));
+                o.AdminApiKeySource = Path.Combine(state.Path, AdminApiKeyFile.FileName);
+            }
+        });
+
+        services.AddHostedService<RegistryStartup>();
+        services.AddHostedService<MembershipAgent>();
+        services.AddGrainRuntime();
+        services.AddControlPlaneGrains();
+        services.AddHostedService<TenantWorkSweeper>();
+        services.AddControlPlaneApi();
+        return builder;
+    }
+
+    public static WebApplication MapControlPlaneSilo(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapControlPlaneApi();
+        return app;
+    }
+}

@@ -1,0 +1,8 @@
+using ControlPlane.Silo.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddControlPlaneSilo();
+
+var app = builder.Build();
+app.MapControlPlaneSilo();
+app.Run();

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ControlPlane.Api.Contracts;
+using ControlPlane.Grains.Tenants;
+
+namespace ControlPlane.Tests.Harness;
+
+/// <summary>The tenants API as a test drives it: plain HTTP, read back through the public contract types.</summary>
+public sealed class TenantsClient(HttpClient http) : IDisposable
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public HttpClient Http { get; } = http;
+
+    public Task<HttpResponseMessage> CreateAsync(string slug, string displayName) =>
+        Http.PostAsJsonAsync("/v1/tenants", new { slug, displayName });
+
+    public async Task<TenantResponse?> GetAsync(string slug)
+    {
+        using var response = await Http.GetAsync($"/v1/tenants/{slug}");
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<TenantResponse>(Json);
+    }
+
+    public Task<HttpResponseMessage> PostActionAsync(string slug, string action) => Http.PostAsync($"/v1/tenants/{slug}/{action}", null);
+
+    /// <summary>Onboards a tenant and waits until it is Active.</summary>
+    public async Task<TenantResponse> OnboardAsync(string slug, string? displayName = null, TimeSpan? timeout = null)
+    {
+        using var response = await CreateAsync(slug, displayName ?? $"{slug} Ltd");
+        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, $"POST {slug}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await WaitForStateAsync(slug, TenantStatus.Active, timeout);
+    }
+
+    /// <summary>Polls until the tenant is in <paramref name="expected"/>; the failure names the tenant, expected and last state.</summary>
+    public async Task<TenantResponse> WaitForStateAsync(string slug, TenantStatus expected, TimeSpan? timeout = null, Func<TenantResponse, bool>? also = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        TenantResponse? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await GetAsync(slug);
+            if (last?.State == expected && (also is null || also(last)))
+            {
+                return last;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"Tenant '{slug}' did not reach {expected} within {timeout ?? TimeSpan.FromSeconds(30)}; last seen: " +
+            (last is null ? "not found" : $"{last.State} (version {last.MigrationVersion}, attempts {last.Attempts}, lastError '{last.LastError}', timeline: {string.Join(" | ", last.Timeline.Select(e => $"{e.To}:{e.Detail}"))})"));
+        return null!;
+    }
+
+    public void Dispose() => Http.Dispose();
+}
