@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ControlPlane.Grains.Tenants;
 using ControlPlane.Tests.Harness;
 
 namespace ControlPlane.Tests.Api;
@@ -120,7 +121,7 @@ public sealed class BadInputShould(SiloFixture fixture) : IClassFixture<SiloFixt
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
         Assert.Contains($"etag is {tenant.Etag}", (await Problem.ReadAsync(response)).Detail);
-        Assert.Equal(Grains.Tenants.TenantStatus.Active, (await fixture.Client.GetAsync(slug))!.State);
+        Assert.Equal(TenantStatus.Active, (await fixture.Client.GetAsync(slug))!.State);
     }
 
     private static StringContent Json(object value) =>

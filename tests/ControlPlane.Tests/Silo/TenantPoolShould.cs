@@ -1,0 +1,42 @@
+using ControlPlane.Grains.Tenants;
+using ControlPlane.Tests.Harness;
+
+namespace ControlPlane.Tests.Silo;
+
+public sealed class TenantPoolShould : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
+
+    public Task DisposeAsync() => _database.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task CloseTheTenantsConnectionsWhenItsGrainIsDeactivatedForIdleness()
+    {
+        await using var silo = new SiloFactory(_database.ConnectionString, new Dictionary<string, string?>
+        {
+            ["ControlPlane:Runtime:IdleTimeout"] = "00:00:02",
+            ["ControlPlane:Runtime:CollectionInterval"] = "00:00:00.250",
+        });
+        using var client = silo.CreateAdminClient();
+        var slug = TestSlugs.New("pool");
+
+        await client.OnboardAsync(slug);
+        var whileActive = await TenantConnectionsAsync(slug);
+        var activeGrain = silo.Runtime.IsActive<ITenantGrain>(slug);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((silo.Runtime.IsActive<ITenantGrain>(slug) || await TenantConnectionsAsync(slug) > 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(activeGrain, "the tenant's grain is active right after onboarding");
+        Assert.True(whileActive >= 1, $"the tenant pool holds a connection as role tenant_{slug} while the grain is active");
+        Assert.False(silo.Runtime.IsActive<ITenantGrain>(slug), $"grain of {slug} should be deactivated after 2 s idle");
+        Assert.Equal(0, await TenantConnectionsAsync(slug));
+    }
+
+    private Task<long> TenantConnectionsAsync(string slug) =>
+        _database.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE usename = $1", $"tenant_{slug}");
+}
