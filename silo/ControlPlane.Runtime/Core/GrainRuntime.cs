@@ -16,6 +16,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
     private readonly ConcurrentDictionary<GrainId, Activation> _directory = new();
     private readonly FrozenDictionary<Type, GrainInterfaceMap> _interfaces;
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly Once _stop = new();
     private long _activationsCreated;
     private volatile bool _stopping;
 
@@ -112,12 +113,12 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
     }
 
     /// <summary>Refuses new calls and deactivates everything: the silo is shutting down.</summary>
-    public async Task StopAsync()
+    public Task StopAsync() => _stop.RunAsync(async () =>
     {
         _stopping = true;
         await DeactivateAllAsync(DeactivationReason.ShuttingDown);
         await _shutdown.CancelAsync();
-    }
+    });
 
     /// <inheritdoc />
     public void Dispose() => _shutdown.Dispose();

@@ -7,11 +7,13 @@ namespace ControlPlane.Runtime.Hosting;
 /// <summary>Ties the runtime to the host: collects idle activations while running, deactivates all on shutdown.</summary>
 internal sealed class GrainRuntimeHostedService(GrainRuntime runtime, IOptions<GrainRuntimeOptions> options) : BackgroundService
 {
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    private readonly Once _stop = new();
+
+    public override Task StopAsync(CancellationToken cancellationToken) => _stop.RunAsync(async () =>
     {
         await base.StopAsync(cancellationToken);
         await runtime.StopAsync();
-    }
+    });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,6 +1,7 @@
 using ControlPlane.Grains.Cluster;
 using ControlPlane.Runtime;
 using ControlPlane.Runtime.Core;
+using ControlPlane.Runtime.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -18,7 +19,9 @@ internal sealed partial class MembershipAgent(
     IOptions<ClusterOptions> options,
     ILogger<MembershipAgent> logger) : BackgroundService
 {
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    private readonly Once _stop = new();
+
+    public override Task StopAsync(CancellationToken cancellationToken) => _stop.RunAsync(async () =>
     {
         await base.StopAsync(cancellationToken);
         try
@@ -30,7 +33,7 @@ internal sealed partial class MembershipAgent(
         {
             LogLeaveFailed(logger, silo.SiloId, ex);
         }
-    }
+    });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

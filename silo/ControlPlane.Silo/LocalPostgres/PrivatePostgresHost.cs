@@ -1,3 +1,4 @@
+using ControlPlane.Runtime.Hosting;
 using ControlPlane.Silo.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -25,11 +26,13 @@ internal sealed class PrivatePostgresHost(IOptions<PrivatePostgresOptions> optio
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    private readonly Once _stop = new();
+
+    public Task StopAsync(CancellationToken cancellationToken) => _stop.RunAsync(async () =>
     {
         if (_server is { } server)
         {
             await server.StopAsync();
         }
-    }
+    });
 }

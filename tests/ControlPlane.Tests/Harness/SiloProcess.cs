@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ControlPlane.Tests.Harness;
+
+/// <summary>
+/// A silo as a real OS process on a loopback port, for what cannot happen in-process: SIGKILL, SIGSTOP/SIGCONT.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+    private readonly string _stateDirectory;
+
+    private SiloProcess(Process process, string name, int port, string stateDirectory)
+    {
+        _process = process;
+        Name = name;
+        Port = port;
+        _stateDirectory = stateDirectory;
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", SiloFactory.AdminKey);
+        Client = new TenantsClient(http);
+    }
+
+    public string Name { get; }
+
+    public int Port { get; }
+
+    public int ProcessId => _process.Id;
+
+    public TenantsClient Client { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>dotnet ControlPlane.Silo.dll</c> with the given database and settings, and waits until it serves.</summary>
+    public static async Task<SiloProcess> StartAsync(string connectionString, string name, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var port = FreePort();
+        var stateDirectory = Path.Combine(Path.GetTempPath(), "controlplane-tests", Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { SiloAssembly() },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(SiloAssembly())!,
+        };
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__ControlPlane"] = connectionString,
+            ["Urls"] = $"http://127.0.0.1:{port}",
+            ["ControlPlane__StateDirectory"] = stateDirectory,
+            ["ControlPlane__Auth__AdminApiKey"] = SiloFactory.AdminKey,
+            ["ControlPlane__Cluster__SiloName"] = name,
+            ["ControlPlane__Cluster__HeartbeatInterval"] = "00:00:00.500",
+            ["ControlPlane__Cluster__DeadAfter"] = "00:00:03",
+            ["ControlPlane__Provisioning__SweepInterval"] = "00:00:00.200",
+            ["ControlPlane__Database__RegistryPoolSize"] = "6",
+            ["ControlPlane__Database__WorkConnections"] = "2",
+            ["Logging__Console__FormatterName"] = "simple",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
+        var silo = new SiloProcess(process, name, port, stateDirectory);
+        process.OutputDataReceived += (_, e) => silo.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await silo.WaitUntilServingAsync();
+        return silo;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, nothing is released.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    public Task ContinueAsync() => SignalAsync("CONT");
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            await SignalAsync("CONT");
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        if (Directory.Exists(_stateDirectory))
+        {
+            Directory.Delete(_stateDirectory, recursive: true);
+        }
+    }
+
+    private static string SiloAssembly()
+    {
+        // The test and the silo are built with the same configuration: bin/<Configuration>/net10.0/.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var path = Path.Combine(RepositoryRoot.Path, "silo", "ControlPlane.Silo", "bin", configuration, "net10.0", "ControlPlane.Silo.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the silo first: {path} is missing.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task WaitUntilServingAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Silo {Name} exited with {_process.ExitCode} while starting:\n{Log}");
+            }
+
+            try
+            {
+                using var response = await Client.Http.GetAsync("/v1/tenants?limit=1");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Silo {Name} did not serve within 60 s:\n{Log}");
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+}

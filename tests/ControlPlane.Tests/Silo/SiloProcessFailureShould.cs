@@ -1,0 +1,119 @@
+using ControlPlane.Grains.Tenants;
+using ControlPlane.Tests.Harness;
+
+namespace ControlPlane.Tests.Silo;
+
+/// <summary>
+/// Failures only a real process can have. Serialized with the other timing-sensitive tests because each freezes
+/// or kills a process on purpose and measures what the survivors do within seconds.
+/// </summary>
+[Collection(ProcessTests.Name)]
+public sealed class SiloProcessFailureShould : IAsyncLifetime
+{
+    private readonly MigrationFolder _migrations = new();
+    private TestDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        _migrations.Dispose();
+    }
+
+    [Fact]
+    public async Task FinishEveryTenantExactlyOnceAfterTheSiloIsKilledMidProvisioningAndRestarted()
+    {
+        // A slow fourth migration keeps tenants mid-way long enough to kill the silo among them.
+        _migrations.Write("V0004__slow.sql", "SELECT pg_sleep(0.3); CREATE TABLE audit_marks (id int PRIMARY KEY);");
+        var settings = new Dictionary<string, string> { ["ControlPlane__Tenants__MigrationsPath"] = _migrations.Path };
+        var prefix = TestSlugs.New("kill");
+        var slugs = Enumerable.Range(0, 16).Select(i => $"{prefix}_{i:00}").ToArray();
+        var silo = await SiloProcess.StartAsync(_database.ConnectionString, "kill-me", settings);
+        long unfinishedAtKill;
+        try
+        {
+            await Task.WhenAll(slugs.Select(async s => (await silo.Client.CreateAsync(s, $"{s} Ltd")).Dispose()));
+            await WaitAsync(async () => await CountAsync(prefix, "Active") >= 2, "two tenants Active before the kill");
+            await silo.KillAsync();
+            unfinishedAtKill = slugs.Length - await CountAsync(prefix, "Active");
+        }
+        finally
+        {
+            await silo.DisposeAsync();
+        }
+
+        await using var restarted = await SiloProcess.StartAsync(_database.ConnectionString, "kill-me", settings);
+        await WaitAsync(async () => await CountAsync(prefix, "Active") == slugs.Length, "every tenant Active after the restart", TimeSpan.FromSeconds(90));
+
+        Assert.True(unfinishedAtKill > 0, "the kill landed while tenants were still provisioning");
+        foreach (var slug in slugs)
+        {
+            Assert.Equal([1, 2, 3, 4], await _database.QueryAsync<int>("SELECT version FROM controlplane.tenant_migrations WHERE slug = $1 ORDER BY version", slug));
+            Assert.Equal(1, await _database.ScalarAsync<long>($"SELECT count(*) FROM tenant_{slug}.teams"));
+            Assert.Equal(6, await _database.ScalarAsync<long>($"SELECT count(*) FROM tenant_{slug}.cloud_providers"));
+            Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenant_events WHERE slug = $1 AND to_state = 'Failed'", slug));
+            Assert.Equal(4, await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenant_events WHERE slug = $1 AND step = 'Migrate'", slug));
+        }
+
+        Assert.Equal(slugs.Length, await _database.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname LIKE $1", $"tenant_{prefix}_%"));
+    }
+
+    [Fact]
+    public async Task RefuseTheWritesOfASiloFrozenPastItsLeaseAndLetItRejoinAsANewIncarnation()
+    {
+        _migrations.Write("V0004__slow.sql", "SELECT pg_sleep(2); CREATE TABLE audit_marks (id int PRIMARY KEY);");
+        var settings = new Dictionary<string, string>
+        {
+            ["ControlPlane__Tenants__MigrationsPath"] = _migrations.Path,
+            ["ControlPlane__Database__IdleInTransactionTimeout"] = "00:00:02",
+        };
+        var slug = TestSlugs.New("frozen");
+        await using var alpha = await SiloProcess.StartAsync(_database.ConnectionString, "alpha", settings);
+        await using var beta = await SiloProcess.StartAsync(_database.ConnectionString, "beta", settings);
+        using (await alpha.Client.CreateAsync(slug, "Frozen Ltd"))
+        {
+        }
+
+        // Either silo may win the lease (the other's sweeper races the receiving silo); freeze the one that holds it.
+        await WaitAsync(async () => await LeaseOwnerAsync(slug) != string.Empty && await VersionAsync(slug) == 3, "a silo to be running V0004");
+        var frozenIncarnation = await LeaseOwnerAsync(slug);
+        var (frozen, survivor) = frozenIncarnation.StartsWith("alpha#", StringComparison.Ordinal) ? (alpha, beta) : (beta, alpha);
+        await frozen.PauseAsync();
+        var active = await survivor.Client.WaitForStateAsync(slug, TenantStatus.Active, TimeSpan.FromSeconds(60));
+        await frozen.ContinueAsync();
+        await WaitAsync(
+            async () => await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.silos WHERE name = $1 AND status = 'Active' AND silo_id <> $2", frozen.Name, frozenIncarnation) == 1,
+            "the frozen silo to rejoin as a new incarnation");
+        await Task.Delay(1000);
+
+        Assert.Equal(4, active.MigrationVersion);
+        Assert.Equal([1, 2, 3, 4], await _database.QueryAsync<int>("SELECT version FROM controlplane.tenant_migrations WHERE slug = $1 ORDER BY version", slug));
+        var appliers = await _database.QueryAsync<string>("SELECT silo_id FROM controlplane.tenant_events WHERE slug = $1 AND detail LIKE 'applied V0004%'", slug);
+        Assert.StartsWith($"{survivor.Name}#", Assert.Single(appliers), StringComparison.Ordinal);
+        Assert.Equal(0, await _database.ScalarAsync<long>(
+            "SELECT count(*) FROM controlplane.tenant_events WHERE slug = $1 AND silo_id = $2 AND to_state IN ('Migrated', 'Seeded', 'Active')", slug, frozenIncarnation));
+        Assert.Equal("Dead", await _database.ScalarAsync<string>("SELECT status FROM controlplane.silos WHERE silo_id = $1", frozenIncarnation));
+        Assert.Contains("lost its membership", frozen.Log, StringComparison.Ordinal);
+        Assert.Equal("Active", await _database.ScalarAsync<string>("SELECT state FROM controlplane.tenants WHERE slug = $1", slug));
+    }
+
+    private Task<long> CountAsync(string prefix, string state) =>
+        _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenants WHERE slug LIKE $1 AND state = $2", $"{prefix}_%", state);
+
+    private async Task<string> LeaseOwnerAsync(string slug) =>
+        (await _database.QueryAsync<string>("SELECT coalesce(lease_owner, '') FROM controlplane.tenants WHERE slug = $1", slug)).SingleOrDefault() ?? string.Empty;
+
+    private async Task<int> VersionAsync(string slug) =>
+        (await _database.QueryAsync<int>("SELECT migration_version FROM controlplane.tenants WHERE slug = $1", slug)).SingleOrDefault();
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(50);
+        }
+    }
+}
