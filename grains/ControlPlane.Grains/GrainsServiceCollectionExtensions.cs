@@ -21,6 +21,7 @@ public static class GrainsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<TenantModelOptions>().BindConfiguration(TenantModelOptions.SectionName)
             .Validate(o => o.PoolSize >= 1, "ControlPlane:Tenants:PoolSize must be at least 1.")
+            .Validate(o => o.MaxConnections >= o.PoolSize, "ControlPlane:Tenants:MaxConnections must be at least PoolSize.")
             .ValidateOnStart();
         services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.SectionName)
             .Validate(o => o.MaxAttempts >= 1, "ControlPlane:Provisioning:MaxAttempts must be at least 1.")
@@ -39,10 +40,13 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<SiloIdentity>();
         services.AddSingleton<MigrationCatalog>();
         services.AddSingleton<SeedScript>();
+        services.AddSingleton<TenantPoolBudget>();
         services.AddSingleton<TenantPoolFactory>();
         services.AddSingleton<LocalDrives>();
         services.AddSingleton<DueTenantWork>();
         services.AddSingleton<ITenantRegistryReader, TenantRegistryReader>();
+        services.AddSingleton<TenantChangeFeed>();
+        services.AddSingleton<ITenantChangeWaiter>(sp => sp.GetRequiredService<TenantChangeFeed>());
         services.AddSingleton<CreateSchemaStep>();
         services.AddSingleton<MigrateStep>();
         services.AddSingleton<SeedStep>();

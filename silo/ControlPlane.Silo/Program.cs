@@ -1,6 +1,7 @@
 using ControlPlane.Silo.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// Content root is the silo's own folder, so its appsettings.json is found wherever it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddControlPlaneSilo();
 
 var app = builder.Build();

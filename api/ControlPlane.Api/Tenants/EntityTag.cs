@@ -12,9 +12,13 @@ internal static class EntityTag
         response.Headers.ETag = $"\"{etag.ToString(CultureInfo.InvariantCulture)}\"";
 
     /// <summary>The etag the caller expects, or null when it sent no If-Match (or <c>*</c>).</summary>
-    public static long? ReadIfMatch(HttpRequest request)
+    public static long? ReadIfMatch(HttpRequest request) => Read(request.Headers.IfMatch.ToString(), "If-Match");
+
+    /// <summary>The etag the caller already has (If-None-Match), or null.</summary>
+    public static long? ReadIfNoneMatch(HttpRequest request) => Read(request.Headers.IfNoneMatch.ToString(), "If-None-Match");
+
+    private static long? Read(string header, string name)
     {
-        var header = request.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(header) || header.Trim() == "*")
         {
             return null;
@@ -26,6 +30,6 @@ internal static class EntityTag
             return value;
         }
 
-        throw new TenantValidationException("If-Match", "If-Match must be an ETag this API returned, e.g. \"7\".");
+        throw new TenantValidationException(name, $"{name} must be an ETag this API returned, e.g. \"7\".");
     }
 }

@@ -33,6 +33,10 @@ public static class TenantsApi
             .WithName("GetTenant")
             .WithSummary("A tenant's provisioning state, version, last error and timeline.")
             .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
+        group.MapGet("/{slug}/connection", CheckConnectionAsync)
+            .WithName("CheckTenantConnection")
+            .WithSummary("Log in through the tenant's own pool and report the role and search path it runs with.")
+            .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
         group.MapPost("/{slug}/retry", RetryAsync)
             .WithName("RetryTenant")
             .WithSummary("Retry a Failed tenant's failed step now.")
@@ -97,14 +101,41 @@ public static class TenantsApi
             page.NextAfter is null ? null : TenantCursor.Encode(page.NextAfter)));
     }
 
-    public static async Task<Ok<TenantResponse>> GetAsync(string slug, IGrainFactory grains, HttpResponse response)
+    /// <summary>
+    /// The tenant. With <c>If-None-Match</c> it is a conditional GET (304 when unchanged); adding <c>Prefer: wait=N</c>
+    /// holds the request until the tenant changes or N seconds pass, so clients follow provisioning without polling.
+    /// </summary>
+    public static async Task<Results<Ok<TenantResponse>, StatusCodeHttpResult>> GetAsync(
+        string slug, IGrainFactory grains, ITenantChangeWaiter changes, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
         var tenantSlug = TenantSlug.Parse(slug);
-        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).GetAsync()
-            ?? throw new TenantNotFoundException(tenantSlug.Value);
+        var grain = grains.GetGrain<ITenantGrain>(tenantSlug.Value);
+        var known = EntityTag.ReadIfNoneMatch(request);
+        var tenant = await grain.GetAsync() ?? throw new TenantNotFoundException(tenantSlug.Value);
+        if (known == tenant.Etag && PreferWait.Read(request) is { } wait)
+        {
+            using var subscription = changes.Subscribe(tenantSlug.Value);
+            var deadline = DateTime.UtcNow + wait;
+            tenant = await grain.GetAsync() ?? throw new TenantNotFoundException(tenantSlug.Value);
+            while (tenant.Etag == known && DateTime.UtcNow < deadline)
+            {
+                // Re-read at least every two seconds: a notification can be lost while the listener reconnects.
+                var remaining = deadline - DateTime.UtcNow;
+                await subscription.WaitAsync(remaining < TimeSpan.FromSeconds(2) ? remaining : TimeSpan.FromSeconds(2), cancellationToken);
+                tenant = await grain.GetAsync() ?? throw new TenantNotFoundException(tenantSlug.Value);
+            }
+
+            response.Headers["Preference-Applied"] = $"wait={(int)wait.TotalSeconds}";
+        }
+
         EntityTag.Write(response, tenant.Etag);
-        return TypedResults.Ok(TenantResponse.From(tenant));
+        return known == tenant.Etag
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Ok(TenantResponse.From(tenant));
     }
+
+    public static async Task<Ok<TenantConnectionCheck>> CheckConnectionAsync(string slug, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<ITenantGrain>(TenantSlug.Parse(slug).Value).CheckConnectionAsync());
 
     public static async Task<Accepted<TenantResponse>> RetryAsync(string slug, IGrainFactory grains, HttpRequest request, HttpResponse response)
     {

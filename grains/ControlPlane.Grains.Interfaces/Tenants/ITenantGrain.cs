@@ -18,6 +18,11 @@ public interface ITenantGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<TenantSnapshot?> GetAsync();
 
+    /// <summary>Opens a connection from the tenant's own pool and reports who it runs as and on which schemas.</summary>
+    /// <exception cref="InvalidTenantTransitionException">The tenant is not Active.</exception>
+    [AlwaysInterleave]
+    Task<TenantConnectionCheck> CheckConnectionAsync();
+
     /// <summary>Runs whatever work the registry says is due: provisioning steps, retries, deprovisioning.</summary>
     Task DriveAsync();
 

@@ -12,7 +12,13 @@ public sealed class TenantModelOptions
     public string SeedPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "TenantModel", "seed.sql");
 
     /// <summary>Maximum connections of one tenant's dedicated pool.</summary>
-    public int PoolSize { get; set; } = 4;
+    public int PoolSize { get; set; } = 2;
+
+    /// <summary>
+    /// The most tenant connections one silo may hold across all its tenant pools. The cluster's total
+    /// (silos x (this + registry and work connections)) must stay under PostgreSQL's <c>max_connections</c>.
+    /// </summary>
+    public int MaxConnections { get; set; } = 64;
 
     /// <summary>Idle connections of a tenant pool are closed after this long.</summary>
     public TimeSpan PoolIdleLifetime { get; set; } = TimeSpan.FromSeconds(60);

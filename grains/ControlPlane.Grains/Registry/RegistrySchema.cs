@@ -65,8 +65,42 @@ public sealed partial class RegistrySchema(ILogger<RegistrySchema> logger)
             applied++;
         }
 
+        await EnsureTenantGroupAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return applied;
+    }
+
+    /// <summary>
+    /// The group role tenant roles join for CONNECT, granted here once (under the upgrade lock) rather than per tenant.
+    /// The grant is explicit, so tenants keep working where CONNECT has been revoked from PUBLIC.
+    /// </summary>
+    private static async Task EnsureTenantGroupAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var group = Tenants.Steps.TenantRoles.GroupRole;
+        await using var command = new NpgsqlCommand(
+            $$"""
+            DO $do$
+            BEGIN
+                IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '{{group}}') THEN
+                    -- Roles are cluster-wide and our upgrade lock is per database: another database's control plane
+                    -- may create the group at the same moment.
+                    BEGIN
+                        CREATE ROLE {{group}} NOLOGIN;
+                    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                        NULL;
+                    END;
+                END IF;
+                IF NOT EXISTS (
+                    SELECT FROM pg_catalog.pg_database d, aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a
+                    WHERE d.datname = current_database() AND a.grantee = '{{group}}'::regrole AND a.privilege_type = 'CONNECT') THEN
+                    EXECUTE format('GRANT CONNECT ON DATABASE %I TO {{group}}', current_database());
+                END IF;
+            END
+            $do$;
+            """,
+            connection,
+            transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The registry's version, or 0 when it does not exist yet.</summary>

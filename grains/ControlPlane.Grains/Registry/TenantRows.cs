@@ -29,8 +29,10 @@ public static class TenantRows
                 RETURNING *),
             e AS (
                 INSERT INTO controlplane.tenant_events (slug, from_state, to_state, detail, silo_id)
-                SELECT slug, NULL, 'Requested', 'onboarding requested', @silo FROM t)
-            SELECT {Columns} FROM t
+                SELECT slug, NULL, 'Requested', 'onboarding requested', @silo FROM t),
+            n AS (
+                SELECT pg_catalog.pg_notify('{TenantChangeFeed.Channel}', slug) FROM t)
+            SELECT {Columns} FROM t, (SELECT count(*) FROM n) notified
             """,
             connection);
         insert.Parameters.AddWithValue("slug", slug.Value);
@@ -98,6 +100,8 @@ public static class TenantRows
         {
             batch.BatchCommands.Add(EventInsert(row.Slug, e, siloId));
         }
+
+        batch.BatchCommands.Add(TenantChangeFeed.Notify(row.Slug));
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))

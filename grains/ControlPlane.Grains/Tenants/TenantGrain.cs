@@ -7,7 +7,6 @@ using ControlPlane.Runtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace ControlPlane.Grains.Tenants;
 
@@ -33,13 +32,10 @@ public sealed partial class TenantGrain(
     private const int MaxDisplayNameLength = 200;
 
     private TenantSlug? _slug;
-    private NpgsqlDataSource? _pool;
+    private TenantPool? _pool;
 
     // The lease token this activation holds while driving; null when it holds none.
     private long? _leaseToken;
-
-    /// <summary>True while this activation holds a tenant pool (for tests and metrics).</summary>
-    internal bool HasPool => _pool is not null;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -104,6 +100,24 @@ public sealed partial class TenantGrain(
         return snapshot;
     }
 
+    public async Task<TenantConnectionCheck> CheckConnectionAsync()
+    {
+        var slug = RequireSlug();
+        var tenant = await LoadAsync(slug) ?? throw new TenantNotFoundException(slug.Value);
+        if (tenant.Status != TenantStatus.Active)
+        {
+            throw new InvalidTenantTransitionException(slug.Value, tenant.Status, "check its connection (only Active tenants serve)");
+        }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await using var connection = await Pool().OpenAsync(lifetime.ApplicationStopping);
+        await using var command = connection.Connection.CreateCommand();
+        command.CommandText = "SELECT current_user, pg_catalog.current_schemas(false)";
+        await using var reader = await command.ExecuteReaderAsync(lifetime.ApplicationStopping);
+        await reader.ReadAsync(lifetime.ApplicationStopping);
+        return new TenantConnectionCheck(reader.GetString(0), reader.GetFieldValue<string[]>(1), watch.Elapsed.TotalMilliseconds);
+    }
+
     private Task<TenantSnapshot?> LoadAsync(TenantSlug slug) =>
         TenantSnapshots.LoadAsync(dataSources.Registry, slug.Value, catalog, CancellationToken.None);
 
@@ -130,14 +144,14 @@ public sealed partial class TenantGrain(
         return trimmed;
     }
 
-    private NpgsqlDataSource Pool() => _pool ??= pools.Create(RequireSlug());
+    private TenantPool Pool() => _pool ??= pools.Create(RequireSlug());
 
     private async Task ClosePoolAsync()
     {
         if (_pool is { } pool)
         {
             _pool = null;
-            await pools.ReleaseAsync(pool);
+            await pool.DisposeAsync();
         }
     }
 

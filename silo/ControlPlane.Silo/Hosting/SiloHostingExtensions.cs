@@ -2,6 +2,7 @@ using ControlPlane.Api;
 using ControlPlane.Api.Auth;
 using ControlPlane.Grains;
 using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Registry;
 using ControlPlane.Runtime.Hosting;
 using ControlPlane.Silo.Cluster;
 using ControlPlane.Silo.LocalPostgres;
@@ -46,6 +47,7 @@ public static class SiloHostingExtensions
         services.AddGrainRuntime();
         services.AddControlPlaneGrains();
         services.AddHostedService<TenantWorkSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<TenantChangeFeed>());
         services.AddControlPlaneApi();
         return builder;
     }

@@ -1,11 +1,14 @@
 namespace ControlPlane.Silo.LocalPostgres;
 
 /// <summary>Finds the machine's PostgreSQL server programs (<c>initdb</c>, <c>pg_ctl</c>, <c>postgres</c>).</summary>
-internal sealed record PostgresBinaries(string Directory)
+public sealed record PostgresBinaries(string Directory)
 {
     public string InitDb => Path.Combine(Directory, "initdb");
 
     public string PgCtl => Path.Combine(Directory, "pg_ctl");
+
+    /// <summary>psql from the same installation, or the one on PATH.</summary>
+    public string Psql => File.Exists(Path.Combine(Directory, "psql")) ? Path.Combine(Directory, "psql") : "psql";
 
     public static PostgresBinaries Find()
     {

@@ -70,6 +70,9 @@ public sealed class TenantOnboardingShould(SiloFixture fixture) : IClassFixture<
         Assert.False(await db.ScalarAsync<bool>("SELECT has_schema_privilege($1, 'controlplane', 'USAGE')", $"tenant_{slug}"));
         Assert.True(await db.ScalarAsync<bool>("SELECT has_table_privilege($1, $2, 'INSERT')", $"tenant_{slug}", $"tenant_{slug}.components"));
         Assert.False(await db.ScalarAsync<bool>("SELECT rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls FROM pg_roles WHERE rolname = $1", $"tenant_{slug}"));
+        Assert.Equal(
+            ["controlplane_tenants"],
+            await db.QueryAsync<string>("SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = $1::regrole", $"tenant_{slug}"));
     }
 
     [Fact]

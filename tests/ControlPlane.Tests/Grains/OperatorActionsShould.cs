@@ -18,12 +18,14 @@ public sealed class OperatorActionsShould(SiloFixture fixture) : IClassFixture<S
 
         using var suspended = await Client.PostActionAsync(slug, "suspend");
         var canLoginWhileSuspended = await CanLoginAsync(slug);
+        using var checkWhileSuspended = await Client.Http.GetAsync($"/v1/tenants/{slug}/connection");
         using var again = await Client.PostActionAsync(slug, "suspend");
         using var resumed = await Client.PostActionAsync(slug, "resume");
 
         Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
         Assert.Equal(TenantStatus.Suspended, (await suspended.Content.ReadFromJsonAsync<TenantResponse>(TenantsClient.Json))!.State);
         Assert.False(canLoginWhileSuspended);
+        Assert.Equal(HttpStatusCode.Conflict, checkWhileSuspended.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
         var tenant = await Client.GetAsync(slug);

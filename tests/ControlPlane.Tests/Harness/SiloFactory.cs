@@ -15,7 +15,7 @@ public sealed class SiloFactory(
     IReadOnlyDictionary<string, string?>? settings = null,
     Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = SiloProcess.AdminKey;
 
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "controlplane-tests", Guid.NewGuid().ToString("N"));
 

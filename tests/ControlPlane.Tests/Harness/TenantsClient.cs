@@ -8,7 +8,7 @@ using ControlPlane.Grains.Tenants;
 namespace ControlPlane.Tests.Harness;
 
 /// <summary>The tenants API as a test drives it: plain HTTP, read back through the public contract types.</summary>
-public sealed class TenantsClient(HttpClient http) : IDisposable
+public sealed class TenantsClient(HttpClient http, bool ownsHttp = true) : IDisposable
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
@@ -60,5 +60,11 @@ public sealed class TenantsClient(HttpClient http) : IDisposable
         return null!;
     }
 
-    public void Dispose() => Http.Dispose();
+    public void Dispose()
+    {
+        if (ownsHttp)
+        {
+            Http.Dispose();
+        }
+    }
 }

@@ -33,7 +33,7 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
         long unfinishedAtKill;
         try
         {
-            await Task.WhenAll(slugs.Select(async s => (await silo.Client.CreateAsync(s, $"{s} Ltd")).Dispose()));
+            await Task.WhenAll(slugs.Select(async s => (await Tenants(silo).CreateAsync(s, $"{s} Ltd")).Dispose()));
             await WaitAsync(async () => await CountAsync(prefix, "Active") >= 2, "two tenants Active before the kill");
             await silo.KillAsync();
             unfinishedAtKill = slugs.Length - await CountAsync(prefix, "Active");
@@ -71,7 +71,7 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
         var slug = TestSlugs.New("frozen");
         await using var alpha = await SiloProcess.StartAsync(_database.ConnectionString, "alpha", settings);
         await using var beta = await SiloProcess.StartAsync(_database.ConnectionString, "beta", settings);
-        using (await alpha.Client.CreateAsync(slug, "Frozen Ltd"))
+        using (await Tenants(alpha).CreateAsync(slug, "Frozen Ltd"))
         {
         }
 
@@ -80,7 +80,7 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
         var frozenIncarnation = await LeaseOwnerAsync(slug);
         var (frozen, survivor) = frozenIncarnation.StartsWith("alpha#", StringComparison.Ordinal) ? (alpha, beta) : (beta, alpha);
         await frozen.PauseAsync();
-        var active = await survivor.Client.WaitForStateAsync(slug, TenantStatus.Active, TimeSpan.FromSeconds(60));
+        var active = await Tenants(survivor).WaitForStateAsync(slug, TenantStatus.Active, TimeSpan.FromSeconds(60));
         await frozen.ContinueAsync();
         await WaitAsync(
             async () => await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.silos WHERE name = $1 AND status = 'Active' AND silo_id <> $2", frozen.Name, frozenIncarnation) == 1,
@@ -97,6 +97,8 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
         Assert.Contains("lost its membership", frozen.Log, StringComparison.Ordinal);
         Assert.Equal("Active", await _database.ScalarAsync<string>("SELECT state FROM controlplane.tenants WHERE slug = $1", slug));
     }
+
+    private static TenantsClient Tenants(SiloProcess silo) => new(silo.Http, ownsHttp: false);
 
     private Task<long> CountAsync(string prefix, string state) =>
         _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenants WHERE slug LIKE $1 AND state = $2", $"{prefix}_%", state);

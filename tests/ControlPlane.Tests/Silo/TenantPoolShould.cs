@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Tests.Harness;
 
@@ -23,6 +24,7 @@ public sealed class TenantPoolShould : IAsyncLifetime
         var slug = TestSlugs.New("pool");
 
         await client.OnboardAsync(slug);
+        var check = await client.Http.GetFromJsonAsync<TenantConnectionCheck>($"/v1/tenants/{slug}/connection");
         var whileActive = await TenantConnectionsAsync(slug);
         var activeGrain = silo.Runtime.IsActive<ITenantGrain>(slug);
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -31,6 +33,8 @@ public sealed class TenantPoolShould : IAsyncLifetime
             await Task.Delay(100);
         }
 
+        Assert.Equal($"tenant_{slug}", check!.User);
+        Assert.Equal([$"tenant_{slug}"], check.SearchPath);
         Assert.True(activeGrain, "the tenant's grain is active right after onboarding");
         Assert.True(whileActive >= 1, $"the tenant pool holds a connection as role tenant_{slug} while the grain is active");
         Assert.False(silo.Runtime.IsActive<ITenantGrain>(slug), $"grain of {slug} should be deactivated after 2 s idle");

@@ -3,29 +3,75 @@ using ControlPlane.Grains.Registry;
 namespace ControlPlane.Grains.Tenants.Steps;
 
 /// <summary>
-/// <c>Seeded → Active</c>: proves the tenant's own pool works before declaring it active: it logs in as the
-/// tenant's role and lands on the tenant's schema alone (no <c>public</c> on the path).
+/// <c>Seeded → Active</c>: checks, in the step's own transaction, everything the tenant's pool relies on: the role
+/// can log in, its <c>search_path</c> is its schema alone (no <c>public</c>), it may use every table of its schema,
+/// and it cannot reach the registry. A login per tenant here would cost a backend and an authentication for each
+/// onboarding; <see cref="ITenantGrain.CheckConnectionAsync"/> logs in through the pool when an operator asks.
 /// </summary>
 public static class ActivateStep
 {
     public static async Task<StepOutcome> RunAsync(StepContext context)
     {
-        await using var connection = await context.TenantPool().OpenConnectionAsync(context.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT current_user, pg_catalog.current_schemas(false)";
-        await using var reader = await command.ExecuteReaderAsync(context.CancellationToken);
-        await reader.ReadAsync(context.CancellationToken);
-        var user = reader.GetString(0);
-        var schemas = reader.GetFieldValue<string[]>(1);
-        if (user != context.Slug.RoleName || schemas is not [var only] || only != context.Slug.SchemaName)
+        await using var command = context.Command(
+            """
+            SELECT r.rolcanlogin,
+                   coalesce(s.setconfig, '{}'),
+                   has_schema_privilege(r.oid, n.oid, 'USAGE'),
+                   has_schema_privilege(r.oid, 'controlplane', 'USAGE'),
+                   (SELECT count(*) FROM pg_catalog.pg_class c
+                    WHERE c.relnamespace = n.oid AND c.relkind IN ('r', 'p')
+                      AND NOT has_table_privilege(r.oid, c.oid, 'SELECT, INSERT, UPDATE, DELETE'))
+            FROM pg_catalog.pg_roles r
+            CROSS JOIN pg_catalog.pg_namespace n
+            LEFT JOIN pg_catalog.pg_db_role_setting s
+                   ON s.setrole = r.oid AND s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+            WHERE r.rolname = $1 AND n.nspname = $2
+            """);
+        command.Parameters.Add(new() { Value = context.Slug.RoleName });
+        command.Parameters.Add(new() { Value = context.Slug.SchemaName });
+        await using (var reader = await command.ExecuteReaderAsync(context.CancellationToken))
         {
-            throw new StepFailedException(
-                $"The tenant pool of '{context.Slug}' runs as '{user}' on search path [{string.Join(", ", schemas)}]; expected '{context.Slug.RoleName}' on [{context.Slug.SchemaName}].",
-                retryable: true);
+            if (!await reader.ReadAsync(context.CancellationToken))
+            {
+                throw new StepFailedException($"The role or schema of tenant '{context.Slug}' is missing.", retryable: true);
+            }
+
+            var problems = new List<string>();
+            if (!reader.GetBoolean(0))
+            {
+                problems.Add("its role cannot log in");
+            }
+
+            var settings = reader.GetFieldValue<string[]>(1);
+            var expected = $"search_path={context.Slug.SchemaName}";
+            if (!settings.Contains(expected))
+            {
+                problems.Add($"its role's settings are [{string.Join(", ", settings)}], not {expected}");
+            }
+
+            if (!reader.GetBoolean(2))
+            {
+                problems.Add("its role cannot use its schema");
+            }
+
+            if (reader.GetBoolean(3))
+            {
+                problems.Add("its role can reach the registry schema");
+            }
+
+            if (reader.GetInt64(4) is var missing and > 0)
+            {
+                problems.Add($"its role lacks read/write on {missing} table(s)");
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new StepFailedException($"Tenant '{context.Slug}' is not ready: {string.Join("; ", problems)}.", retryable: true);
+            }
         }
 
         var row = context.Row with { State = TenantStatus.Active };
         return new StepOutcome(row, new TenantEventDraft(
-            context.Row.State, row.State, ProvisioningStep.Activate, $"verified: {user} on {only}", context.Row.Attempts + 1));
+            context.Row.State, row.State, ProvisioningStep.Activate, $"verified: {context.Slug.RoleName} confined to {context.Slug.SchemaName}", context.Row.Attempts + 1));
     }
 }

@@ -27,22 +27,8 @@ public sealed class CreateSchemaStep(ControlPlaneDataSources dataSources, Tenant
                 retryable: false);
         }
 
-        var schema = PgIdentifier.Quote(slug.SchemaName);
-        var role = PgIdentifier.Quote(slug.RoleName);
-        var verifier = PgIdentifier.Literal(ScramVerifier.Create(passwords.For(slug.RoleName)));
-        await context.ExecuteAsync(
-            $"""
-            {(exists ? "ALTER" : "CREATE")} ROLE {role} LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD {verifier};
-            COMMENT ON ROLE {role} IS {PgIdentifier.Literal(TenantRoles.Marker(database, slug))};
-            ALTER ROLE {role} IN DATABASE {PgIdentifier.Quote(database)} SET search_path TO {schema};
-            GRANT CONNECT ON DATABASE {PgIdentifier.Quote(database)} TO {role};
-            CREATE SCHEMA IF NOT EXISTS {schema};
-            REVOKE ALL ON SCHEMA {schema} FROM PUBLIC;
-            GRANT USAGE ON SCHEMA {schema} TO {role};
-            ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role};
-            ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {role};
-            ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT EXECUTE ON FUNCTIONS TO {role};
-            """);
+        var verifier = ScramVerifier.Create(passwords.For(slug.RoleName));
+        await context.ExecuteAsync(TenantDdl.CreateRoleAndSchema(slug, database, verifier, exists));
 
         var row = context.Row with { State = TenantStatus.SchemaCreated };
         return new StepOutcome(row, new TenantEventDraft(

@@ -9,7 +9,7 @@ public sealed record StepContext(
     NpgsqlTransaction Transaction,
     TenantRow Row,
     TenantSlug Slug,
-    Func<NpgsqlDataSource> TenantPool,
+    Func<TenantPool> TenantPool,
     CancellationToken CancellationToken)
 {
     /// <summary>A command on the step's connection, inside its transaction.</summary>

@@ -5,6 +5,12 @@ namespace ControlPlane.Grains.Tenants.Steps;
 /// <summary>Looks after the tenant's own role, which is marked so we never adopt or drop a role we did not create.</summary>
 public static class TenantRoles
 {
+    /// <summary>
+    /// The group every tenant role belongs to. It holds CONNECT on the control plane's database and nothing else,
+    /// so membership gives a tenant no reach into another tenant's schema.
+    /// </summary>
+    public const string GroupRole = "controlplane_tenants";
+
     /// <summary>The comment that marks a role as this control plane's, for this database and tenant.</summary>
     public static string Marker(string database, TenantSlug slug) => $"controlplane tenant role: database={database} slug={slug.Value}";
 

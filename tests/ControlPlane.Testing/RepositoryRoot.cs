@@ -1,4 +1,4 @@
-namespace ControlPlane.Tests.Harness;
+namespace ControlPlane.Testing;
 
 /// <summary>The checkout's root (the folder holding ControlPlane.sln).</summary>
 public static class RepositoryRoot

@@ -3,13 +3,17 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ControlPlane.Tests.Harness;
+namespace ControlPlane.Testing;
 
 /// <summary>
-/// A silo as a real OS process on a loopback port, for what cannot happen in-process: SIGKILL, SIGSTOP/SIGCONT.
+/// A silo as a real OS process on a loopback port, for what cannot happen in-process (SIGKILL, SIGSTOP/SIGCONT)
+/// and for benchmarks that measure the silo as it runs in production.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
+    /// <summary>The platform admin key every launched silo is configured with.</summary>
+    public const string AdminKey = "test-admin-key";
+
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly string _stateDirectory;
@@ -20,9 +24,8 @@ public sealed class SiloProcess : IAsyncDisposable
         Name = name;
         Port = port;
         _stateDirectory = stateDirectory;
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Add("X-Api-Key", SiloFactory.AdminKey);
-        Client = new TenantsClient(http);
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        Http.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
     }
 
     public string Name { get; }
@@ -31,7 +34,8 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public TenantsClient Client { get; }
+    /// <summary>A client for the silo's API that sends the admin key.</summary>
+    public HttpClient Http { get; }
 
     public string Log
     {
@@ -62,7 +66,7 @@ public sealed class SiloProcess : IAsyncDisposable
             ["ConnectionStrings__ControlPlane"] = connectionString,
             ["Urls"] = $"http://127.0.0.1:{port}",
             ["ControlPlane__StateDirectory"] = stateDirectory,
-            ["ControlPlane__Auth__AdminApiKey"] = SiloFactory.AdminKey,
+            ["ControlPlane__Auth__AdminApiKey"] = AdminKey,
             ["ControlPlane__Cluster__SiloName"] = name,
             ["ControlPlane__Cluster__HeartbeatInterval"] = "00:00:00.500",
             ["ControlPlane__Cluster__DeadAfter"] = "00:00:03",
@@ -98,13 +102,34 @@ public sealed class SiloProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGINT: a graceful stop, as Ctrl-C.</summary>
+    public async Task StopAsync()
+    {
+        await SignalAsync("INT");
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Resident memory of the silo process, from /proc (Linux).</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>CPU time (user + system) the silo process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public Task PauseAsync() => SignalAsync("STOP");
 
     public Task ContinueAsync() => SignalAsync("CONT");
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
+        Http.Dispose();
         if (!_process.HasExited)
         {
             await SignalAsync("CONT");
@@ -146,7 +171,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
             try
             {
-                using var response = await Client.Http.GetAsync("/v1/tenants?limit=1");
+                using var response = await Http.GetAsync("/v1/tenants?limit=1");
                 if (response.IsSuccessStatusCode)
                 {
                     return;

@@ -1,0 +1,75 @@
+using ControlPlane.Silo.LocalPostgres;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace ControlPlane.Benchmarks;
+
+/// <summary>
+/// The server a benchmark runs on: the one in <c>--pg</c> (an admin connection string), or a fresh private server
+/// under <c>.controlplane/bench-postgres</c>, stopped at the end. Both sides of a comparison use the same server.
+/// </summary>
+internal sealed class BenchmarkDatabase : IAsyncDisposable
+{
+    private readonly PrivatePostgresServer? _server;
+
+    private BenchmarkDatabase(string connectionString, PrivatePostgresServer? server)
+    {
+        ConnectionString = connectionString;
+        _server = server;
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        Host = builder.Host!;
+        Port = builder.Port;
+        Username = builder.Username!;
+        Password = builder.Password ?? string.Empty;
+        Database = builder.Database!;
+    }
+
+    public string ConnectionString { get; }
+
+    public string Host { get; }
+
+    public int Port { get; }
+
+    public string Username { get; }
+
+    public string Password { get; }
+
+    public string Database { get; }
+
+    public static async Task<BenchmarkDatabase> StartAsync(string? connectionString, int maxConnections)
+    {
+        if (connectionString is not null)
+        {
+            return new BenchmarkDatabase(connectionString, null);
+        }
+
+        var server = await PrivatePostgresServer.StartAsync(
+            new PrivatePostgresOptions
+            {
+                DataDirectory = Path.Combine(Testing.RepositoryRoot.Path, ".controlplane", "bench-postgres"),
+                Database = "bench",
+                Fresh = true,
+                MaxConnections = maxConnections,
+            },
+            NullLogger.Instance,
+            CancellationToken.None);
+        return new BenchmarkDatabase(server.ConnectionString, server);
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (_server is not null)
+        {
+            await _server.StopAsync();
+        }
+    }
+}

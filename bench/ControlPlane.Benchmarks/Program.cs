@@ -1,0 +1,15 @@
+using ControlPlane.Benchmarks;
+
+// Usage: dotnet run -c Release --project bench/ControlPlane.Benchmarks -- <benchmark> [--option value ...]
+var benchmarks = new Dictionary<string, Func<BenchmarkOptions, Task<int>>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["onboarding"] = OnboardingBenchmark.RunAsync,
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: bench <{string.Join('|', benchmarks.Keys)}> [--option value ...]");
+    return 2;
+}
+
+return await run(BenchmarkOptions.Parse(args.Skip(1)));

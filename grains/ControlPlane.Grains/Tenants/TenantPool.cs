@@ -1,0 +1,56 @@
+using Npgsql;
+
+namespace ControlPlane.Grains.Tenants;
+
+/// <summary>
+/// A tenant grain's dedicated pool: an <see cref="NpgsqlDataSource"/> logging in as the tenant's role on the tenant's
+/// schema, whose connections are handed out through the silo-wide <see cref="TenantPoolBudget"/>.
+/// </summary>
+public sealed class TenantPool : IAsyncDisposable
+{
+    private readonly TenantPoolBudget _budget;
+
+    internal TenantPool(string slug, NpgsqlDataSource dataSource, TenantPoolBudget budget)
+    {
+        Slug = slug;
+        DataSource = dataSource;
+        _budget = budget;
+    }
+
+    public string Slug { get; }
+
+    internal NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Holds one of the budget's slots: its connections may be open.</summary>
+    internal bool Warm { get; set; }
+
+    /// <summary>Connections handed out and not yet returned.</summary>
+    internal int Busy { get; set; }
+
+    internal long LastUsed { get; set; }
+
+    internal bool Disposed { get; set; }
+
+    /// <summary>Opens a connection as the tenant's role, waiting for the budget if the silo is at its limit.</summary>
+    public Task<TenantConnection> OpenAsync(CancellationToken cancellationToken) => _budget.OpenAsync(this, cancellationToken);
+
+    /// <summary>Closes the pool's connections and gives its slot back.</summary>
+    public ValueTask DisposeAsync() => _budget.ReleaseAsync(this);
+}
+
+/// <summary>A connection from a tenant pool; disposing it returns it to the pool and the budget.</summary>
+public sealed class TenantConnection(NpgsqlConnection connection, TenantPool pool, TenantPoolBudget budget) : IAsyncDisposable
+{
+    private int _disposed;
+
+    public NpgsqlConnection Connection { get; } = connection;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await Connection.DisposeAsync();
+            budget.Returned(pool);
+        }
+    }
+}

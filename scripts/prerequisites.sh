@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Shared set-up for run.sh and test.sh: checks for the .NET SDK and PostgreSQL's server programs,
+# installing PostgreSQL with apt-get when it is missing and we are root. Sourced, not run.
+
+need_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "error: the .NET 10 SDK is not installed (dotnet is not on PATH). Install it from https://dot.net, then run this again." >&2
+    exit 1
+  fi
+  if ! dotnet --list-sdks | grep -q '^10\.'; then
+    echo "error: ControlPlane needs the .NET 10 SDK; found: $(dotnet --list-sdks | tr '\n' ' ')" >&2
+    exit 1
+  fi
+}
+
+postgres_bin_dir() {
+  if command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
+    dirname "$(command -v pg_ctl)"
+    return 0
+  fi
+  local dir
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    if [ -x "$dir/pg_ctl" ] && [ -x "$dir/initdb" ]; then
+      echo "$dir"
+      return 0
+    fi
+  done
+  return 1
+}
+
+need_postgres() {
+  if postgres_bin_dir >/dev/null; then
+    return 0
+  fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "PostgreSQL's server programs are missing; installing them with apt-get..."
+    # Only the binaries are wanted: ControlPlane runs its own private cluster, not the distribution's.
+    mkdir -p /etc/postgresql-common
+    if [ ! -f /etc/postgresql-common/createcluster.conf ] || ! grep -q '^create_main_cluster' /etc/postgresql-common/createcluster.conf; then
+      echo "create_main_cluster = false" >> /etc/postgresql-common/createcluster.conf
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    postgres_bin_dir >/dev/null && return 0
+  fi
+  echo "error: PostgreSQL's server programs (initdb, pg_ctl) are not installed." >&2
+  echo "       Install them (Debian/Ubuntu: sudo apt-get install postgresql), or point ControlPlane at an existing server:" >&2
+  echo "       ConnectionStrings__ControlPlane=... for ./run.sh, CONTROLPLANE_TEST_PG=... for ./test.sh" >&2
+  exit 1
+}
