@@ -27,6 +27,14 @@ public sealed class DatabaseOptions
     /// </summary>
     public TimeSpan IdleInTransactionTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Provisioning and migration units commit with <c>synchronous_commit = off</c>. Each unit's DDL and its registry
+    /// row commit or vanish together, so a PostgreSQL crash can only rewind the last moments of progress, which the
+    /// state machine redoes; registrations and operator actions always commit synchronously. Off = every unit waits
+    /// for its WAL flush.
+    /// </summary>
+    public bool AsynchronousStepCommits { get; set; } = true;
+
     /// <summary>How long a step waits for a lock on a tenant before giving up and retrying later.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

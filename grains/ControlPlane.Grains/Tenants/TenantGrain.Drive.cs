@@ -52,7 +52,7 @@ public sealed partial class TenantGrain
         TenantRow saved;
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, cluster.Value.DeadAfter, cancellationToken);
+            var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, cluster.Value.DeadAfter, cancellationToken, database.Value.AsynchronousStepCommits);
             if (locked is null || !FenceHolds(slug, locked))
             {
                 return false;
@@ -173,7 +173,7 @@ public sealed partial class TenantGrain
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, cluster.Value.DeadAfter, cancellationToken);
+        var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, cluster.Value.DeadAfter, cancellationToken, database.Value.AsynchronousStepCommits);
         if (locked is null || !FenceHolds(slug, locked))
         {
             return false;

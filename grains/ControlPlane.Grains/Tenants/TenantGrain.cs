@@ -26,6 +26,7 @@ public sealed partial class TenantGrain(
     IEnumerable<ITenantWorkObserver> observers,
     IOptions<ProvisioningOptions> provisioning,
     IOptions<ClusterOptions> cluster,
+    IOptions<DatabaseOptions> database,
     IHostApplicationLifetime lifetime,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {

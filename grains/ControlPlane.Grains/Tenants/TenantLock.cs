@@ -16,7 +16,8 @@ public static class TenantLock
         string slug,
         string siloId,
         TimeSpan deadAfter,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool asynchronousCommit = false)
     {
         await using var command = new NpgsqlCommand(
             $"""
@@ -28,7 +29,7 @@ public static class TenantLock
                    EXISTS (
                        SELECT 1 FROM controlplane.silos s
                        WHERE s.silo_id = $2 AND s.status = 'Active' AND s.heartbeat_at > clock_timestamp() - $3) AS self_alive,
-                   clock_timestamp() AS db_now
+                   clock_timestamp() AS db_now{(asynchronousCommit ? ",\n                   pg_catalog.set_config('synchronous_commit', 'off', true)" : string.Empty)}
             FROM controlplane.tenants t
             WHERE t.slug = $1
             FOR UPDATE OF t
