@@ -16,6 +16,8 @@ public static class SiloHostingExtensions
     /// <summary>The connection string name: <c>ConnectionStrings__ControlPlane</c> in the environment.</summary>
     public const string ConnectionStringName = "ControlPlane";
 
+    private const string ReadyTag = "ready";
+
     public static WebApplicationBuilder AddControlPlaneSilo(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -49,6 +51,7 @@ public static class SiloHostingExtensions
         services.AddHostedService<TenantWorkSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<TenantChangeFeed>());
         services.AddControlPlaneApi();
+        services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry", tags: [ReadyTag]);
         return builder;
     }
 
@@ -59,6 +62,10 @@ public static class SiloHostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapControlPlaneApi();
+
+        // Live: the process serves. Ready: it can do its job (registry reachable, schema current). No auth: probes.
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag) });
         return app;
     }
 }
