@@ -1,0 +1,41 @@
+using System.Net;
+using ControlPlane.Grains.Tenants;
+using ControlPlane.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ControlPlane.Tests.Api;
+
+public sealed class BackpressureShould : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
+
+    public Task DisposeAsync() => _database.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task AnswerACallToAGrainWithAFullMailboxWith503AndRetryAfter()
+    {
+        var slug = TestSlugs.New("busy");
+        var gate = new StepGate(slug, WorkUnit.Seed, crash: false);
+        await using var silo = new SiloFactory(
+            _database.ConnectionString,
+            new Dictionary<string, string?> { ["ControlPlane:Runtime:MailboxCapacity"] = "1" },
+            s => s.AddSingleton<ITenantWorkObserver>(gate));
+        using var client = silo.CreateAdminClient();
+        using var created = await client.CreateAsync(slug, "Busy Ltd");
+        await gate.Reached.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The grain's turn is held inside its drive; one call may wait in its mailbox, the next is refused.
+        var queued = client.PostActionAsync(slug, "suspend");
+        await Task.Delay(200);
+        using var refused = await client.PostActionAsync(slug, "suspend");
+        gate.Release();
+        using var served = await queued;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("1", refused.Headers.GetValues("Retry-After").Single());
+        Assert.Contains("mailbox", (await Problem.ReadAsync(refused)).Detail, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode); // it ran after the drive finished: the tenant was Active
+    }
+}
