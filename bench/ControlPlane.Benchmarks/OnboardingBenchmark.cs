@@ -78,7 +78,7 @@ internal static class OnboardingBenchmark
 
     private static async Task<Result> RawAsync(BenchmarkDatabase database, string prefix, int tenants, int connections, string[] migrations, string seed, int round, bool perStep = false)
     {
-        var scripts = Enumerable.Range(0, connections).Select(_ => new StringBuilder("SET client_min_messages = warning;\n")).ToArray();
+        var scripts = Enumerable.Range(0, connections).Select(_ => new StringBuilder("SET client_min_messages = warning;\nSET synchronous_commit = off;\n")).ToArray();
         for (var i = 0; i < tenants; i++)
         {
             var slug = TenantSlug.Parse($"{prefix}{round}_{i:00000}");

@@ -29,6 +29,12 @@ public sealed class ControlPlaneDataSources : IAsyncDisposable
             ApplicationName = "controlplane-registry",
             MaxPoolSize = o.RegistryPoolSize,
             Options = sessionOptions,
+
+            // Registry statements repeat for every tenant: prepared, PostgreSQL stops parsing and planning each one.
+            MaxAutoPrepare = 64,
+
+            // Our sessions leave no state behind (SET LOCAL only), so returning one to the pool needs no reset.
+            NoResetOnClose = true,
         };
         Registry = new NpgsqlDataSourceBuilder(registry.ConnectionString) { Name = "registry" }
             .UseLoggerFactory(loggerFactory)
@@ -40,6 +46,8 @@ public sealed class ControlPlaneDataSources : IAsyncDisposable
             MaxPoolSize = o.WorkConnections,
             ConnectionLifetime = (int)o.WorkConnectionLifetime.TotalSeconds,
             Options = sessionOptions,
+            MaxAutoPrepare = 64,
+            NoResetOnClose = true,
         };
         Work = new NpgsqlDataSourceBuilder(work.ConnectionString) { Name = "work" }
             .UseLoggerFactory(loggerFactory)
@@ -48,6 +56,14 @@ public sealed class ControlPlaneDataSources : IAsyncDisposable
 
     /// <summary>The connection string the silo was given (or that its private server produced).</summary>
     public string AdminConnectionString { get; }
+
+    /// <summary>A connection string for a long-lived connection of its own (e.g. LISTEN), outside the pools.</summary>
+    public string UnpooledConnectionString => new NpgsqlConnectionStringBuilder(AdminConnectionString)
+    {
+        ApplicationName = "controlplane-listen",
+        Pooling = false,
+        KeepAlive = 10,
+    }.ConnectionString;
 
     public string DatabaseName { get; }
 

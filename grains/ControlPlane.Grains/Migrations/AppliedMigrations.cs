@@ -5,15 +5,29 @@ namespace ControlPlane.Grains.Migrations;
 /// <summary>SQL over <c>controlplane.tenant_migrations</c>.</summary>
 public static class AppliedMigrations
 {
+    private const string SelectSql =
+        "SELECT version, name, checksum, status, applied_at, duration_ms FROM controlplane.tenant_migrations WHERE slug = $1 ORDER BY version";
+
     public static async Task<IReadOnlyList<AppliedMigration>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string slug, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT version, name, checksum, status, applied_at, duration_ms FROM controlplane.tenant_migrations WHERE slug = $1 ORDER BY version",
-            connection,
-            transaction);
+        await using var command = new NpgsqlCommand(SelectSql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = slug });
-        var applied = new List<AppliedMigration>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadAllAsync(reader, cancellationToken);
+    }
+
+    /// <summary>The select, for a batch.</summary>
+    public static NpgsqlBatchCommand Select(string slug)
+    {
+        var command = new NpgsqlBatchCommand(SelectSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = slug });
+        return command;
+    }
+
+    /// <summary>Reads the rows of <see cref="Select"/> from the current result set.</summary>
+    public static async Task<IReadOnlyList<AppliedMigration>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var applied = new List<AppliedMigration>();
         while (await reader.ReadAsync(cancellationToken))
         {
             applied.Add(new AppliedMigration(

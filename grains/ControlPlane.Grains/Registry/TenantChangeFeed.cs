@@ -41,7 +41,9 @@ public sealed partial class TenantChangeFeed(ControlPlaneDataSources dataSources
         {
             try
             {
-                await using var connection = await dataSources.Registry.OpenConnectionAsync(stoppingToken);
+                // Its own connection: a pooled one would carry LISTEN to its next user.
+                await using var connection = new NpgsqlConnection(dataSources.UnpooledConnectionString);
+                await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, e) => Signal(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {

@@ -122,6 +122,7 @@ public sealed partial class TenantGrain
             {
                 UpgradeTarget = _upgradeTarget,
                 RolloutId = _rolloutId,
+                Applied = locked.Applied,
             };
             StepOutcome outcome;
             try
@@ -184,7 +185,7 @@ public sealed partial class TenantGrain
                 return (Resume(context.Row), null);
             case WorkUnit.Migrate:
                 TenantTransitions.EnsureStep(context.Slug.Value, context.Row.State, ProvisioningStep.Migrate);
-                var plan = await steps.Migrate.PlanAsync(context);
+                var plan = steps.Migrate.Plan(context);
                 if (plan.Script is null)
                 {
                     return (MigrateStep.Complete(context, plan.Target), null);

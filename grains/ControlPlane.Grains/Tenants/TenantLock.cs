@@ -1,3 +1,4 @@
+using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
 using Npgsql;
 
@@ -19,7 +20,8 @@ public static class TenantLock
         CancellationToken cancellationToken,
         bool asynchronousCommit = false)
     {
-        await using var command = new NpgsqlCommand(
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var command = new NpgsqlBatchCommand(
             $"""
             SELECT {TenantRows.Columns},
                    t.next_attempt_at IS NOT NULL AND t.next_attempt_at <= clock_timestamp() AS due,
@@ -33,25 +35,29 @@ public static class TenantLock
             FROM controlplane.tenants t
             WHERE t.slug = $1
             FOR UPDATE OF t
-            """,
-            connection,
-            transaction);
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = slug });
         command.Parameters.Add(new NpgsqlParameter { Value = siloId });
         command.Parameters.Add(new NpgsqlParameter { Value = deadAfter });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        batch.BatchCommands.Add(command);
+
+        // The applied migrations come in the same round trip: the migrate step needs them, and the row is locked now.
+        batch.BatchCommands.Add(AppliedMigrations.Select(slug));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
         }
 
         const int extra = TenantRows.ColumnCount;
-        return new LockedTenant(
-            TenantRows.Read(reader),
-            reader.GetBoolean(extra),
-            reader.GetBoolean(extra + 1),
-            reader.GetBoolean(extra + 2),
-            reader.GetFieldValue<DateTimeOffset>(extra + 3));
+        var row = TenantRows.Read(reader);
+        var due = reader.GetBoolean(extra);
+        var claimable = reader.GetBoolean(extra + 1);
+        var alive = reader.GetBoolean(extra + 2);
+        var now = reader.GetFieldValue<DateTimeOffset>(extra + 3);
+        await reader.NextResultAsync(cancellationToken);
+        var applied = await AppliedMigrations.ReadAllAsync(reader, cancellationToken);
+        return new LockedTenant(row, due, claimable, alive, now) { Applied = applied };
     }
 }
 
@@ -61,4 +67,8 @@ public static class TenantLock
 /// <param name="Claimable">The lease is free, ours, or held by a silo that is no longer live.</param>
 /// <param name="SelfAlive">This silo incarnation is still a live member; when false it must write nothing.</param>
 /// <param name="DbNow">The database's clock, which schedules retries (silo clocks need not agree).</param>
-public sealed record LockedTenant(TenantRow Row, bool Due, bool Claimable, bool SelfAlive, DateTimeOffset DbNow);
+public sealed record LockedTenant(TenantRow Row, bool Due, bool Claimable, bool SelfAlive, DateTimeOffset DbNow)
+{
+    /// <summary>The tenant's migration records, read with the lock.</summary>
+    public IReadOnlyList<AppliedMigration> Applied { get; init; } = [];
+}

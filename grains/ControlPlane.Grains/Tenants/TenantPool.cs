@@ -9,17 +9,26 @@ namespace ControlPlane.Grains.Tenants;
 public sealed class TenantPool : IAsyncDisposable
 {
     private readonly TenantPoolBudget _budget;
+    private readonly Lazy<NpgsqlDataSource> _dataSource;
 
-    internal TenantPool(string slug, NpgsqlDataSource dataSource, TenantPoolBudget budget)
+    /// <param name="slug">The tenant.</param>
+    /// <param name="dataSource">
+    /// Builds the data source on first use: a rollout activates thousands of grains that never open a tenant connection.
+    /// </param>
+    /// <param name="budget">The silo-wide budget its connections count against.</param>
+    internal TenantPool(string slug, Func<NpgsqlDataSource> dataSource, TenantPoolBudget budget)
     {
         Slug = slug;
-        DataSource = dataSource;
+        _dataSource = new Lazy<NpgsqlDataSource>(dataSource, LazyThreadSafetyMode.ExecutionAndPublication);
         _budget = budget;
     }
 
     public string Slug { get; }
 
-    internal NpgsqlDataSource DataSource { get; }
+    internal NpgsqlDataSource DataSource => _dataSource.Value;
+
+    /// <summary>True once the data source exists (a connection was asked for).</summary>
+    internal bool IsMaterialized => _dataSource.IsValueCreated;
 
     /// <summary>Holds one of the budget's slots: its connections may be open.</summary>
     internal bool Warm { get; set; }

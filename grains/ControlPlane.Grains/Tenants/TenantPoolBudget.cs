@@ -78,7 +78,7 @@ public sealed class TenantPoolBudget(IOptions<TenantModelOptions> options)
                 continue;
             }
 
-            if (evicted is not null)
+            if (evicted is not null && evicted.IsMaterialized)
             {
                 // Closes its idle connections now; any still out are closed when they come back.
                 evicted.DataSource.Clear();
@@ -126,7 +126,10 @@ public sealed class TenantPoolBudget(IOptions<TenantModelOptions> options)
             WakeOne();
         }
 
-        await pool.DataSource.DisposeAsync();
+        if (pool.IsMaterialized)
+        {
+            await pool.DataSource.DisposeAsync();
+        }
     }
 
     private TenantPool? LeastRecentlyUsedIdle()

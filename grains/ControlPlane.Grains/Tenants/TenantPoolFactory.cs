@@ -17,7 +17,9 @@ public sealed class TenantPoolFactory(
     IOptions<TenantModelOptions> options,
     ILoggerFactory loggerFactory)
 {
-    public TenantPool Create(TenantSlug slug)
+    public TenantPool Create(TenantSlug slug) => new(slug.Value, () => Build(slug), budget);
+
+    private NpgsqlDataSource Build(TenantSlug slug)
     {
         var builder = new NpgsqlConnectionStringBuilder(dataSources.AdminConnectionString)
         {
@@ -31,13 +33,12 @@ public sealed class TenantPoolFactory(
             MaxPoolSize = options.Value.PoolSize,
             ConnectionIdleLifetime = Math.Max(1, (int)options.Value.PoolIdleLifetime.TotalSeconds),
         };
-        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = $"tenant:{slug.Value}" }
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = $"tenant:{slug.Value}" }
             .UseLoggerFactory(loggerFactory)
 
             // A new data source's first connection otherwise loads the whole type catalogue (~70 ms at a few hundred
             // schemas, growing with every tenant); tenant schemas use built-in types only.
             .ConfigureTypeLoading(types => types.EnableTypeLoading(false))
             .Build();
-        return new TenantPool(slug.Value, dataSource, budget);
     }
 }

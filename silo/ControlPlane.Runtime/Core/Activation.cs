@@ -12,6 +12,7 @@ namespace ControlPlane.Runtime.Core;
 internal sealed partial class Activation
 {
     private readonly Lock _gate = new();
+    private readonly ObjectFactory _factory;
     private readonly Channel<Turn> _mailbox;
     private readonly Activation? _previous;
     private readonly int _capacity;
@@ -24,9 +25,10 @@ internal sealed partial class Activation
     private int _running;
     private long _lastActivity = Environment.TickCount64;
 
-    public Activation(GrainId id, GrainRuntime runtime, Activation? previous, int capacity)
+    public Activation(GrainId id, ObjectFactory factory, GrainRuntime runtime, Activation? previous, int capacity)
     {
         Id = id;
+        _factory = factory;
         Runtime = runtime;
         _previous = previous;
         _capacity = capacity;
@@ -168,7 +170,7 @@ internal sealed partial class Activation
         Grain grain;
         try
         {
-            grain = (Grain)ActivatorUtilities.CreateInstance(scope.ServiceProvider, Id.GrainType);
+            grain = (Grain)_factory(scope.ServiceProvider, []);
             grain.Attach(this);
             await grain.OnActivateAsync(Runtime.ShutdownToken);
             _ready.SetResult(grain);

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.Runtime.Core;
 
@@ -20,6 +21,9 @@ internal sealed class GrainInterfaceMap
 
         InterfaceType = interfaceType;
         GrainType = grainType;
+
+        // Compiled once: reflecting over the constructor on every activation costs more than the activation itself.
+        Factory = ActivatorUtilities.CreateFactory(grainType, Type.EmptyTypes);
         Methods = interfaceType.GetInterfaces().Append(interfaceType)
             .SelectMany(i => i.GetMethods(BindingFlags.Public | BindingFlags.Instance))
             .ToFrozenDictionary(m => m, GrainMethod.For);
@@ -28,6 +32,8 @@ internal sealed class GrainInterfaceMap
     public Type InterfaceType { get; }
 
     public Type GrainType { get; }
+
+    public ObjectFactory Factory { get; }
 
     public FrozenDictionary<MethodInfo, GrainMethod> Methods { get; }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Reflection;
 using ControlPlane.Runtime.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
 {
     private readonly ConcurrentDictionary<GrainId, Activation> _directory = new();
     private readonly FrozenDictionary<Type, GrainInterfaceMap> _interfaces;
+    private readonly FrozenDictionary<Type, ObjectFactory> _factories;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Once _stop = new();
     private long _activationsCreated;
@@ -33,6 +35,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
         _interfaces = registrations
             .Select(r => new GrainInterfaceMap(r.InterfaceType, r.GrainType))
             .ToFrozenDictionary(m => m.InterfaceType);
+        _factories = _interfaces.Values.DistinctBy(m => m.GrainType).ToFrozenDictionary(m => m.GrainType, m => m.Factory);
     }
 
     /// <summary>Raised after an activation finished <see cref="Grain.OnActivateAsync"/>.</summary>
@@ -175,7 +178,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
                     return current;
                 }
 
-                var replacement = new Activation(id, this, previous: current, Options.MailboxCapacity);
+                var replacement = new Activation(id, _factories[id.GrainType], this, previous: current, Options.MailboxCapacity);
                 if (_directory.TryUpdate(id, replacement, current))
                 {
                     Start(replacement);
@@ -185,7 +188,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
                 continue;
             }
 
-            var fresh = new Activation(id, this, previous: null, Options.MailboxCapacity);
+            var fresh = new Activation(id, _factories[id.GrainType], this, previous: null, Options.MailboxCapacity);
             if (_directory.TryAdd(id, fresh))
             {
                 Start(fresh);

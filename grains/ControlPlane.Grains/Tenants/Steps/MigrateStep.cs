@@ -13,10 +13,10 @@ namespace ControlPlane.Grains.Tenants.Steps;
 public sealed class MigrateStep(MigrationCatalog catalog)
 {
     /// <summary>Works out what to do next for the locked tenant (in <paramref name="context"/>'s transaction).</summary>
-    public async Task<MigrationPlan> PlanAsync(StepContext context)
+    public MigrationPlan Plan(StepContext context)
     {
         var set = catalog.Current();
-        var applied = await AppliedMigrations.ReadAsync(context.Connection, context.Transaction, context.Row.Slug, context.CancellationToken);
+        var applied = context.Applied;
         var drift = MigrationDriftCheck.Find(applied, set);
         if (drift.Count > 0)
         {

@@ -18,6 +18,9 @@ public sealed record StepContext(
     /// <summary>The rollout on whose behalf an upgrade runs, for the timeline.</summary>
     public string? RolloutId { get; init; }
 
+    /// <summary>The tenant's migration records as read with the row lock.</summary>
+    public IReadOnlyList<Migrations.AppliedMigration> Applied { get; init; } = [];
+
     /// <summary>A command on the step's connection, inside its transaction.</summary>
     public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
 

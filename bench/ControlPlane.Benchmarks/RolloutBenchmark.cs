@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ControlPlane.Grains.Migrations;
+using ControlPlane.Grains.Registry;
+using ControlPlane.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace ControlPlane.Benchmarks;
+
+/// <summary>
+/// Rolls one migration (ADD COLUMN + CREATE INDEX) over N tenant schemas through the API, beside the same SQL applied
+/// by psql to N other schemas of the same shape over the same number of connections.
+/// </summary>
+internal static class RolloutBenchmark
+{
+    private const string Model = "CREATE TABLE components (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL UNIQUE, created_at timestamptz NOT NULL DEFAULT now());";
+    private const string Change = "ALTER TABLE components ADD COLUMN owner text;\nCREATE INDEX components_owner_idx ON components (owner);";
+
+    public static async Task<int> RunAsync(BenchmarkOptions options)
+    {
+        var tenants = options.Int("tenants", 1000);
+        var connections = options.Int("concurrency", 4);
+        Console.WriteLine($"Rollout benchmark: {tenants} tenants, {connections} connections, {Environment.ProcessorCount} cores");
+        await using var database = await BenchmarkDatabase.StartAsync(options.Text("pg"), maxConnections: 200);
+        var migrations = Directory.CreateTempSubdirectory("controlplane-bench-migrations-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(migrations.FullName, "V0001__components.sql"), Model);
+            await using var silo = await SiloProcess.StartAsync(database.ConnectionString, "bench", new Dictionary<string, string>
+            {
+                ["ControlPlane__Tenants__MigrationsPath"] = migrations.FullName,
+                ["ControlPlane__Database__WorkConnections"] = connections.ToString(CultureInfo.InvariantCulture),
+                ["Logging__LogLevel__Default"] = "Warning",
+            });
+
+            var watch = Stopwatch.StartNew();
+            var warmup = options.Int("warmup", 400);
+            await CreateSchemasAsync(database, "warm", warmup, connections, register: true);
+            await CreateSchemasAsync(database, "cp", tenants, connections, register: false);
+            await CreateSchemasAsync(database, "raw", tenants, connections, register: false);
+            Console.WriteLine($"  set-up: {warmup + 2 * tenants} schemas in {watch.Elapsed.TotalSeconds:0} s");
+
+            // Warm the silo with a rollout over throw-away tenants (tiered JIT promotes the per-tenant path over the
+            // first few hundred), then retire them so the measured rollout covers exactly the benchmark's tenants.
+            await File.WriteAllTextAsync(Path.Combine(migrations.FullName, "V0002__add_component_owner.sql"), Change);
+            await ControlPlaneAsync(silo, database, connections);
+            await database.ScalarAsync<int>("WITH d AS (UPDATE controlplane.tenants SET state = 'Deleted' WHERE slug LIKE 'warm\\_%' RETURNING 1) SELECT count(*)::int FROM d");
+            await RegisterAsync(database, "cp", tenants);
+
+            // Raw before and after ours, halves each, so both meet the same drifting disk.
+            var serverBefore = ServerCpu.Total();
+            var rawFirst = await RawAsync(database, "raw", 0, tenants / 2, connections);
+            var serverAfterRaw = ServerCpu.Total();
+            var siloBefore = silo.CpuTime();
+            var ours = await ControlPlaneAsync(silo, database, connections);
+            var siloCpu = (silo.CpuTime() - siloBefore).TotalMilliseconds / tenants;
+            var serverAfterOurs = ServerCpu.Total();
+            var rawSecond = await RawAsync(database, "raw", tenants / 2, tenants, connections);
+            var serverAfterAll = ServerCpu.Total();
+            var rawSeconds = rawFirst + rawSecond;
+            var rawServerCpu = ((serverAfterRaw - serverBefore) + (serverAfterAll - serverAfterOurs))?.TotalMilliseconds / tenants ?? double.NaN;
+            var ourServerCpu = (serverAfterOurs - serverAfterRaw)?.TotalMilliseconds / tenants ?? double.NaN;
+
+            Console.WriteLine();
+            Console.WriteLine($"{"",-38}{"control plane",16}{"raw psql",16}{"ratio",10}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"wall time (s)",-38}{ours.Seconds,16:0.00}{rawSeconds,16:0.00}{ours.Seconds / rawSeconds,10:0.00}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"tenants per second",-38}{tenants / ours.Seconds,16:0}{tenants / rawSeconds,16:0}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"PostgreSQL CPU per tenant (ms)",-38}{ourServerCpu,16:0.00}{rawServerCpu,16:0.00}{ourServerCpu / rawServerCpu,10:0.00}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"silo CPU per tenant (ms)",-38}{siloCpu,16:0.00}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"silo resident memory after (MiB)",-38}{silo.ResidentBytes() / 1024.0 / 1024.0,16:0}"));
+            Console.WriteLine($"{"rollout outcome",-38}{ours.Outcome,16}");
+            Console.WriteLine();
+            Console.WriteLine("ratio = control plane wall time / raw psql wall time (target <= 1.25); raw runs with synchronous_commit=off, as the lower bound.");
+            return ours.Outcome == "Completed" ? 0 : 1;
+        }
+        finally
+        {
+            migrations.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Creates schemas with the benchmark model in batches (and, for the control plane's, their registry rows as Active at V1).</summary>
+    private static async Task CreateSchemasAsync(BenchmarkDatabase database, string prefix, int tenants, int connections, bool register)
+    {
+        var scripts = Enumerable.Range(0, connections).Select(_ => new StringBuilder("SET client_min_messages = warning;\n")).ToArray();
+        for (var start = 0; start < tenants; start += 50)
+        {
+            var script = scripts[start / 50 % connections];
+            script.Append("BEGIN;\n");
+            for (var i = start; i < Math.Min(start + 50, tenants); i++)
+            {
+                var schema = $"tenant_{prefix}_{i:00000}";
+                script.Append(CultureInfo.InvariantCulture, $"CREATE SCHEMA {schema};\nSET LOCAL search_path TO {schema};\n{Model}\n");
+            }
+
+            script.Append("COMMIT;\n");
+        }
+
+        await PsqlRunner.RunAsync(database, [.. scripts.Select(s => s.ToString())]);
+        if (register)
+        {
+            await RegisterAsync(database, prefix, tenants);
+        }
+    }
+
+    /// <summary>Registry rows for tenants whose schemas exist: Active at V1, V0001 recorded with its checksum.</summary>
+    private static async Task RegisterAsync(BenchmarkDatabase database, string prefix, int tenants)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(
+                    """
+                    INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, migration_version)
+                    SELECT s, s, 'tenant_' || s, 'tenant_' || s, 'Active', 1
+                    FROM (SELECT $1 || '_' || lpad(i::text, 5, '0') AS s FROM generate_series(0, $2 - 1) i) g
+                    """)
+                {
+                    Parameters = { new() { Value = prefix }, new() { Value = tenants } },
+                },
+                new NpgsqlBatchCommand(
+                    """
+                    INSERT INTO controlplane.tenant_migrations (slug, version, name, checksum, duration_ms)
+                    SELECT $1 || '_' || lpad(i::text, 5, '0'), 1, 'components', $3, 0 FROM generate_series(0, $2 - 1) i
+                    """)
+                {
+                    Parameters = { new() { Value = prefix }, new() { Value = tenants }, new() { Value = Checksums.Of(Model) } },
+                },
+            },
+        };
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<double> RawAsync(BenchmarkDatabase database, string prefix, int from, int to, int connections)
+    {
+        var scripts = Enumerable.Range(0, connections).Select(_ => new StringBuilder("SET client_min_messages = warning;\nSET synchronous_commit = off;\n")).ToArray();
+        for (var i = from; i < to; i++)
+        {
+            scripts[i % connections].Append(CultureInfo.InvariantCulture, $"BEGIN;\nSET LOCAL search_path TO tenant_{prefix}_{i:00000};\n{Change}\nCOMMIT;\n");
+        }
+
+        var watch = Stopwatch.StartNew();
+        await PsqlRunner.RunAsync(database, [.. scripts.Select(s => s.ToString())]);
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<(double Seconds, string Outcome)> ControlPlaneAsync(SiloProcess silo, BenchmarkDatabase database, int connections)
+    {
+        using var started = await silo.Http.PostAsJsonAsync("/v1/rollouts", new { targetVersion = 2, maxParallel = connections });
+        started.EnsureSuccessStatusCode();
+        var id = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        string state;
+        do
+        {
+            await Task.Delay(250);
+            using var body = JsonDocument.Parse(await silo.Http.GetStringAsync($"/v1/rollouts/{id}"));
+            state = body.RootElement.GetProperty("state").GetString()!;
+        }
+        while (state is "Running");
+
+        // The rollout's own duration by the database clock, from its record.
+        var seconds = await database.ScalarAsync<double>($"SELECT extract(epoch FROM finished_at - created_at)::float8 FROM controlplane.rollouts WHERE id = '{id}'");
+        return (seconds, state);
+    }
+}
