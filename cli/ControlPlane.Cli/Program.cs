@@ -1,0 +1,3 @@
+using ControlPlane.Cli;
+
+return await ControlPlaneCli.RunAsync(args, CliHost.FromProcess());
