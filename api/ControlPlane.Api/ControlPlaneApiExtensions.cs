@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Errors;
+using ControlPlane.Api.Migrations;
+using ControlPlane.Api.Rollouts;
 using ControlPlane.Api.Tenants;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
@@ -42,6 +44,8 @@ public static class ControlPlaneApiExtensions
     {
         app.MapOpenApi();
         app.MapTenantsApi();
+        app.MapMigrationsApi();
+        app.MapRolloutsApi();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
+using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Grains.Tenants.Steps;
 using ControlPlane.Runtime.Hosting;
@@ -52,7 +53,10 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<SeedStep>();
         services.AddSingleton<DeprovisionStep>();
         services.AddSingleton<TenantSteps>();
+        services.AddSingleton<IMigrationCatalogReader, MigrationCatalogReader>();
+        services.AddSingleton<IRolloutRegistry, RolloutRegistry>();
         services.AddGrain<ITenantGrain, TenantGrain>();
+        services.AddGrain<IRolloutGrain, RolloutGrain>();
         return services;
     }
 }

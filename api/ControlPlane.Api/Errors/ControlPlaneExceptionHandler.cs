@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
@@ -22,6 +23,8 @@ internal sealed partial class ControlPlaneExceptionHandler(IProblemDetailsServic
             InvalidTenantTransitionException transition => Problem(StatusCodes.Status409Conflict, "Not allowed in the current state", transition.Message, ("state", transition.Current.ToString())),
             TenantConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
             TenantPreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", stale.Message, ("etag", stale.Actual)),
+            RolloutNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Rollout not found", notFound.Message),
+            RolloutConflictException conflict => RolloutConflict(conflict),
             MailboxFullException full => Problem(StatusCodes.Status503ServiceUnavailable, "Busy", full.Message),
             SiloUnavailableException unavailable => Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", unavailable.Message),
             _ => null,
@@ -38,6 +41,22 @@ internal sealed partial class ControlPlaneExceptionHandler(IProblemDetailsServic
 
         httpContext.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails RolloutConflict(RolloutConflictException conflict)
+    {
+        var problem = Problem(StatusCodes.Status409Conflict, "Rollout conflict", conflict.Message);
+        if (conflict.OpenRolloutId is { } open)
+        {
+            problem.Extensions["openRolloutId"] = open;
+        }
+
+        if (conflict.Details.Count > 0)
+        {
+            problem.Extensions["details"] = conflict.Details;
+        }
+
+        return problem;
     }
 
     private static HttpValidationProblemDetails Validation(string field, string message) =>

@@ -23,6 +23,13 @@ public interface ITenantGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<TenantConnectionCheck> CheckConnectionAsync();
 
+    /// <summary>
+    /// Brings the tenant's schema to <paramref name="targetVersion"/>, each migration in its own transaction. A tenant
+    /// still provisioning finishes provisioning first (to the newest version); a deleted one is skipped. When
+    /// <paramref name="rolloutId"/> is given, the tenant's line in that rollout is updated in the same transactions.
+    /// </summary>
+    Task<MigrationOutcome> MigrateToAsync(int targetVersion, string? rolloutId);
+
     /// <summary>Runs whatever work the registry says is due: provisioning steps, retries, deprovisioning.</summary>
     Task DriveAsync();
 

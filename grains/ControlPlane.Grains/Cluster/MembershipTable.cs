@@ -68,10 +68,13 @@ public sealed class MembershipTable(ControlPlaneDataSources dataSources)
         await using var batch = dataSources.Registry.CreateBatch();
         var release = new NpgsqlBatchCommand("UPDATE controlplane.tenants SET lease_owner = NULL WHERE lease_owner = $1");
         release.Parameters.Add(new NpgsqlParameter { Value = siloId });
+        var releaseRollouts = new NpgsqlBatchCommand("UPDATE controlplane.rollouts SET lease_owner = NULL WHERE lease_owner = $1");
+        releaseRollouts.Parameters.Add(new NpgsqlParameter { Value = siloId });
         var leave = new NpgsqlBatchCommand(
             "UPDATE controlplane.silos SET status = 'Dead', stopped_at = clock_timestamp() WHERE silo_id = $1");
         leave.Parameters.Add(new NpgsqlParameter { Value = siloId });
         batch.BatchCommands.Add(release);
+        batch.BatchCommands.Add(releaseRollouts);
         batch.BatchCommands.Add(leave);
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -23,8 +23,6 @@ public sealed record TenantRow
 
     public int MigrationVersion { get; init; }
 
-    public int? TargetVersion { get; init; }
-
     public long Etag { get; init; }
 
     public string? LeaseOwner { get; init; }

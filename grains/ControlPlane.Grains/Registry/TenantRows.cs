@@ -10,10 +10,10 @@ public static class TenantRows
     /// <summary>The column list every query reads, in <see cref="Read"/>'s order.</summary>
     public const string Columns =
         "t.slug, t.display_name, t.schema_name, t.role_name, t.state, t.failed_step, t.last_error, t.attempts, " +
-        "t.migration_version, t.target_version, t.etag, t.lease_owner, t.lease_token, t.next_attempt_at, t.created_at, t.updated_at";
+        "t.migration_version, t.etag, t.lease_owner, t.lease_token, t.next_attempt_at, t.created_at, t.updated_at";
 
     /// <summary>Number of columns in <see cref="Columns"/>; extra columns of a query start here.</summary>
-    public const int ColumnCount = 16;
+    public const int ColumnCount = 15;
 
     /// <summary>Registers a tenant in state Requested with work due now, or returns the existing row.</summary>
     public static async Task<(TenantRow Row, bool Created)> InsertOrGetAsync(
@@ -73,15 +73,26 @@ public static class TenantRows
         TenantRow row,
         string siloId,
         CancellationToken cancellationToken,
+        params TenantEventDraft[] events) => await SaveAsync(connection, transaction, row, siloId, [], cancellationToken, events);
+
+    /// <summary>As <see cref="SaveAsync(NpgsqlConnection, NpgsqlTransaction, TenantRow, string, CancellationToken, TenantEventDraft[])"/>, with more commands sent in the same round trip.</summary>
+    public static async Task<TenantRow> SaveAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        TenantRow row,
+        string siloId,
+        IReadOnlyList<NpgsqlBatchCommand> alsoRun,
+        CancellationToken cancellationToken,
         params TenantEventDraft[] events)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
+
         var update = new NpgsqlBatchCommand(
             """
             UPDATE controlplane.tenants SET
-                state = $2, failed_step = $3, last_error = $4, attempts = $5, migration_version = $6, target_version = $7,
-                lease_owner = $8, lease_token = $9, next_attempt_at = $10, etag = etag + 1, updated_at = clock_timestamp()
-            WHERE slug = $1 AND etag = $11
+                state = $2, failed_step = $3, last_error = $4, attempts = $5, migration_version = $6,
+                lease_owner = $7, lease_token = $8, next_attempt_at = $9, etag = etag + 1, updated_at = clock_timestamp()
+            WHERE slug = $1 AND etag = $10
             RETURNING etag, updated_at
             """);
         update.Parameters.Add(new NpgsqlParameter { Value = row.Slug });
@@ -90,12 +101,16 @@ public static class TenantRows
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.LastError ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         update.Parameters.Add(new NpgsqlParameter { Value = row.Attempts });
         update.Parameters.Add(new NpgsqlParameter { Value = row.MigrationVersion });
-        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.TargetVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.LeaseOwner ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         update.Parameters.Add(new NpgsqlParameter { Value = row.LeaseToken });
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.NextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         update.Parameters.Add(new NpgsqlParameter { Value = row.Etag });
         batch.BatchCommands.Add(update);
+        foreach (var command in alsoRun)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
         foreach (var e in events)
         {
             batch.BatchCommands.Add(EventInsert(row.Slug, e, siloId));
@@ -140,12 +155,11 @@ public static class TenantRows
         LastError = reader.IsDBNull(6) ? null : reader.GetString(6),
         Attempts = reader.GetInt32(7),
         MigrationVersion = reader.GetInt32(8),
-        TargetVersion = reader.IsDBNull(9) ? null : reader.GetInt32(9),
-        Etag = reader.GetInt64(10),
-        LeaseOwner = reader.IsDBNull(11) ? null : reader.GetString(11),
-        LeaseToken = reader.GetInt64(12),
-        NextAttemptAt = reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
-        CreatedAt = reader.GetFieldValue<DateTimeOffset>(14),
-        UpdatedAt = reader.GetFieldValue<DateTimeOffset>(15),
+        Etag = reader.GetInt64(9),
+        LeaseOwner = reader.IsDBNull(10) ? null : reader.GetString(10),
+        LeaseToken = reader.GetInt64(11),
+        NextAttemptAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(13),
+        UpdatedAt = reader.GetFieldValue<DateTimeOffset>(14),
     };
 }

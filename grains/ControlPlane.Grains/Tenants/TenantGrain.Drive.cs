@@ -1,4 +1,5 @@
 using ControlPlane.Grains.Migrations;
+using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Tenants.Steps;
 using Npgsql;
@@ -9,6 +10,49 @@ namespace ControlPlane.Grains.Tenants;
 public sealed partial class TenantGrain
 {
     public async Task DriveAsync()
+    {
+        var key = GetPrimaryKeyString();
+        try
+        {
+            await DriveCoreAsync();
+        }
+        finally
+        {
+            drives.Exit(key);
+        }
+    }
+
+    public async Task<MigrationOutcome> MigrateToAsync(int targetVersion, string? rolloutId)
+    {
+        var slug = RequireSlug();
+        _upgradeTarget = targetVersion;
+        _rolloutId = rolloutId;
+        _lastRow = null;
+        try
+        {
+            await DriveCoreAsync();
+        }
+        finally
+        {
+            _upgradeTarget = null;
+            _rolloutId = null;
+        }
+
+        var row = _lastRow ?? await ReadRowAsync(slug);
+        return row switch
+        {
+            null => new MigrationOutcome(RolloutTenantStatus.Skipped, 0, "the tenant does not exist"),
+            { MigrationVersion: var version } when version >= targetVersion => new MigrationOutcome(RolloutTenantStatus.Succeeded, version, null),
+            { State: TenantStatus.Deleted or TenantStatus.Deprovisioning } => new MigrationOutcome(RolloutTenantStatus.Skipped, row.MigrationVersion, $"the tenant is {row.State}"),
+            { State: TenantStatus.Failed } => new MigrationOutcome(RolloutTenantStatus.Skipped, row.MigrationVersion, $"provisioning failed at {row.FailedStep}: {row.LastError}"),
+            { FailedStep: ProvisioningStep.Migrate, LastError: { } error } => new MigrationOutcome(RolloutTenantStatus.Failed, row.MigrationVersion, error),
+            { LeaseOwner: { } owner } when owner != silo.SiloId => new MigrationOutcome(RolloutTenantStatus.Failed, row.MigrationVersion, $"the tenant is being driven by silo {owner}; retry later"),
+            _ => new MigrationOutcome(RolloutTenantStatus.Failed, row.MigrationVersion, $"not migrated: the tenant is {row.State} at version {row.MigrationVersion}"),
+        };
+    }
+
+    /// <summary>Runs units until none is due; the target of an upgrade, if any, is held in fields for this turn.</summary>
+    private async Task DriveCoreAsync()
     {
         var key = GetPrimaryKeyString();
         try
@@ -39,10 +83,12 @@ public sealed partial class TenantGrain
             _leaseToken = null;
             LogDriveInterrupted(logger, key, ex);
         }
-        finally
-        {
-            drives.Exit(key);
-        }
+    }
+
+    private async Task<TenantRow?> ReadRowAsync(TenantSlug slug)
+    {
+        await using var connection = await dataSources.Registry.OpenConnectionAsync(lifetime.ApplicationStopping);
+        return await TenantRows.GetAsync(connection, null, slug.Value, lifetime.ApplicationStopping);
     }
 
     /// <summary>Runs one unit of work in its own transaction; true when more work follows right away.</summary>
@@ -58,7 +104,8 @@ public sealed partial class TenantGrain
                 return false;
             }
 
-            var unit = WorkPlan.Next(locked.Row, locked.Due);
+            _lastRow = locked.Row;
+            var unit = WorkPlan.Next(locked.Row, locked.Due, _upgradeTarget);
             if (unit == WorkUnit.None)
             {
                 await FinishAsync(connection, transaction, locked, cancellationToken);
@@ -71,7 +118,11 @@ public sealed partial class TenantGrain
                 return false;
             }
 
-            var context = new StepContext(connection, transaction, Claim(locked.Row), slug, Pool, cancellationToken);
+            var context = new StepContext(connection, transaction, Claim(locked.Row), slug, Pool, cancellationToken)
+            {
+                UpgradeTarget = _upgradeTarget,
+                RolloutId = _rolloutId,
+            };
             StepOutcome outcome;
             try
             {
@@ -90,14 +141,15 @@ public sealed partial class TenantGrain
                 row = row with { FailedStep = null, LastError = null, Attempts = 0 };
             }
 
-            if (outsideTransaction is null && WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow) == WorkUnit.None)
+            if (outsideTransaction is null && WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow, _upgradeTarget) == WorkUnit.None)
             {
                 row = row with { LeaseOwner = null, NextAttemptAt = null };
             }
 
-            saved = await TenantRows.SaveAsync(connection, transaction, row, silo.SiloId, cancellationToken, outcome.Events);
+            saved = await TenantRows.SaveAsync(connection, transaction, row, silo.SiloId, outcome.AlsoRun, cancellationToken, outcome.Events);
             await transaction.CommitAsync(cancellationToken);
             _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
+            _lastRow = saved;
             LogUnitDone(logger, slug.Value, unit, locked.Row.State, saved.State);
         }
 
@@ -179,17 +231,22 @@ public sealed partial class TenantGrain
             return false;
         }
 
-        var context = new StepContext(connection, transaction, locked.Row, slug, Pool, cancellationToken);
+        var context = new StepContext(connection, transaction, locked.Row, slug, Pool, cancellationToken)
+        {
+            UpgradeTarget = _upgradeTarget,
+            RolloutId = _rolloutId,
+        };
         var outcome = await NoTransactionMigration.ConfirmAsync(context, script, target, took);
         var row = outcome.Row;
-        if (WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow) == WorkUnit.None)
+        if (WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow, _upgradeTarget) == WorkUnit.None)
         {
             row = row with { LeaseOwner = null, NextAttemptAt = null };
         }
 
-        var saved = await TenantRows.SaveAsync(connection, transaction, row, silo.SiloId, cancellationToken, outcome.Events);
+        var saved = await TenantRows.SaveAsync(connection, transaction, row, silo.SiloId, outcome.AlsoRun, cancellationToken, outcome.Events);
         await transaction.CommitAsync(cancellationToken);
         _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
+        _lastRow = saved;
         return saved.LeaseOwner is not null;
     }
 
@@ -262,7 +319,7 @@ public sealed partial class TenantGrain
         var options = provisioning.Value;
 
         // An upgrade that fails leaves the tenant serving on its old version; provisioning failures stop in Failed.
-        var upgrading = row.State == TenantStatus.Active;
+        var upgrading = row.State is TenantStatus.Active or TenantStatus.Suspended;
         var retryable = !upgrading && error is not (StepFailedException { Retryable: false } or MigrationCatalogException) && attempts < options.MaxAttempts;
         DateTimeOffset? nextAttempt = retryable
             ? locked.DbNow + RetryBackoff.Delay(attempts, options.RetryBaseDelay, options.RetryMaxDelay, Random.Shared.NextDouble())
@@ -270,7 +327,7 @@ public sealed partial class TenantGrain
         var message = Describe(error);
         var failed = row with
         {
-            State = upgrading ? TenantStatus.Active : TenantStatus.Failed,
+            State = upgrading ? row.State : TenantStatus.Failed,
             FailedStep = step,
             LastError = message,
             Attempts = attempts,
@@ -284,7 +341,7 @@ public sealed partial class TenantGrain
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await TenantRows.SaveAsync(connection, transaction, failed, silo.SiloId, cancellationToken, new TenantEventDraft(row.State, failed.State, step, detail, attempts));
+        _lastRow = await TenantRows.SaveAsync(connection, transaction, failed, silo.SiloId, cancellationToken, new TenantEventDraft(row.State, failed.State, step, detail, attempts));
         await transaction.CommitAsync(cancellationToken);
         _leaseToken = null;
         LogStepFailed(logger, slug.Value, step, attempts, message);

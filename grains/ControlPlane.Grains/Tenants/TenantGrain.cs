@@ -38,6 +38,11 @@ public sealed partial class TenantGrain(
     // The lease token this activation holds while driving; null when it holds none.
     private long? _leaseToken;
 
+    // Held only for the turn of a MigrateToAsync: the version to reach, the rollout asking, and the row last seen.
+    private int? _upgradeTarget;
+    private string? _rolloutId;
+    private TenantRow? _lastRow;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (TenantSlug.TryParse(GetPrimaryKeyString(), out var slug, out _))

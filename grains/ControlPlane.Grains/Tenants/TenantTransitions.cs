@@ -53,7 +53,7 @@ public static class TenantTransitions
     public static void EnsureStep(string slug, TenantStatus current, ProvisioningStep step)
     {
         var from = From(step);
-        if (current != from && !(step == ProvisioningStep.Migrate && current == TenantStatus.Active))
+        if (current != from && !(step == ProvisioningStep.Migrate && current is TenantStatus.Active or TenantStatus.Suspended))
         {
             throw new InvalidTenantTransitionException(slug, current, $"run step {step} (it starts from {from})");
         }

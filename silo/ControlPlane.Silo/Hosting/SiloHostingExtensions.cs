@@ -6,6 +6,7 @@ using ControlPlane.Grains.Registry;
 using ControlPlane.Runtime.Hosting;
 using ControlPlane.Silo.Cluster;
 using ControlPlane.Silo.LocalPostgres;
+using ControlPlane.Silo.Rollouts;
 using ControlPlane.Silo.Tenants;
 
 namespace ControlPlane.Silo.Hosting;
@@ -49,6 +50,7 @@ public static class SiloHostingExtensions
         services.AddGrainRuntime();
         services.AddControlPlaneGrains();
         services.AddHostedService<TenantWorkSweeper>();
+        services.AddHostedService<RolloutSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<TenantChangeFeed>());
         services.AddControlPlaneApi();
         services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry", tags: [ReadyTag]);

@@ -26,15 +26,21 @@ public sealed class WorkPlanShould
         Assert.Equal(WorkUnit.None, WorkPlan.Next(failed, due: false));
     }
 
-    [Fact]
-    public void UpgradeAnActiveTenantOnlyWhileATargetAboveItsVersionIsDue()
+    [Theory]
+    [InlineData(TenantStatus.Active)]
+    [InlineData(TenantStatus.Suspended)]
+    public void UpgradeAServingTenantOnlyWhileARolloutAsksForAVersionAboveItsOwn(TenantStatus state)
     {
-        var behind = Row(TenantStatus.Active) with { MigrationVersion = 3, TargetVersion = 4 };
+        var tenant = Row(state) with { MigrationVersion = 3 };
 
-        Assert.Equal(WorkUnit.Migrate, WorkPlan.Next(behind, due: true));
-        Assert.Equal(WorkUnit.None, WorkPlan.Next(behind, due: false));
-        Assert.Equal(WorkUnit.None, WorkPlan.Next(behind with { MigrationVersion = 4 }, due: true));
+        Assert.Equal(WorkUnit.Migrate, WorkPlan.Next(tenant, due: false, upgradeTarget: 4));
+        Assert.Equal(WorkUnit.None, WorkPlan.Next(tenant, due: true, upgradeTarget: null));
+        Assert.Equal(WorkUnit.None, WorkPlan.Next(tenant with { MigrationVersion = 4 }, due: false, upgradeTarget: 4));
     }
+
+    [Fact]
+    public void FinishProvisioningBeforeAnyUpgrade() =>
+        Assert.Equal(WorkUnit.Seed, WorkPlan.Next(Row(TenantStatus.Migrated), due: true, upgradeTarget: 9));
 
     private static TenantRow Row(TenantStatus state) => new()
     {

@@ -65,7 +65,24 @@ public sealed class TestDatabase : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(await TestPostgres.ConnectionStringAsync("postgres"));
         await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", admin))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        // Tenant roles are cluster-wide and outlive the database: drop the ones this database's control plane made,
+        // so a shared server (CONTROLPLANE_TEST_PG) does not collect them run after run.
+        await using var roles = new NpgsqlCommand(
+            $$"""
+            DO $do$
+            DECLARE r record;
+            BEGIN
+                FOR r IN SELECT rolname FROM pg_roles WHERE shobj_description(oid, 'pg_authid') LIKE 'controlplane tenant role: database={{Name}} %' LOOP
+                    EXECUTE format('DROP ROLE %I', r.rolname);
+                END LOOP;
+            END $do$
+            """,
+            admin);
+        await roles.ExecuteNonQueryAsync();
     }
 }

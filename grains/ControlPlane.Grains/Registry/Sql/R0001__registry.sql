@@ -29,7 +29,6 @@ CREATE TABLE controlplane.tenants (
     last_error        text,
     attempts          integer NOT NULL DEFAULT 0,
     migration_version integer NOT NULL DEFAULT 0,
-    target_version    integer,
     etag              bigint NOT NULL DEFAULT 1,
     -- The fence: the silo driving this tenant's DDL and a token that grows with every new holder.
     lease_owner       text,

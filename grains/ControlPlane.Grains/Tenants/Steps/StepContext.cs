@@ -12,6 +12,12 @@ public sealed record StepContext(
     Func<TenantPool> TenantPool,
     CancellationToken CancellationToken)
 {
+    /// <summary>The version a rollout asks an active tenant to reach; null while provisioning (which goes to the newest).</summary>
+    public int? UpgradeTarget { get; init; }
+
+    /// <summary>The rollout on whose behalf an upgrade runs, for the timeline.</summary>
+    public string? RolloutId { get; init; }
+
     /// <summary>A command on the step's connection, inside its transaction.</summary>
     public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
 

@@ -1,0 +1,11 @@
+namespace ControlPlane.Api.Contracts;
+
+/// <summary>Body of <c>POST /v1/rollouts</c>; every field may be omitted.</summary>
+/// <param name="TargetVersion">Version to reach; default: the newest migration in the catalogue.</param>
+/// <param name="MaxParallel">Tenants migrated at once; default: the silo's work-connection budget.</param>
+/// <param name="Waves">Waves in order, e.g. <c>[{"name":"canary","tenants":20},{"name":"rest"}]</c>; only the last may omit its size.</param>
+/// <param name="FailureThreshold">Fraction (0..1) of a wave that may fail before the rollout halts; default 0.</param>
+public sealed record CreateRolloutRequest(int? TargetVersion, int? MaxParallel, IReadOnlyList<RolloutWaveRequest>? Waves, double? FailureThreshold);
+
+/// <summary>A wave of a new rollout.</summary>
+public sealed record RolloutWaveRequest(string? Name, int? Tenants);

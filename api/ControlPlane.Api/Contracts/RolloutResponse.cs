@@ -1,0 +1,51 @@
+using ControlPlane.Grains.Rollouts;
+
+namespace ControlPlane.Api.Contracts;
+
+/// <summary>A rollout, as <c>GET /v1/rollouts/{id}</c> returns it.</summary>
+public sealed record RolloutResponse(
+    string Id,
+    RolloutState State,
+    int TargetVersion,
+    int MaxParallel,
+    double FailureThreshold,
+    int CurrentWave,
+    IReadOnlyList<RolloutWaveResponse> Waves,
+    RolloutCountsResponse Totals,
+    double TenantsPerSecond,
+    double? EtaSeconds,
+    string? Reason,
+    IReadOnlyList<RolloutFailure> FailedTenants,
+    string? CreatedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? FinishedAt,
+    long Etag)
+{
+    public static RolloutResponse From(RolloutSnapshot rollout) => new(
+        rollout.Id,
+        rollout.State,
+        rollout.TargetVersion,
+        rollout.MaxParallel,
+        rollout.FailureThreshold,
+        rollout.CurrentWave,
+        [.. rollout.Waves.Select(w => new RolloutWaveResponse(w.Name, w.Size, RolloutCountsResponse.From(w.Counts)))],
+        RolloutCountsResponse.From(rollout.Totals),
+        Math.Round(rollout.TenantsPerSecond, 2),
+        rollout.EstimatedRemaining is { } eta ? Math.Round(eta.TotalSeconds, 1) : null,
+        rollout.Reason,
+        rollout.FailedTenants,
+        rollout.CreatedBy,
+        rollout.CreatedAt,
+        rollout.FinishedAt,
+        rollout.Etag);
+}
+
+/// <summary>One wave: its size and tenants by status.</summary>
+public sealed record RolloutWaveResponse(string Name, int Size, RolloutCountsResponse Counts);
+
+/// <summary>Tenants by status.</summary>
+public sealed record RolloutCountsResponse(int Pending, int Running, int Succeeded, int Failed, int Skipped, int Total)
+{
+    public static RolloutCountsResponse From(RolloutCounts counts) =>
+        new(counts.Pending, counts.Running, counts.Succeeded, counts.Failed, counts.Skipped, counts.Total);
+}

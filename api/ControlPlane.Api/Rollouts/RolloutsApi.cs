@@ -1,0 +1,145 @@
+using System.Security.Claims;
+using ControlPlane.Api.Auth;
+using ControlPlane.Api.Contracts;
+using ControlPlane.Grains.Rollouts;
+using ControlPlane.Grains.Tenants;
+using ControlPlane.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace ControlPlane.Api.Rollouts;
+
+/// <summary>
+/// <c>/v1/rollouts</c>: a schema change rolled out to every tenant in waves, as a durable object. Each rollout is
+/// coordinated by its own grain; only one rollout is open at a time.
+/// </summary>
+public static class RolloutsApi
+{
+    private const int MaxWaves = 20;
+
+    public static RouteGroupBuilder MapRolloutsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/rollouts").WithTags("Rollouts");
+        group.MapPost("/", CreateAsync)
+            .WithName("StartRollout")
+            .WithSummary("Start a rollout (202); 409 when another rollout is open or an applied migration has drifted.")
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+        group.MapGet("/", ListAsync)
+            .WithName("ListRollouts")
+            .WithSummary("Recent rollouts, newest first.")
+            .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
+        group.MapGet("/{id}", GetAsync)
+            .WithName("GetRollout")
+            .WithSummary("A rollout's state, per-wave and total counts, rate, ETA and failed tenants.")
+            .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
+        group.MapPost("/{id}/pause", (string id, IGrainFactory grains) => ActAsync(id, grains, g => g.PauseAsync()))
+            .WithName("PauseRollout").WithSummary("Stop dispatching tenants; those in flight finish.")
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+        group.MapPost("/{id}/resume", (string id, IGrainFactory grains) => ActAsync(id, grains, g => g.ResumeAsync()))
+            .WithName("ResumeRollout").WithSummary("Continue a paused or halted rollout.")
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+        group.MapPost("/{id}/cancel", (string id, IGrainFactory grains) => ActAsync(id, grains, g => g.CancelAsync()))
+            .WithName("CancelRollout").WithSummary("Stop the rollout for good; unmigrated tenants keep their version.")
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+        group.MapPost("/{id}/retry-failed", (string id, IGrainFactory grains) => ActAsync(id, grains, g => g.RetryFailedAsync()))
+            .WithName("RetryFailedRolloutTenants").WithSummary("Put only the failed tenants back to pending and continue.")
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+        return group;
+    }
+
+    public static async Task<Accepted<RolloutResponse>> CreateAsync(
+        CreateRolloutRequest? request, IRolloutRegistry rollouts, IGrainFactory grains, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var plan = Validate(request ?? new CreateRolloutRequest(null, null, null, null));
+        var id = await rollouts.CreateAsync(plan, user.Identity?.Name, cancellationToken);
+        var grain = grains.GetGrain<IRolloutGrain>(id);
+        _ = grain.DriveAsync();
+        var rollout = await grain.GetAsync() ?? throw new RolloutNotFoundException(id);
+        return TypedResults.Accepted($"/v1/rollouts/{id}", RolloutResponse.From(rollout));
+    }
+
+    public static async Task<Ok<IReadOnlyList<RolloutResponse>>> ListAsync(IRolloutRegistry rollouts, int? limit, CancellationToken cancellationToken)
+    {
+        var size = limit ?? 20;
+        if (size is < 1 or > 100)
+        {
+            throw new TenantValidationException("limit", "limit must be between 1 and 100.");
+        }
+
+        var list = await rollouts.ListAsync(size, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<RolloutResponse>>([.. list.Select(RolloutResponse.From)]);
+    }
+
+    public static async Task<Ok<RolloutResponse>> GetAsync(string id, IGrainFactory grains)
+    {
+        var rollout = await grains.GetGrain<IRolloutGrain>(RequireId(id)).GetAsync() ?? throw new RolloutNotFoundException(id);
+        return TypedResults.Ok(RolloutResponse.From(rollout));
+    }
+
+    private static async Task<Ok<RolloutResponse>> ActAsync(string id, IGrainFactory grains, Func<IRolloutGrain, Task<RolloutSnapshot>> action) =>
+        TypedResults.Ok(RolloutResponse.From(await action(grains.GetGrain<IRolloutGrain>(RequireId(id)))));
+
+    private static string RequireId(string id) =>
+        id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
+            ? id
+            : throw new TenantValidationException("id", "A rollout id is letters, digits and '-'.");
+
+    private static RolloutPlan Validate(CreateRolloutRequest request)
+    {
+        if (request.TargetVersion is < 1)
+        {
+            throw new TenantValidationException("targetVersion", "targetVersion must be a migration version (1 or more).");
+        }
+
+        if (request.MaxParallel is < 1 or > 1000)
+        {
+            throw new TenantValidationException("maxParallel", "maxParallel must be between 1 and 1000.");
+        }
+
+        if (request.FailureThreshold is < 0 or > 1 || (request.FailureThreshold is double t && double.IsNaN(t)))
+        {
+            throw new TenantValidationException("failureThreshold", "failureThreshold is a fraction between 0 and 1.");
+        }
+
+        List<RolloutWavePlan>? waves = null;
+        if (request.Waves is { } requested)
+        {
+            if (requested.Count is 0 or > MaxWaves)
+            {
+                throw new TenantValidationException("waves", $"Give between 1 and {MaxWaves} waves, or omit waves for one.");
+            }
+
+            waves = [];
+            for (var i = 0; i < requested.Count; i++)
+            {
+                var wave = requested[i];
+                var name = wave.Name?.Trim();
+                if (string.IsNullOrEmpty(name) || name.Length > 64 || name.Any(char.IsControl))
+                {
+                    throw new TenantValidationException($"waves[{i}].name", "Each wave needs a name of 1 to 64 characters.");
+                }
+
+                if (waves.Any(w => w.Name == name))
+                {
+                    throw new TenantValidationException($"waves[{i}].name", $"Two waves are named '{name}'.");
+                }
+
+                if (wave.Tenants is < 1)
+                {
+                    throw new TenantValidationException($"waves[{i}].tenants", "A wave's size must be at least 1.");
+                }
+
+                if (wave.Tenants is null && i < requested.Count - 1)
+                {
+                    throw new TenantValidationException($"waves[{i}].tenants", "Only the last wave may omit its size (it takes the rest).");
+                }
+
+                waves.Add(new RolloutWavePlan(name, wave.Tenants));
+            }
+        }
+
+        return new RolloutPlan(request.TargetVersion, request.MaxParallel, waves, request.FailureThreshold);
+    }
+}

@@ -1,0 +1,33 @@
+using ControlPlane.Runtime;
+
+namespace ControlPlane.Grains.Rollouts;
+
+/// <summary>
+/// The coordinator of one rollout (keyed by rollout id): fans a migration out to tenant grains wave by wave, within
+/// the failure threshold, with its progress persisted so that any silo can resume it after a crash.
+/// </summary>
+public interface IRolloutGrain : IGrainWithStringKey
+{
+    /// <summary>The rollout's state, counts, rate and failures; null when no rollout has this id.</summary>
+    [AlwaysInterleave]
+    Task<RolloutSnapshot?> GetAsync();
+
+    /// <summary>Runs the rollout until it finishes, pauses, halts or is cancelled (resumable at any point).</summary>
+    Task DriveAsync();
+
+    /// <summary>Stops dispatching new tenants; those already dispatched finish.</summary>
+    [AlwaysInterleave]
+    Task<RolloutSnapshot> PauseAsync();
+
+    /// <summary>Continues a paused or halted rollout.</summary>
+    [AlwaysInterleave]
+    Task<RolloutSnapshot> ResumeAsync();
+
+    /// <summary>Stops the rollout for good.</summary>
+    [AlwaysInterleave]
+    Task<RolloutSnapshot> CancelAsync();
+
+    /// <summary>Puts the failed tenants back to pending and continues.</summary>
+    [AlwaysInterleave]
+    Task<RolloutSnapshot> RetryFailedAsync();
+}

@@ -1,0 +1,13 @@
+namespace ControlPlane.Grains.Rollouts;
+
+/// <summary>A migration of the catalogue and how many tenants are exactly at its version.</summary>
+public sealed record MigrationCatalogEntry(int Version, string Name, string Checksum, bool Transactional, long TenantsAtVersion);
+
+/// <summary>The catalogue as listed: migrations, and tenants per version (including versions no longer in the catalogue).</summary>
+public sealed record MigrationCatalogView(int LatestVersion, IReadOnlyList<MigrationCatalogEntry> Migrations, IReadOnlyDictionary<int, long> TenantsByVersion);
+
+/// <summary>Reads the migration catalogue with the tenants' versions.</summary>
+public interface IMigrationCatalogReader
+{
+    Task<MigrationCatalogView> ReadAsync(CancellationToken cancellationToken);
+}

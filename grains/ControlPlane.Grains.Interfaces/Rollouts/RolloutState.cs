@@ -1,0 +1,20 @@
+namespace ControlPlane.Grains.Rollouts;
+
+/// <summary>Where a rollout stands. Running, Paused and Halted are open: only one open rollout exists at a time.</summary>
+public enum RolloutState
+{
+    /// <summary>Migrating tenants wave by wave.</summary>
+    Running,
+
+    /// <summary>Stopped by an operator; tenants already dispatched finish, no new ones start until resumed.</summary>
+    Paused,
+
+    /// <summary>A wave crossed the failure threshold; the reason is kept. Retry the failed tenants, resume, or cancel.</summary>
+    Halted,
+
+    /// <summary>Every wave finished under the threshold.</summary>
+    Completed,
+
+    /// <summary>Stopped for good by an operator; tenants not yet migrated keep their version.</summary>
+    Cancelled,
+}

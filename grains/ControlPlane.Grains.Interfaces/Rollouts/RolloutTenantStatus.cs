@@ -1,0 +1,13 @@
+namespace ControlPlane.Grains.Rollouts;
+
+/// <summary>One tenant's place in a rollout.</summary>
+public enum RolloutTenantStatus
+{
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+
+    /// <summary>Nothing to do: already at the target, or not a tenant that can be migrated now (deleted, failed provisioning).</summary>
+    Skipped,
+}

@@ -1,0 +1,43 @@
+using ControlPlane.Grains.Rollouts;
+
+namespace ControlPlane.Grains.Rollouts;
+
+/// <summary>A row of <c>controlplane.rollouts</c>.</summary>
+public sealed record RolloutRecord
+{
+    public required string Id { get; init; }
+
+    public required RolloutState State { get; init; }
+
+    public required int TargetVersion { get; init; }
+
+    public required int MaxParallel { get; init; }
+
+    public required double FailureThreshold { get; init; }
+
+    public required IReadOnlyList<RolloutWaveDefinition> Waves { get; init; }
+
+    public required int CurrentWave { get; init; }
+
+    public required int AcceptedFailures { get; init; }
+
+    public string? Reason { get; init; }
+
+    public string? CreatedBy { get; init; }
+
+    public required long Etag { get; init; }
+
+    public string? LeaseOwner { get; init; }
+
+    public long LeaseToken { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>True while the rollout can still change (only one such rollout exists at a time).</summary>
+    public bool IsOpen => State is RolloutState.Running or RolloutState.Paused or RolloutState.Halted;
+}
+
+/// <summary>A wave as recorded at creation: its name and the number of tenants assigned to it.</summary>
+public sealed record RolloutWaveDefinition(string Name, int Size);

@@ -1,0 +1,178 @@
+using System.Security.Cryptography;
+using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Migrations;
+using ControlPlane.Grains.Tenants;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ControlPlane.Grains.Rollouts;
+
+/// <summary>Creates rollouts (after checking the catalogue and every tenant for drift) and lists them.</summary>
+public sealed class RolloutRegistry(ControlPlaneDataSources dataSources, MigrationCatalog catalog, IOptions<DatabaseOptions> database, TimeProvider time) : IRolloutRegistry
+{
+    private const int DriftShown = 50;
+
+    public async Task<string> CreateAsync(RolloutPlan plan, string? createdBy, CancellationToken cancellationToken)
+    {
+        MigrationSet set;
+        try
+        {
+            set = catalog.Current();
+        }
+        catch (MigrationCatalogException ex)
+        {
+            throw new RolloutConflictException($"The migration catalogue cannot be used: {ex.Message}");
+        }
+
+        if (set.LatestVersion == 0)
+        {
+            throw new TenantValidationException("targetVersion", "The migration catalogue is empty.");
+        }
+
+        var target = plan.TargetVersion ?? set.LatestVersion;
+        if (!set.ByVersion.ContainsKey(target))
+        {
+            throw new TenantValidationException("targetVersion", $"V{target:0000} is not in the catalogue (it holds V{set.Scripts[0].Version:0000} to V{set.LatestVersion:0000}).");
+        }
+
+        // Parallelism beyond the work-connection budget would only queue on it.
+        var budget = database.Value.WorkConnections;
+        var maxParallel = Math.Min(plan.MaxParallel ?? budget, budget);
+        var waves = RolloutWaves.Normalize(plan.Waves);
+
+        await using var connection = await dataSources.Registry.OpenConnectionAsync(cancellationToken);
+        var drift = await FindDriftAsync(connection, set, cancellationToken);
+        if (drift.Count > 0)
+        {
+            throw new RolloutConflictException(
+                $"Migration drift on {drift.Count} tenant(s): applied migrations differ from the catalogue, so nothing was started. Restore the files (or repair those tenants) and start again.",
+                details: [.. drift.Take(DriftShown)]);
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var id = NewId();
+        try
+        {
+            await using var insert = new NpgsqlBatch(connection, transaction);
+            var rollout = new NpgsqlBatchCommand(
+                """
+                INSERT INTO controlplane.rollouts (id, state, target_version, max_parallel, failure_threshold, waves, created_by)
+                VALUES ($1, 'Running', $2, $3, $4, $5::jsonb, $6)
+                """);
+            rollout.Parameters.Add(new NpgsqlParameter { Value = id });
+            rollout.Parameters.Add(new NpgsqlParameter { Value = target });
+            rollout.Parameters.Add(new NpgsqlParameter { Value = maxParallel });
+            rollout.Parameters.Add(new NpgsqlParameter { Value = plan.FailureThreshold ?? 0 });
+            rollout.Parameters.Add(new NpgsqlParameter { Value = RolloutRows.SerializeWaves([.. waves.Select(w => new RolloutWaveDefinition(w.Name, w.Tenants ?? 0))]) });
+            rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)createdBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+
+            // Tenants in a stable pseudo-random order (so a canary wave is a sample, not the alphabet's start), cut into waves.
+            var tenants = new NpgsqlBatchCommand(
+                """
+                INSERT INTO controlplane.rollout_tenants (rollout_id, slug, wave, status, from_version, error)
+                SELECT $1, t.slug,
+                       LEAST((SELECT count(*) FROM unnest($2::int[]) b WHERE b < t.rn), $3)::int,
+                       CASE WHEN t.migration_version >= $4 OR t.state IN ('Deprovisioning', 'Failed') THEN 'Skipped' ELSE 'Pending' END,
+                       t.migration_version,
+                       CASE WHEN t.migration_version >= $4 THEN 'already at V' || t.migration_version
+                            WHEN t.state = 'Failed' THEN 'provisioning failed; it reaches the newest version when retried'
+                            WHEN t.state = 'Deprovisioning' THEN 'being deleted' END
+                FROM (SELECT slug, migration_version, state, row_number() OVER (ORDER BY md5(slug), slug) AS rn
+                      FROM controlplane.tenants WHERE state <> 'Deleted') t
+                """);
+            tenants.Parameters.Add(new NpgsqlParameter { Value = id });
+            tenants.Parameters.Add(new NpgsqlParameter { Value = RolloutWaves.Bounds(waves) });
+            tenants.Parameters.Add(new NpgsqlParameter { Value = waves.Count - 1 });
+            tenants.Parameters.Add(new NpgsqlParameter { Value = target });
+            insert.BatchCommands.Add(rollout);
+            insert.BatchCommands.Add(tenants);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "rollouts_one_open")
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            var open = await OpenRolloutAsync(connection, cancellationToken);
+            throw new RolloutConflictException(
+                $"Rollout {open?.Id ?? "(unknown)"} is {open?.State.ToString() ?? "open"}; only one rollout runs at a time. Wait for it, or cancel it.",
+                open?.Id);
+        }
+
+        return id;
+    }
+
+    public async Task<IReadOnlyList<RolloutSnapshot>> ListAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSources.Registry.OpenConnectionAsync(cancellationToken);
+        var records = new List<RolloutRecord>();
+        await using (var command = new NpgsqlCommand($"SELECT {RolloutRows.Columns} FROM controlplane.rollouts r ORDER BY r.created_at DESC LIMIT $1", connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = limit });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                records.Add(RolloutRows.Read(reader));
+            }
+        }
+
+        var snapshots = new List<RolloutSnapshot>(records.Count);
+        foreach (var record in records)
+        {
+            snapshots.Add(await RolloutSnapshots.LoadAsync(connection, record, null, 0, cancellationToken));
+        }
+
+        return snapshots;
+    }
+
+    private static async Task<RolloutRecord?> OpenRolloutAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT {RolloutRows.Columns} FROM controlplane.rollouts r WHERE r.state IN ('Running', 'Paused', 'Halted') LIMIT 1", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? RolloutRows.Read(reader) : null;
+    }
+
+    /// <summary>Every live tenant whose applied migrations no longer match the catalogue, one line each.</summary>
+    private static async Task<List<string>> FindDriftAsync(NpgsqlConnection connection, MigrationSet set, CancellationToken cancellationToken)
+    {
+        var applied = new Dictionary<string, List<AppliedMigration>>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand(
+            """
+            SELECT m.slug, m.version, m.name, m.checksum, m.status, m.applied_at, m.duration_ms
+            FROM controlplane.tenant_migrations m JOIN controlplane.tenants t USING (slug)
+            WHERE t.state NOT IN ('Deleted', 'Deprovisioning')
+            """,
+            connection))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var slug = reader.GetString(0);
+                if (!applied.TryGetValue(slug, out var list))
+                {
+                    applied[slug] = list = [];
+                }
+
+                list.Add(new AppliedMigration(
+                    reader.GetInt32(1), reader.GetString(2), reader.GetString(3), Enum.Parse<AppliedMigrationStatus>(reader.GetString(4)),
+                    reader.GetFieldValue<DateTimeOffset>(5), reader.GetDouble(6)));
+            }
+        }
+
+        var drifted = new List<string>();
+        foreach (var (slug, migrations) in applied.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var drift = MigrationDriftCheck.Find(migrations, set);
+            if (drift.Count > 0)
+            {
+                drifted.Add($"{slug}: {MigrationDriftCheck.Describe(drift)}");
+            }
+        }
+
+        return drifted;
+    }
+
+    private string NewId() =>
+        $"r-{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
+}

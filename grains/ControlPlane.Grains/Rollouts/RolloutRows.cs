@@ -1,0 +1,189 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ControlPlane.Grains.Rollouts;
+
+/// <summary>SQL over <c>controlplane.rollouts</c> and <c>controlplane.rollout_tenants</c>.</summary>
+public static class RolloutRows
+{
+    public const string Columns =
+        "r.id, r.state, r.target_version, r.max_parallel, r.failure_threshold, r.waves, r.current_wave, r.accepted_failures, " +
+        "r.reason, r.created_by, r.etag, r.lease_owner, r.lease_token, r.created_at, r.finished_at";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<RolloutRecord?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string id, bool forUpdate, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns} FROM controlplane.rollouts r WHERE r.id = $1{(forUpdate ? " FOR UPDATE" : string.Empty)}", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>
+    /// Takes the coordinator's lease when the rollout is Running and its lease is free, ours, or held by a dead silo;
+    /// returns the token, or null when another live silo coordinates it (or it is not Running).
+    /// </summary>
+    public static async Task<long?> TryClaimAsync(NpgsqlDataSource dataSource, string id, string siloId, TimeSpan deadAfter, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            UPDATE controlplane.rollouts r SET lease_owner = $2, lease_token = r.lease_token + 1
+            WHERE r.id = $1 AND r.state = 'Running'
+              AND EXISTS (SELECT 1 FROM controlplane.silos s WHERE s.silo_id = $2 AND s.status = 'Active' AND s.heartbeat_at > clock_timestamp() - $3)
+              AND (r.lease_owner IS NULL OR r.lease_owner = $2 OR NOT EXISTS (
+                  SELECT 1 FROM controlplane.silos s
+                  WHERE s.silo_id = r.lease_owner AND s.status = 'Active' AND s.heartbeat_at > clock_timestamp() - $3))
+            RETURNING r.lease_token
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = siloId });
+        command.Parameters.Add(new NpgsqlParameter { Value = deadAfter });
+        return await command.ExecuteScalarAsync(cancellationToken) is long token ? token : null;
+    }
+
+    /// <summary>Hands the lease back if this silo still holds it with <paramref name="token"/>.</summary>
+    public static async Task ReleaseAsync(NpgsqlDataSource dataSource, string id, string siloId, long token, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE controlplane.rollouts SET lease_owner = NULL WHERE id = $1 AND lease_owner = $2 AND lease_token = $3");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = siloId });
+        command.Parameters.Add(new NpgsqlParameter { Value = token });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A fenced change by the coordinator: applies only while the rollout is Running and this silo holds the lease
+    /// with <paramref name="token"/>. False means an operator paused or cancelled it, or another silo took over.
+    /// </summary>
+    public static async Task<bool> UpdateAsCoordinatorAsync(
+        NpgsqlDataSource dataSource, string id, string siloId, long token, string set, CancellationToken cancellationToken, params object[] values)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            UPDATE controlplane.rollouts SET {set}, etag = etag + 1, updated_at = clock_timestamp()
+            WHERE id = $1 AND lease_owner = $2 AND lease_token = $3 AND state = 'Running'
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = siloId });
+        command.Parameters.Add(new NpgsqlParameter { Value = token });
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Tenants of each wave by status (Running is not stored: the coordinator adds its in-flight tenants).</summary>
+    public static async Task<Dictionary<int, RolloutCounts>> CountAsync(NpgsqlConnection connection, string id, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT wave, status, count(*)::int FROM controlplane.rollout_tenants WHERE rollout_id = $1 GROUP BY wave, status", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        var counts = new Dictionary<int, RolloutCounts>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var wave = reader.GetInt32(0);
+            var current = counts.GetValueOrDefault(wave, new RolloutCounts(0, 0, 0, 0, 0));
+            var n = reader.GetInt32(2);
+            counts[wave] = reader.GetString(1) switch
+            {
+                "Pending" => current with { Pending = n },
+                "Succeeded" => current with { Succeeded = n },
+                "Failed" => current with { Failed = n },
+                _ => current with { Skipped = n },
+            };
+        }
+
+        return counts;
+    }
+
+    /// <summary>The next pending tenants of a wave, skipping those already dispatched.</summary>
+    public static async Task<List<string>> NextPendingAsync(NpgsqlDataSource dataSource, string id, int wave, IReadOnlyCollection<string> inFlight, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT slug FROM controlplane.rollout_tenants
+            WHERE rollout_id = $1 AND wave = $2 AND status = 'Pending' AND NOT (slug = ANY($3))
+            ORDER BY slug LIMIT $4
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = wave });
+        command.Parameters.Add(new NpgsqlParameter { Value = inFlight.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var slugs = new List<string>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            slugs.Add(reader.GetString(0));
+        }
+
+        return slugs;
+    }
+
+    /// <summary>Records finished tenants in one statement (only tenants still pending: a record is never overwritten).</summary>
+    public static async Task RecordOutcomesAsync(NpgsqlDataSource dataSource, string id, IReadOnlyList<(string Slug, string Status, string? Error)> outcomes, CancellationToken cancellationToken)
+    {
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = dataSource.CreateCommand(
+            """
+            UPDATE controlplane.rollout_tenants rt
+            SET status = o.status, error = o.error, attempts = rt.attempts + 1, finished_at = clock_timestamp()
+            FROM unnest($2::text[], $3::text[], $4::text[]) AS o(slug, status, error)
+            WHERE rt.rollout_id = $1 AND rt.slug = o.slug AND rt.status = 'Pending'
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Slug).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Status).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Error).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Failed tenants (at most <paramref name="limit"/>), by slug.</summary>
+    public static async Task<List<(string Slug, int Wave, string? Error, int FromVersion)>> FailuresAsync(NpgsqlConnection connection, string id, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT slug, wave, error, from_version FROM controlplane.rollout_tenants WHERE rollout_id = $1 AND status = 'Failed' ORDER BY slug LIMIT $2",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var failures = new List<(string, int, string?, int)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            failures.Add((reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3)));
+        }
+
+        return failures;
+    }
+
+    public static string SerializeWaves(IReadOnlyList<RolloutWaveDefinition> waves) => JsonSerializer.Serialize(waves, Json);
+
+    public static RolloutRecord Read(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        State = Enum.Parse<RolloutState>(reader.GetString(1)),
+        TargetVersion = reader.GetInt32(2),
+        MaxParallel = reader.GetInt32(3),
+        FailureThreshold = reader.GetDouble(4),
+        Waves = JsonSerializer.Deserialize<List<RolloutWaveDefinition>>(reader.GetString(5), Json) ?? [],
+        CurrentWave = reader.GetInt32(6),
+        AcceptedFailures = reader.GetInt32(7),
+        Reason = reader.IsDBNull(8) ? null : reader.GetString(8),
+        CreatedBy = reader.IsDBNull(9) ? null : reader.GetString(9),
+        Etag = reader.GetInt64(10),
+        LeaseOwner = reader.IsDBNull(11) ? null : reader.GetString(11),
+        LeaseToken = reader.GetInt64(12),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(13),
+        FinishedAt = reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
+    };
+}

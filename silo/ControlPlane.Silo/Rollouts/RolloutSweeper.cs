@@ -1,0 +1,87 @@
+using ControlPlane.Grains.Cluster;
+using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Rollouts;
+using ControlPlane.Grains.Tenants;
+using ControlPlane.Runtime;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ControlPlane.Silo.Rollouts;
+
+/// <summary>
+/// Resumes running rollouts whose coordinator is gone (its silo died, or this silo restarted), so a crash mid-rollout
+/// loses nothing: the coordinator grain picks up from the persisted record.
+/// </summary>
+internal sealed partial class RolloutSweeper(
+    ControlPlaneDataSources dataSources,
+    LocalDrives drives,
+    IGrainFactory grains,
+    SiloIdentity silo,
+    IOptions<ProvisioningOptions> provisioning,
+    IOptions<ClusterOptions> cluster,
+    ILogger<RolloutSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(provisioning.Value.SweepInterval);
+        do
+        {
+            try
+            {
+                foreach (var id in await OrphanedAsync(stoppingToken))
+                {
+                    if (drives.TryEnter("rollout:" + id))
+                    {
+                        LogResuming(logger, id);
+                        _ = grains.GetGrain<IRolloutGrain>(id).DriveAsync();
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                LogSweepFailed(logger, ex);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private async Task<List<string>> OrphanedAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSources.Registry.CreateCommand(
+            """
+            SELECT r.id FROM controlplane.rollouts r
+            WHERE r.state = 'Running'
+              AND (r.lease_owner IS NULL OR r.lease_owner = $1 OR NOT EXISTS (
+                  SELECT 1 FROM controlplane.silos s
+                  WHERE s.silo_id = r.lease_owner AND s.status = 'Active' AND s.heartbeat_at > clock_timestamp() - $2))
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = silo.SiloId });
+        command.Parameters.Add(new NpgsqlParameter { Value = cluster.Value.DeadAfter });
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rollout {RolloutId} has no live coordinator; resuming it here")]
+    private static partial void LogResuming(ILogger logger, string rolloutId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep for orphaned rollouts failed; trying again next interval")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+}
