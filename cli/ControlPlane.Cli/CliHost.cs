@@ -19,6 +19,9 @@ internal sealed class CliHost
     /// <summary>True when a person can answer a question (stdin and stdout are terminals).</summary>
     public bool CanPrompt { get; init; }
 
+    /// <summary>Columns to render for; null: the terminal's own width, or wide enough not to wrap off a terminal.</summary>
+    public int? Width { get; init; }
+
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 
     public string CurrentDirectory { get; init; } = Directory.GetCurrentDirectory();

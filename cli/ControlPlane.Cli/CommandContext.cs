@@ -17,9 +17,9 @@ internal sealed class CommandContext(CliHost host, GlobalOptions globals, ParseR
 
     public CliHost Host { get; } = host;
 
-    public IAnsiConsole Out { get; } = CliConsoles.Create(host.Out, host.OutIsTerminal);
+    public IAnsiConsole Out { get; } = CliConsoles.Create(host.Out, host.OutIsTerminal, host.Width);
 
-    public IAnsiConsole Error { get; } = CliConsoles.Create(host.Error, host.ErrorIsTerminal);
+    public IAnsiConsole Error { get; } = CliConsoles.Create(host.Error, host.ErrorIsTerminal, host.Width);
 
     public bool Json => parse.GetValue(globals.Json);
 

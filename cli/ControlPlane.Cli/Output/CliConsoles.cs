@@ -8,7 +8,7 @@ internal static class CliConsoles
     // Pipes and CI logs have no width; wide enough that tables do not wrap error messages line by line.
     private const int PlainWidth = 200;
 
-    public static IAnsiConsole Create(TextWriter writer, bool terminal)
+    public static IAnsiConsole Create(TextWriter writer, bool terminal, int? width)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -17,9 +17,9 @@ internal static class CliConsoles
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = terminal ? InteractionSupport.Yes : InteractionSupport.No,
         });
-        if (!terminal)
+        if (width is not null || !terminal)
         {
-            console.Profile.Width = PlainWidth;
+            console.Profile.Width = width ?? PlainWidth;
         }
 
         return console;

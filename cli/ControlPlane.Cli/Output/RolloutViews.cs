@@ -81,7 +81,7 @@ internal static class RolloutViews
 
     public static Table FailedTenants(IEnumerable<RolloutFailureResponse> failed)
     {
-        var table = new Table().Border(TableBorder.Simple).Title("Failed tenants").AddColumns("Tenant", "Wave", "From version", "Error");
+        var table = new Table().Border(TableBorder.Simple).AddColumns("Failed tenant", "Wave", "From version", "Error");
         foreach (var failure in failed)
         {
             table.AddRow(Markup.Escape(failure.Slug), Markup.Escape(failure.Wave), Number(failure.FromVersion), Markup.Escape(failure.Error ?? string.Empty));

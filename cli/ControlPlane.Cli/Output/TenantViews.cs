@@ -58,7 +58,8 @@ internal static class TenantViews
         }
 
         console.WriteLine();
-        var timeline = new Table().Border(TableBorder.Simple).Title("Timeline").AddColumns("At", "Change", "Step", "Attempt", "Detail");
+        console.MarkupLine("[bold]Timeline[/]");
+        var timeline = new Table().Border(TableBorder.Simple).AddColumns("At", "Change", "Step", "Attempt", "Detail");
         foreach (var entry in tenant.Timeline ?? [])
         {
             timeline.AddRow(

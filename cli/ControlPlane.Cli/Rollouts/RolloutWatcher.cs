@@ -56,7 +56,8 @@ internal sealed class RolloutWatcher(CommandContext context)
     private async Task<ApiResult<RolloutResponse>> FollowAsync(
         ApiResult<RolloutResponse> current, DateTimeOffset? deadline, Action<RolloutResponse> show, CancellationToken cancellationToken)
     {
-        while (!RolloutStates.EndsWatch(current.Value.State))
+        // A rollout halts or is cancelled with tenants still in flight; wait for them so the failures printed are final.
+        while (!RolloutStates.EndsWatch(current.Value.State) || current.Value.Totals.Running > 0)
         {
             if (deadline is { } end && DateTimeOffset.UtcNow >= end)
             {

@@ -79,14 +79,16 @@ internal static class RolloutsCommand
         var command = new Command("start", "Start a rollout; only one is open at a time") { target, maxParallel, waves, threshold, watch, timeout };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
-            var request = new CreateRolloutRequest(context.Get(target), context.Get(maxParallel), context.Get(waves), context.Get(threshold));
+            // No --wave leaves the waves to the server (one wave), rather than asking for none.
+            var plan = context.Get(waves) is { Count: > 0 } given ? given : null;
+            var request = new CreateRolloutRequest(context.Get(target), context.Get(maxParallel), plan, context.Get(threshold));
             var rollout = await context.Client.StartRolloutAsync(request, cancellationToken);
             if (!context.Json)
             {
                 var value = rollout.Value;
-                var plan = string.Join(", ", value.Waves.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Name} {w.Size}")));
+                var sizes = string.Join(", ", value.Waves.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Name} {w.Size}")));
                 context.Out.MarkupLineInterpolated(
-                    $"Rollout [bold]{value.Id}[/] started: version {value.TargetVersion} to {value.Totals.Total} tenant(s) in {value.Waves.Count} wave(s) ({plan}), {value.MaxParallel} at once, failure threshold {value.FailureThreshold.ToString("0.###", CultureInfo.InvariantCulture)}.");
+                    $"Rollout [bold]{value.Id}[/] started: version {value.TargetVersion} to {value.Totals.Total} tenant(s) in {value.Waves.Count} wave(s) ({sizes}), {value.MaxParallel} at once, failure threshold {value.FailureThreshold.ToString("0.###", CultureInfo.InvariantCulture)}.");
             }
 
             return await AfterAsync(context, rollout, context.Get(watch), context.Get(timeout), cancellationToken);

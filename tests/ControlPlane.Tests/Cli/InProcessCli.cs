@@ -29,6 +29,7 @@ internal sealed class InProcessCli(SiloFactory silo)
             Out = output,
             Error = error,
             OutIsTerminal = Terminal,
+            Width = 160,
             Environment = name => environment.GetValueOrDefault(name),
             CurrentDirectory = _workingDirectory,
             Handler = handler,
