@@ -53,7 +53,8 @@ public sealed class RolloutCommandsShould
         var retried = await cli.RunAsync("rollouts", "retry-failed", id, "--watch", "--timeout", "120");
 
         Assert.True(catalogue.ExitCode == 0, catalogue.ToString());
-        Assert.Contains("short team names", catalogue.Out);
+        Assert.Matches(@"\n\s+3\s+tags and versions\s+yes\s+4\s", catalogue.Out);
+        Assert.Matches(@"\n\s+4\s+short team names\s+yes\s+0\s", catalogue.Out);
         Assert.Contains("Latest version: 4", catalogue.Out);
         Assert.True(halted.ExitCode == 10, halted.ToString());
         Assert.Contains($"error: rollout {id} to version 4 Halted: ", halted.Error);
