@@ -1,0 +1,4 @@
+namespace ControlPlane.Cli.Contracts;
+
+/// <summary>Body of <c>POST /v1/tenants</c>.</summary>
+internal sealed record CreateTenantRequest(string Slug, string DisplayName);

@@ -1,0 +1,33 @@
+namespace ControlPlane.Cli.Contracts;
+
+/// <summary>A rollout as <c>GET /v1/rollouts/{id}</c> returns it.</summary>
+internal sealed record RolloutResponse(
+    string Id,
+    string State,
+    int TargetVersion,
+    int MaxParallel,
+    double FailureThreshold,
+    int CurrentWave,
+    IReadOnlyList<RolloutWaveResponse> Waves,
+    RolloutCountsResponse Totals,
+    double TenantsPerSecond,
+    double? EtaSeconds,
+    string? Reason,
+    IReadOnlyList<RolloutFailureResponse>? FailedTenants,
+    string? CreatedBy,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? FinishedAt,
+    long Etag);
+
+/// <summary>One wave: its size and tenants by status.</summary>
+internal sealed record RolloutWaveResponse(string Name, int Size, RolloutCountsResponse Counts);
+
+/// <summary>Tenants by status.</summary>
+internal sealed record RolloutCountsResponse(int Pending, int Running, int Succeeded, int Failed, int Skipped, int Total)
+{
+    /// <summary>Tenants the rollout is done with, whatever the outcome.</summary>
+    public int Finished => Succeeded + Failed + Skipped;
+}
+
+/// <summary>A tenant the rollout could not migrate, and why.</summary>
+internal sealed record RolloutFailureResponse(string Slug, string Wave, string? Error, int FromVersion);

@@ -1,0 +1,25 @@
+namespace ControlPlane.Cli.Contracts;
+
+/// <summary>A tenant as <c>GET /v1/tenants/{slug}</c> returns it. States stay strings: a newer server may add some.</summary>
+internal sealed record TenantResponse(
+    string Slug,
+    string DisplayName,
+    string Schema,
+    string Role,
+    string State,
+    int MigrationVersion,
+    int Attempts,
+    string? FailedStep,
+    string? LastError,
+    DateTimeOffset? NextRetryAt,
+    long Etag,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<TenantEventResponse>? Timeline,
+    IReadOnlyList<MigrationDriftResponse>? Drift);
+
+/// <summary>One entry of a tenant's timeline.</summary>
+internal sealed record TenantEventResponse(DateTimeOffset At, string? From, string To, string? Step, string? Detail, int Attempt);
+
+/// <summary>An applied migration whose file changed since.</summary>
+internal sealed record MigrationDriftResponse(int Version, string? AppliedChecksum, string? CurrentChecksum);

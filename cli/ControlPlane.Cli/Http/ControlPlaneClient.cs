@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ControlPlane.Cli.Contracts;
+
+namespace ControlPlane.Cli.Http;
+
+/// <summary>The control plane's HTTP API, endpoint by endpoint. Every error answer becomes an <see cref="ApiProblemException"/>.</summary>
+internal sealed class ControlPlaneClient(HttpClient http)
+{
+    public Uri BaseAddress => http.BaseAddress!;
+
+    public Task<ApiResult<TenantListResponse>> ListTenantsAsync(string? state, int limit, string? after, CancellationToken cancellationToken)
+    {
+        var query = new List<string> { "limit=" + limit.ToString(CultureInfo.InvariantCulture) };
+        if (!string.IsNullOrEmpty(state))
+        {
+            query.Add("state=" + Uri.EscapeDataString(state));
+        }
+
+        if (!string.IsNullOrEmpty(after))
+        {
+            query.Add("after=" + Uri.EscapeDataString(after));
+        }
+
+        return SendAsync<TenantListResponse>(new HttpRequestMessage(HttpMethod.Get, "v1/tenants?" + string.Join('&', query)), cancellationToken);
+    }
+
+    public Task<ApiResult<TenantResponse>> GetTenantAsync(string slug, CancellationToken cancellationToken) =>
+        SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Get, TenantPath(slug)), cancellationToken);
+
+    /// <summary>
+    /// The server's waiting GET: answers as soon as the tenant's ETag differs from <paramref name="etag"/>, or null
+    /// (304) when <paramref name="wait"/> passed with nothing new.
+    /// </summary>
+    public async Task<ApiResult<TenantResponse>?> WaitForTenantChangeAsync(string slug, long etag, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, TenantPath(slug));
+        request.Headers.TryAddWithoutValidation("If-None-Match", $"\"{etag.ToString(CultureInfo.InvariantCulture)}\"");
+        request.Headers.TryAddWithoutValidation("Prefer", "wait=" + Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+        return await SendAsync<TenantResponse>(request, notModifiedIsNull: true, cancellationToken);
+    }
+
+    public Task<ApiResult<TenantResponse>> CreateTenantAsync(CreateTenantRequest body, CancellationToken cancellationToken) =>
+        SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Post, "v1/tenants") { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);
+
+    /// <summary><c>retry</c>, <c>suspend</c> or <c>resume</c>.</summary>
+    public Task<ApiResult<TenantResponse>> ActOnTenantAsync(string slug, string action, CancellationToken cancellationToken) =>
+        SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Post, $"{TenantPath(slug)}/{action}"), cancellationToken);
+
+    public Task<ApiResult<TenantResponse>> DeleteTenantAsync(string slug, CancellationToken cancellationToken) =>
+        SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Delete, TenantPath(slug)), cancellationToken);
+
+    public Task<ApiResult<MigrationsResponse>> ListMigrationsAsync(CancellationToken cancellationToken) =>
+        SendAsync<MigrationsResponse>(new HttpRequestMessage(HttpMethod.Get, "v1/migrations"), cancellationToken);
+
+    public Task<ApiResult<RolloutResponse>> StartRolloutAsync(CreateRolloutRequest body, CancellationToken cancellationToken) =>
+        SendAsync<RolloutResponse>(new HttpRequestMessage(HttpMethod.Post, "v1/rollouts") { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);
+
+    public Task<ApiResult<IReadOnlyList<RolloutResponse>>> ListRolloutsAsync(int limit, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<RolloutResponse>>(new HttpRequestMessage(HttpMethod.Get, "v1/rollouts?limit=" + limit.ToString(CultureInfo.InvariantCulture)), cancellationToken);
+
+    public Task<ApiResult<RolloutResponse>> GetRolloutAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync<RolloutResponse>(new HttpRequestMessage(HttpMethod.Get, RolloutPath(id)), cancellationToken);
+
+    /// <summary><c>pause</c>, <c>resume</c>, <c>cancel</c> or <c>retry-failed</c>.</summary>
+    public Task<ApiResult<RolloutResponse>> ActOnRolloutAsync(string id, string action, CancellationToken cancellationToken) =>
+        SendAsync<RolloutResponse>(new HttpRequestMessage(HttpMethod.Post, $"{RolloutPath(id)}/{action}"), cancellationToken);
+
+    private static string TenantPath(string slug) => "v1/tenants/" + Uri.EscapeDataString(slug);
+
+    private static string RolloutPath(string id) => "v1/rollouts/" + Uri.EscapeDataString(id);
+
+    private async Task<ApiResult<T>> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        (await SendAsync<T>(request, notModifiedIsNull: false, cancellationToken))!;
+
+    private async Task<ApiResult<T>?> SendAsync<T>(HttpRequestMessage request, bool notModifiedIsNull, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            var described = $"{request.Method} /{request.RequestUri}";
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (notModifiedIsNull && response.StatusCode == HttpStatusCode.NotModified)
+            {
+                return null;
+            }
+
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new ApiProblemException(ApiProblem.Parse(response.StatusCode, response.ReasonPhrase, body), described);
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                var json = document.RootElement.Clone();
+                var value = json.Deserialize<T>(CliJson.Api) ?? throw new JsonException("The body is null.");
+                return new ApiResult<T>(response.StatusCode, value, json);
+            }
+            catch (JsonException e)
+            {
+                throw new CliException(
+                    $"{described} on {BaseAddress} answered {(int)response.StatusCode} with a body the client cannot read ({e.Message}); is that the control plane's API?",
+                    ExitCodes.Unreachable);
+            }
+        }
+    }
+}

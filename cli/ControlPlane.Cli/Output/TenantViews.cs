@@ -1,0 +1,88 @@
+using System.Globalization;
+using ControlPlane.Cli.Contracts;
+using Spectre.Console;
+
+namespace ControlPlane.Cli.Output;
+
+/// <summary>Tenants as tables and detail views.</summary>
+internal static class TenantViews
+{
+    public static Table List(IEnumerable<TenantSummaryResponse> tenants)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumns("Slug", "Name", "State", "Version", "Attempts", "Last error", "Updated");
+        foreach (var tenant in tenants)
+        {
+            table.AddRow(
+                Markup.Escape(tenant.Slug),
+                Markup.Escape(tenant.DisplayName),
+                StateMarkup.Tenant(tenant.State),
+                tenant.MigrationVersion.ToString(CultureInfo.InvariantCulture),
+                tenant.Attempts.ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(Formats.Short(tenant.LastError, 60)),
+                Formats.Time(tenant.UpdatedAt));
+        }
+
+        return table;
+    }
+
+    public static void Details(IAnsiConsole console, TenantResponse tenant)
+    {
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        Row(grid, "Slug", Markup.Escape(tenant.Slug));
+        Row(grid, "Name", Markup.Escape(tenant.DisplayName));
+        Row(grid, "State", StateMarkup.Tenant(tenant.State));
+        Row(grid, "Version", tenant.MigrationVersion.ToString(CultureInfo.InvariantCulture));
+        Row(grid, "Schema / role", Markup.Escape($"{tenant.Schema} / {tenant.Role}"));
+        if (tenant.FailedStep is not null || tenant.LastError is not null)
+        {
+            Row(grid, "Failed step", Markup.Escape(tenant.FailedStep ?? "-"));
+            Row(grid, "Last error", $"[red]{Markup.Escape(tenant.LastError ?? "-")}[/]");
+            Row(grid, "Attempts", tenant.Attempts.ToString(CultureInfo.InvariantCulture));
+            Row(grid, "Next retry", tenant.NextRetryAt is null ? "none scheduled" : Formats.Time(tenant.NextRetryAt));
+        }
+
+        Row(grid, "Created", Formats.Time(tenant.CreatedAt));
+        Row(grid, "Updated", Formats.Time(tenant.UpdatedAt));
+        Row(grid, "ETag", tenant.Etag.ToString(CultureInfo.InvariantCulture));
+        console.Write(grid);
+
+        if (tenant.Drift is { Count: > 0 } drift)
+        {
+            console.WriteLine();
+            console.MarkupLine("[red]Drift[/] (applied migrations whose file changed):");
+            foreach (var item in drift)
+            {
+                console.MarkupLineInterpolated($"  V{item.Version}: applied {item.AppliedChecksum ?? "-"}, now {item.CurrentChecksum ?? "missing"}");
+            }
+        }
+
+        console.WriteLine();
+        console.MarkupLine("[bold]Timeline[/]");
+        var timeline = new Table().Border(TableBorder.Simple).AddColumns("At", "Change", "Step", "Attempt", "Detail");
+        foreach (var entry in tenant.Timeline ?? [])
+        {
+            timeline.AddRow(
+                Formats.Time(entry.At),
+                Change(entry),
+                Markup.Escape(entry.Step ?? string.Empty),
+                entry.Attempt.ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(entry.Detail ?? string.Empty));
+        }
+
+        console.Write(timeline);
+    }
+
+    /// <summary>One timeline entry as a line (used while following a tenant).</summary>
+    public static string EventLine(string slug, TenantEventResponse entry)
+    {
+        var step = entry.Step is null ? string.Empty : $"  {Markup.Escape(entry.Step)}";
+        var detail = entry.Detail is null ? string.Empty : $"  [grey]{Markup.Escape(entry.Detail)}[/]";
+        return $"{Formats.ClockTime(entry.At)}  {Markup.Escape(slug)}  {Change(entry)}{step}{detail}";
+    }
+
+    private static string Change(TenantEventResponse entry) =>
+        entry.From is null ? StateMarkup.Tenant(entry.To) : $"{StateMarkup.Tenant(entry.From)} → {StateMarkup.Tenant(entry.To)}";
+
+    private static void Row(Grid grid, string label, string value) => grid.AddRow($"[grey]{label}[/]", value);
+}

@@ -1,0 +1,211 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using ControlPlane.Cli.Contracts;
+using ControlPlane.Cli.Output;
+using Spectre.Console;
+
+namespace ControlPlane.Cli.Tenants;
+
+/// <summary><c>controlplane tenants ...</c>: onboard, list, inspect, follow and operate tenants.</summary>
+internal static class TenantsCommand
+{
+    private const int MaxPageSize = 500;
+
+    public static Command Create(CommandRunner runner)
+    {
+        var tenants = new Command("tenants", "Onboard, list, inspect and operate tenants") { List(runner), Get(runner), CreateTenant(runner), Watch(runner) };
+        tenants.Aliases.Add("tenant");
+        tenants.Add(Operate(runner, "retry", "Retry a Failed tenant's failed step now", canWait: true));
+        tenants.Add(Operate(runner, "suspend", "Suspend an Active tenant: its role can no longer log in", canWait: false));
+        tenants.Add(Operate(runner, "resume", "Resume a Suspended tenant", canWait: false));
+        tenants.Add(Delete(runner));
+        return tenants;
+    }
+
+    private static Argument<string> SlugArgument() => new("slug") { Description = "The tenant's slug" };
+
+    private static Command List(CommandRunner runner)
+    {
+        var state = new Option<string?>("--state") { Description = "Only tenants in this state (e.g. Failed, Active)" };
+        var limit = new Option<int>("--limit")
+        {
+            Description = $"Tenants per page (1-{MaxPageSize})",
+            DefaultValueFactory = _ => 50,
+        };
+        limit.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > MaxPageSize)
+            {
+                r.AddError($"--limit must be between 1 and {MaxPageSize}.");
+            }
+        });
+        var all = new Option<bool>("--all") { Description = "Follow the 'next' cursor through every page" };
+        var after = new Option<string?>("--after") { Description = "Start after this cursor (the 'next' a previous page printed)" };
+        var command = new Command("list", "List tenants by slug, a page at a time (or --all)") { state, limit, all, after };
+        command.SetAction(runner.Action(async (context, cancellationToken) =>
+        {
+            var items = new List<TenantSummaryResponse>();
+            var json = new List<JsonElement>();
+            var cursor = context.Get(after);
+            do
+            {
+                var page = await context.Client.ListTenantsAsync(context.Get(state), context.Get(limit), cursor, cancellationToken);
+                items.AddRange(page.Value.Items);
+                json.AddRange(page.Json.GetProperty("items").EnumerateArray());
+                cursor = page.Value.Next;
+            }
+            while (cursor is not null && context.Get(all));
+
+            if (context.Json)
+            {
+                context.WriteJson(JsonSerializer.SerializeToElement(new { items = json, next = cursor }, Http.CliJson.Api));
+                return ExitCodes.Success;
+            }
+
+            context.Out.Write(TenantViews.List(items));
+            context.Out.MarkupLineInterpolated($"{items.Count} tenant(s)");
+            if (cursor is not null)
+            {
+                context.Out.MarkupLineInterpolated($"[grey]More: run with --all, or --after {cursor}[/]");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Get(CommandRunner runner)
+    {
+        var slug = SlugArgument();
+        var command = new Command("get", "A tenant's state, version, last error and timeline") { slug };
+        command.SetAction(runner.Action(async (context, cancellationToken) =>
+        {
+            var tenant = await context.Client.GetTenantAsync(context.Get(slug), cancellationToken);
+            if (context.Json)
+            {
+                context.WriteJson(tenant.Json);
+            }
+            else
+            {
+                TenantViews.Details(context.Out, tenant.Value);
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command CreateTenant(CommandRunner runner)
+    {
+        var slug = SlugArgument();
+        var name = new Option<string>("--name", "-n") { Description = "The display name (shown to people; the seed data uses it)", Required = true };
+        var wait = new Option<bool>("--wait") { Description = "Follow provisioning until the tenant is Active (or failed for good)" };
+        var timeout = TimeoutOption.Create();
+        var command = new Command("create", "Onboard a tenant: its schema, migrations, seed data and role") { slug, name, wait, timeout };
+        command.SetAction(runner.Action(async (context, cancellationToken) =>
+        {
+            var created = await context.Client.CreateTenantAsync(new CreateTenantRequest(context.Get(slug), context.Get(name)!), cancellationToken);
+            if (context.Get(wait))
+            {
+                return await new TenantFollower(context).FollowAsync(created, context.Get(timeout), cancellationToken);
+            }
+
+            if (context.Json)
+            {
+                context.WriteJson(created.Json);
+            }
+            else
+            {
+                var tenant = created.Value;
+                var what = created.Status == HttpStatusCode.Accepted ? "accepted" : "already exists";
+                context.Out.MarkupLine($"Tenant [bold]{Markup.Escape(tenant.Slug)}[/] {what}: {StateMarkup.Tenant(tenant.State)}.");
+                context.Out.MarkupLineInterpolated($"[grey]Follow it: controlplane tenants watch {tenant.Slug}[/]");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Watch(CommandRunner runner)
+    {
+        var slug = SlugArgument();
+        var timeout = TimeoutOption.Create();
+        var command = new Command(
+            "watch",
+            $"Follow a tenant live until it is Active, Suspended, Deleted, or Failed with no retry left (exit {ExitCodes.TenantFailed})") { slug, timeout };
+        command.SetAction(runner.Action(async (context, cancellationToken) =>
+        {
+            var tenant = await context.Client.GetTenantAsync(context.Get(slug), cancellationToken);
+            return await new TenantFollower(context).FollowAsync(tenant, context.Get(timeout), cancellationToken);
+        }));
+        return command;
+    }
+
+    private static Command Operate(CommandRunner runner, string action, string description, bool canWait)
+    {
+        var slug = SlugArgument();
+        var wait = new Option<bool>("--wait") { Description = "Follow the tenant until its state is settled" };
+        var timeout = TimeoutOption.Create();
+        var command = new Command(action, description) { slug };
+        if (canWait)
+        {
+            command.Add(wait);
+            command.Add(timeout);
+        }
+
+        command.SetAction(runner.Action(async (context, cancellationToken) =>
+        {
+            var tenant = await context.Client.ActOnTenantAsync(context.Get(slug), action, cancellationToken);
+            return await ReportAsync(context, tenant, canWait && context.Get(wait), context.Get(timeout), cancellationToken);
+        }));
+        return command;
+    }
+
+    private static Command Delete(CommandRunner runner)
+    {
+        var slug = SlugArgument();
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation on a terminal" };
+        var wait = new Option<bool>("--wait") { Description = "Follow the tenant until it is Deleted" };
+        var timeout = TimeoutOption.Create();
+        var command = new Command("delete", "Deprovision a tenant: drops its schema and role, keeps its history") { slug, yes, wait, timeout };
+        command.SetAction(runner.Action(async (context, cancellationToken) =>
+        {
+            var target = context.Get(slug);
+            if (context.Host.CanPrompt && !context.Get(yes)
+                && !await new ConfirmationPrompt($"Drop tenant [bold]{Markup.Escape(target)}[/]'s schema and role? Its data is gone for good.") { DefaultValue = false }
+                    .ShowAsync(context.Out, cancellationToken))
+            {
+                context.Error.MarkupLine("Nothing deleted.");
+                return ExitCodes.Interrupted;
+            }
+
+            var tenant = await context.Client.DeleteTenantAsync(target, cancellationToken);
+            return await ReportAsync(context, tenant, context.Get(wait), context.Get(timeout), cancellationToken);
+        }));
+        return command;
+    }
+
+    private static async Task<int> ReportAsync(
+        CommandContext context, Http.ApiResult<TenantResponse> tenant, bool wait, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        if (wait)
+        {
+            return await new TenantFollower(context).FollowAsync(tenant, timeout, cancellationToken);
+        }
+
+        if (context.Json)
+        {
+            context.WriteJson(tenant.Json);
+        }
+        else
+        {
+            context.Out.MarkupLine(
+                $"Tenant [bold]{Markup.Escape(tenant.Value.Slug)}[/] is {StateMarkup.Tenant(tenant.Value.State)} (ETag {tenant.Value.Etag.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        return ExitCodes.Success;
+    }
+}
