@@ -4,6 +4,7 @@ using ControlPlane.Benchmarks;
 var benchmarks = new Dictionary<string, Func<BenchmarkOptions, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["onboarding"] = OnboardingBenchmark.RunAsync,
+    ["tenant-reads"] = TenantReadsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
