@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test against a real PostgreSQL: a private server the tests start (PostgreSQL's own
 # programs, installed here if missing and we are root), or the server in CONTROLPLANE_TEST_PG.
+# PgBouncer (for the pooler isolation test) is installed the same way.
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/prerequisites.sh
@@ -8,6 +9,7 @@ need_dotnet
 if [ -z "${CONTROLPLANE_TEST_PG:-}" ]; then
   need_postgres
 fi
+need_pgbouncer
 results="$PWD/artifacts/test-results"
 rm -rf "$results"
 dotnet build ControlPlane.sln -c Release -nologo -v quiet -clp:ErrorsOnly

@@ -48,3 +48,35 @@ need_postgres() {
   echo "       ConnectionStrings__ControlPlane=... for ./run.sh, CONTROLPLANE_TEST_PG=... for ./test.sh" >&2
   exit 1
 }
+
+# Debian's PgBouncer, for the test that puts a transaction-mode pooler between tenant pools and PostgreSQL.
+# Only the binary is used: the test writes its own config and starts it (as postgres when root); the distribution's
+# service is left stopped.
+need_pgbouncer() {
+  if [ -x /usr/sbin/pgbouncer ]; then
+    return 0
+  fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "PgBouncer is missing; installing it with apt-get..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null
+    [ -x /usr/sbin/pgbouncer ] && return 0
+  fi
+  echo "error: PgBouncer is not installed (Debian/Ubuntu: sudo apt-get install pgbouncer); the pooler isolation test needs it." >&2
+  exit 1
+}
+
+# Debian's wrk, the load generator of the tenant-reads benchmark (a second process on loopback).
+need_wrk() {
+  if command -v wrk >/dev/null 2>&1; then
+    return 0
+  fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "wrk is missing; installing it with apt-get..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+    command -v wrk >/dev/null 2>&1 && return 0
+  fi
+  echo "error: wrk is not installed (Debian/Ubuntu: sudo apt-get install wrk); the tenant-reads benchmark needs it." >&2
+  exit 1
+}

@@ -1,9 +1,12 @@
 using System.Text.Json.Serialization;
+using ControlPlane.Api.ApiKeys;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Errors;
 using ControlPlane.Api.Migrations;
 using ControlPlane.Api.Rollouts;
+using ControlPlane.Api.CallerTenant;
 using ControlPlane.Api.Tenants;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
@@ -15,7 +18,10 @@ namespace ControlPlane.Api;
 /// <summary>Wires the HTTP API into a host.</summary>
 public static class ControlPlaneApiExtensions
 {
-    /// <summary>Problem details, JSON conventions, API-key authentication, scopes, OpenAPI.</summary>
+    /// <summary>The default authentication scheme: forwards to the bearer-token or the API-key handler.</summary>
+    public const string CredentialScheme = "Credential";
+
+    /// <summary>Problem details, JSON conventions, authentication (API keys, tenant bearer tokens), scopes, OpenAPI.</summary>
     public static IServiceCollection AddControlPlaneApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
@@ -29,12 +35,27 @@ public static class ControlPlaneApiExtensions
         });
 
         services.AddOptions<PlatformAuthOptions>().BindConfiguration(PlatformAuthOptions.SectionName);
-        services.TryAddSingleton<IApiKeyStore, ConfiguredApiKeyStore>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddOptions<JwtAuthOptions>().BindConfiguration(JwtAuthOptions.SectionName)
+            .Validate(o => string.IsNullOrEmpty(o.SigningKey) || System.Text.Encoding.UTF8.GetByteCount(o.SigningKey) >= 32, "ControlPlane:Auth:Jwt:SigningKey must be at least 32 bytes (HS256).")
+            .Validate(o => !o.Enabled || (!string.IsNullOrEmpty(o.Issuer) && !string.IsNullOrEmpty(o.Audience)), "ControlPlane:Auth:Jwt needs Issuer and Audience when a signing key or JWKS is configured.")
+            .Validate(o => !string.IsNullOrEmpty(o.TenantClaim), "ControlPlane:Auth:Jwt:TenantClaim must name a claim.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<JwtSigningKeys>();
+        services.TryAddSingleton<ConfiguredApiKeyStore>();
+        services.TryAddSingleton<IApiKeyStore, RegistryApiKeyStore>();
+
+        // One default scheme that picks the handler by the credential sent: a bearer token (tenant callers) or an
+        // API key (platform callers and tenant-scoped keys). Challenges and 403s go to the same handler.
+        services.AddAuthentication(CredentialScheme)
+            .AddPolicyScheme(CredentialScheme, "Bearer token or API key", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0 ? JwtAuthenticationHandler.SchemeName : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ControlPlaneScopes.AdminPolicy, p => p.RequireClaim(ControlPlaneScopes.ClaimType, ControlPlaneScopes.PlatformAdmin))
-            .AddPolicy(ControlPlaneScopes.ReadPolicy, p => p.RequireClaim(ControlPlaneScopes.ClaimType, ControlPlaneScopes.PlatformAdmin, ControlPlaneScopes.PlatformRead));
+            .AddPolicy(ControlPlaneScopes.ReadPolicy, p => p.RequireClaim(ControlPlaneScopes.ClaimType, ControlPlaneScopes.PlatformAdmin, ControlPlaneScopes.PlatformRead))
+            .AddPolicy(ControlPlaneScopes.TenantPolicy, p => p.RequireClaim(ControlPlaneScopes.TenantClaimType));
         services.AddOpenApi();
         return services;
     }
@@ -46,6 +67,8 @@ public static class ControlPlaneApiExtensions
         app.MapTenantsApi();
         app.MapMigrationsApi();
         app.MapRolloutsApi();
+        app.MapApiKeysApi();
+        app.MapMeApi();
         return app;
     }
 }

@@ -1,8 +1,10 @@
+using ControlPlane.Grains.ApiKeys;
 using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Rollouts;
+using ControlPlane.Grains.TenantData;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Grains.Tenants.Steps;
 using ControlPlane.Runtime.Hosting;
@@ -23,6 +25,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<TenantModelOptions>().BindConfiguration(TenantModelOptions.SectionName)
             .Validate(o => o.PoolSize >= 1, "ControlPlane:Tenants:PoolSize must be at least 1.")
             .Validate(o => o.MaxConnections >= o.PoolSize, "ControlPlane:Tenants:MaxConnections must be at least PoolSize.")
+            .Validate(o => o.PoolerPort is > 0 and < 65536, "ControlPlane:Tenants:PoolerPort must be a TCP port.")
             .ValidateOnStart();
         services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.SectionName)
             .Validate(o => o.MaxAttempts >= 1, "ControlPlane:Provisioning:MaxAttempts must be at least 1.")
@@ -57,6 +60,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<IRolloutRegistry, RolloutRegistry>();
         services.AddGrain<ITenantGrain, TenantGrain>();
         services.AddGrain<IRolloutGrain, RolloutGrain>();
+        services.AddGrain<ITenantDataGrain, TenantGrain>();
+        services.AddSingleton<IApiKeyRegistry, ApiKeyRegistry>();
         return services;
     }
 }

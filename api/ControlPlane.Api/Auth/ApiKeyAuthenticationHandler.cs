@@ -2,13 +2,15 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Api.Auth;
 
-/// <summary>Authenticates platform callers by the <c>X-Api-Key</c> header; answers 401/403 as problem details.</summary>
+/// <summary>
+/// Authenticates callers by the <c>X-Api-Key</c> header: platform keys, and tenant-scoped keys that act as their
+/// tenant on <c>/v1/me</c>. Answers 401/403 as problem details.
+/// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
@@ -31,47 +33,28 @@ public sealed class ApiKeyAuthenticationHandler(
         var identity = await keys.FindAsync(values.ToString(), Context.RequestAborted);
         if (identity is null)
         {
-            return AuthenticateResult.Fail("The API key is not valid (unknown or revoked).");
+            return AuthenticateResult.Fail($"The {HeaderName} header holds a key that is not valid (unknown or revoked).");
         }
 
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, identity.Name), new Claim(ControlPlaneScopes.ClaimType, identity.Scope)],
-            SchemeName));
+        List<Claim> claims = [new(ClaimTypes.Name, identity.Name), new(ControlPlaneScopes.ClaimType, identity.Scope)];
+        if (identity.Scope.StartsWith(ControlPlaneScopes.TenantPrefix, StringComparison.Ordinal))
+        {
+            claims.Add(new Claim(ControlPlaneScopes.TenantClaimType, identity.Scope[ControlPlaneScopes.TenantPrefix.Length..]));
+        }
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var presented = Request.Headers.ContainsKey(HeaderName);
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status401Unauthorized,
-                Title = "Unauthorized",
-                Detail = presented
-                    ? $"The {HeaderName} header holds a key that is not valid (unknown or revoked)."
-                    : $"Send a platform API key in the {HeaderName} header.",
-            },
-        });
+        var failure = AuthProblems.FailureOf(await HandleAuthenticateOnceSafeAsync());
+        await AuthProblems.WriteUnauthorizedAsync(
+            Context,
+            problems,
+            failure ?? $"Send a platform API key in the {HeaderName} header (or a tenant's token as Authorization: Bearer).",
+            $"{SchemeName} header=\"{HeaderName}\"");
     }
 
-    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        var scope = Context.User.FindFirst(ControlPlaneScopes.ClaimType)?.Value ?? "none";
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Forbidden",
-                Detail = $"This key's scope ({scope}) does not allow {Request.Method} {Request.Path}.",
-            },
-        });
-    }
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => AuthProblems.WriteForbiddenAsync(Context, problems);
 }

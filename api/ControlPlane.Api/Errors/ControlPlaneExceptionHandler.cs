@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ControlPlane.Api.CallerTenant;
+using ControlPlane.Grains.ApiKeys;
 using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Runtime;
@@ -19,6 +21,11 @@ internal sealed partial class ControlPlaneExceptionHandler(IProblemDetailsServic
             TenantValidationException v => Validation(v.Field, v.Message),
             BadHttpRequestException { InnerException: JsonException json } => Validation(FieldOf(json), CleanJsonMessage(json)),
             BadHttpRequestException bad => Problem(bad.StatusCode, "Bad request", bad.Message),
+            TenantNotServingException notServing => Problem(StatusCodes.Status403Forbidden, notServing.State == TenantStatus.Suspended ? "Tenant suspended" : "Tenant not serving", notServing.Message, ("state", notServing.State?.ToString() ?? "Unknown")),
+            MissingTenantContextException missing => Problem(StatusCodes.Status403Forbidden, "Forbidden", missing.Message),
+            TenantRowNotFoundException row => Problem(StatusCodes.Status404NotFound, "Not found", row.Message),
+            TenantDataConflictException clash => Validation(clash.Field, clash.Message, StatusCodes.Status409Conflict, "Conflict"),
+            ApiKeyConflictException keyClash => Validation("name", keyClash.Message, StatusCodes.Status409Conflict, "Conflict"),
             TenantNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Tenant not found", notFound.Message),
             InvalidTenantTransitionException transition => Problem(StatusCodes.Status409Conflict, "Not allowed in the current state", transition.Message, ("state", transition.Current.ToString())),
             TenantConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
@@ -59,11 +66,12 @@ internal sealed partial class ControlPlaneExceptionHandler(IProblemDetailsServic
         return problem;
     }
 
-    private static HttpValidationProblemDetails Validation(string field, string message) =>
+    private static HttpValidationProblemDetails Validation(
+        string field, string message, int status = StatusCodes.Status400BadRequest, string title = "The request is not valid") =>
         new(new Dictionary<string, string[]> { [field] = [message] })
         {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "The request is not valid",
+            Status = status,
+            Title = title,
             Detail = $"{field}: {message}",
         };
 

@@ -23,6 +23,22 @@ public sealed class TenantModelOptions
     /// <summary>Idle connections of a tenant pool are closed after this long.</summary>
     public TimeSpan PoolIdleLifetime { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a tenant grain trusts its cached "is this tenant Active" before reading the registry again. Changes
+    /// announced on the change feed (any silo's suspend, resume, delete) drop the cache at once; this bounds the rest.
+    /// </summary>
+    public TimeSpan StatusMaxAge { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A connection pooler (e.g. PgBouncer in transaction mode) that tenant pools connect through instead of the
+    /// server; null connects directly. Through a pooler no startup search path is sent (poolers refuse or drop it):
+    /// the role's own setting gives each server connection its schema, and server connections are pooled per role.
+    /// </summary>
+    public string? PoolerHost { get; set; }
+
+    /// <summary>The pooler's port (with <see cref="PoolerHost"/>).</summary>
+    public int PoolerPort { get; set; } = 6432;
+
     /// <summary>Key that tenant role passwords are derived from; when unset, one is generated and kept in the registry.</summary>
     public string? RolePasswordKey { get; set; }
 }

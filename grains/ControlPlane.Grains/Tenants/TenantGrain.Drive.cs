@@ -149,6 +149,7 @@ public sealed partial class TenantGrain
 
             saved = await TenantRows.SaveAsync(connection, transaction, row, silo.SiloId, outcome.AlsoRun, cancellationToken, outcome.Events);
             await transaction.CommitAsync(cancellationToken);
+            _serving?.Invalidate();
             _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
             _lastRow = saved;
             LogUnitDone(logger, slug.Value, unit, locked.Row.State, saved.State);

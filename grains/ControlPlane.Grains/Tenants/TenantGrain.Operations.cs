@@ -119,6 +119,7 @@ public sealed partial class TenantGrain
 
         await TenantRows.SaveAsync(connection, transaction, outcome.Row, silo.SiloId, cancellationToken, outcome.Events);
         await transaction.CommitAsync(cancellationToken);
+        _serving?.Invalidate();
         LogAction(logger, slug.Value, action, locked.Row.State, outcome.Row.State);
         return true;
     }

@@ -27,13 +27,18 @@ public sealed partial class TenantGrain(
     IOptions<ProvisioningOptions> provisioning,
     IOptions<ClusterOptions> cluster,
     IOptions<DatabaseOptions> database,
+    IOptions<TenantModelOptions> tenantModel,
+    ITenantChangeWaiter changes,
     IHostApplicationLifetime lifetime,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
     private const int MaxDisplayNameLength = 200;
 
+    // Guards _pool and _serving: interleaved data calls run beside turns, on other threads.
+    private readonly Lock _poolGate = new();
     private TenantSlug? _slug;
     private TenantPool? _pool;
+    private TenantServingStatus? _serving;
 
     // The lease token this activation holds while driving; null when it holds none.
     private long? _leaseToken;
@@ -57,6 +62,7 @@ public sealed partial class TenantGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await ClosePoolAsync();
+        _serving?.Dispose();
         var key = GetPrimaryKeyString();
         LogDeactivated(logger, key, reason);
     }
@@ -150,13 +156,25 @@ public sealed partial class TenantGrain(
         return trimmed;
     }
 
-    private TenantPool Pool() => _pool ??= pools.Create(RequireSlug());
+    private TenantPool Pool()
+    {
+        lock (_poolGate)
+        {
+            return _pool ??= pools.Create(RequireSlug());
+        }
+    }
 
     private async Task ClosePoolAsync()
     {
-        if (_pool is { } pool)
+        TenantPool? pool;
+        lock (_poolGate)
         {
+            pool = _pool;
             _pool = null;
+        }
+
+        if (pool is not null)
+        {
             await pool.DisposeAsync();
         }
     }

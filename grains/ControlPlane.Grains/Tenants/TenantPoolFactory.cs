@@ -8,7 +8,8 @@ namespace ControlPlane.Grains.Tenants;
 
 /// <summary>
 /// Builds a tenant's dedicated pool: connections log in as the tenant's own role with the tenant's schema as
-/// the startup <c>search_path</c>, so they are on the right schema before any query and <c>DISCARD ALL</c> cannot undo it.
+/// the startup <c>search_path</c> (and the role's own setting), so they are on the right schema before any query and
+/// <c>DISCARD ALL</c> cannot undo it. With <c>ControlPlane:Tenants:PoolerHost</c> they go through a pooler instead.
 /// </summary>
 public sealed class TenantPoolFactory(
     ControlPlaneDataSources dataSources,
@@ -33,6 +34,16 @@ public sealed class TenantPoolFactory(
             MaxPoolSize = options.Value.PoolSize,
             ConnectionIdleLifetime = Math.Max(1, (int)options.Value.PoolIdleLifetime.TotalSeconds),
         };
+        if (options.Value.PoolerHost is { Length: > 0 } pooler)
+        {
+            // Through a transaction-mode pooler a client's session is not its own: no startup search path (the role's
+            // setting gives every server connection its schema), no reset on close (the pooler owns server state).
+            builder.Host = pooler;
+            builder.Port = options.Value.PoolerPort;
+            builder.SearchPath = null;
+            builder.NoResetOnClose = true;
+        }
+
         return new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = $"tenant:{slug.Value}" }
             .UseLoggerFactory(loggerFactory)
 

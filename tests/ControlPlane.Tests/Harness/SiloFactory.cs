@@ -53,6 +53,11 @@ public sealed class SiloFactory(
             ["ControlPlane:Database:IdleInTransactionTimeout"] = "00:00:05",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in TenantTokens.Settings)
+        {
+            all[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;

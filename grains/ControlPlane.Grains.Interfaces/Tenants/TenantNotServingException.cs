@@ -1,0 +1,18 @@
+namespace ControlPlane.Grains.Tenants;
+
+/// <summary>A credential names a tenant that does not exist or is not Active (answered as 403).</summary>
+public sealed class TenantNotServingException(string slug, TenantStatus? state) : Exception(Describe(slug, state))
+{
+    public string Slug { get; } = slug;
+
+    /// <summary>The tenant's state, or null when no tenant has this slug.</summary>
+    public TenantStatus? State { get; } = state;
+
+    private static string Describe(string slug, TenantStatus? state) => state switch
+    {
+        null => $"Tenant '{slug}' does not exist; this credential reaches no data.",
+        TenantStatus.Suspended => $"Tenant '{slug}' is suspended; its data cannot be reached until an operator resumes it.",
+        TenantStatus.Deprovisioning or TenantStatus.Deleted => $"Tenant '{slug}' is deleted ({state}); its data is gone.",
+        _ => $"Tenant '{slug}' is {state}, not Active; its data can be reached once it is Active.",
+    };
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using ControlPlane.Grains.TenantData;
+using Npgsql;
+
+namespace ControlPlane.Grains.Tenants;
+
+// Tenant data calls: interleaved, each on a connection of the tenant's own pool (its role, its search path), after
+// checking the cached serving status. PostgreSQL orders concurrent reads and writes; nothing here is shared state
+// but the pool and the status cache, both safe for concurrent use.
+public sealed partial class TenantGrain : ITenantDataGrain
+{
+    public Task<TenantServing> GetServingAsync(CancellationToken cancellationToken) => Serving().RequireAsync(cancellationToken);
+
+    public Task<TenantDataPage> ListAsync(TenantDataSet dataSet, long? after, int limit, CancellationToken cancellationToken)
+    {
+        var table = TenantTables.For(dataSet);
+        return RunDataAsync(table, deleting: false, async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(after is null ? table.Sql.ListFirst : table.Sql.ListAfter, connection);
+            command.Parameters.Add(new() { Value = limit + 1 });
+            if (after is long last)
+            {
+                command.Parameters.Add(new() { Value = last });
+            }
+
+            var rows = await ReadRowsAsync(command, table, ct);
+            var more = rows.Count > limit;
+            if (more)
+            {
+                rows.RemoveAt(rows.Count - 1);
+            }
+
+            return new TenantDataPage(rows, more ? (long)rows[^1]["id"]! : null);
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyDictionary<string, object?>> FindAsync(TenantDataSet dataSet, long id, CancellationToken cancellationToken)
+    {
+        var table = TenantTables.For(dataSet);
+        return RunDataAsync(table, deleting: false, async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(table.Sql.Find, connection);
+            command.Parameters.Add(new() { Value = id });
+            return Single(await ReadRowsAsync(command, table, ct), table, id);
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyDictionary<string, object?>> InsertAsync(TenantDataSet dataSet, IReadOnlyDictionary<string, JsonElement> fields, CancellationToken cancellationToken)
+    {
+        var table = TenantTables.For(dataSet);
+        var (columns, parameters) = TenantValues.Read(table, fields, insert: true);
+        return RunDataAsync(table, deleting: false, async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(table.Sql.Insert(columns), connection);
+            command.Parameters.AddRange(parameters.ToArray());
+            return (await ReadRowsAsync(command, table, ct))[0];
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyDictionary<string, object?>> UpdateAsync(TenantDataSet dataSet, long id, IReadOnlyDictionary<string, JsonElement> fields, CancellationToken cancellationToken)
+    {
+        var table = TenantTables.For(dataSet);
+        var (columns, parameters) = TenantValues.Read(table, fields, insert: false);
+        return RunDataAsync(table, deleting: false, async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(table.Sql.Update(columns), connection);
+            command.Parameters.AddRange(parameters.ToArray());
+            command.Parameters.Add(new() { Value = id });
+            return Single(await ReadRowsAsync(command, table, ct), table, id);
+        }, cancellationToken);
+    }
+
+    public Task DeleteAsync(TenantDataSet dataSet, long id, CancellationToken cancellationToken)
+    {
+        var table = TenantTables.For(dataSet);
+        return RunDataAsync(table, deleting: true, async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(table.Sql.Delete, connection);
+            command.Parameters.Add(new() { Value = id });
+            return await command.ExecuteNonQueryAsync(ct) == 1 ? true : throw new TenantRowNotFoundException(table.Name, id);
+        }, cancellationToken);
+    }
+
+    private async Task<T> RunDataAsync<T>(
+        TenantTable table, bool deleting, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var serving = Serving();
+        await serving.RequireAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenDataConnectionAsync(cancellationToken);
+            return await work(connection.Connection, cancellationToken);
+        }
+        catch (PostgresException ex) when (TenantDataErrors.Translate(ex, table, deleting) is { } translated)
+        {
+            throw translated;
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidAuthorizationSpecification or PostgresErrorCodes.InvalidPassword
+            or PostgresErrorCodes.AdminShutdown)
+        {
+            // The role lost its login or its schema under us (suspended or deleted from another silo): say so if that is it.
+            serving.Invalidate();
+            await serving.RequireAsync(cancellationToken);
+            throw;
+        }
+    }
+
+    private async Task<TenantConnection> OpenDataConnectionAsync(CancellationToken cancellationToken)
+    {
+        var pool = Pool();
+        try
+        {
+            return await pool.OpenAsync(cancellationToken);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The pool was closed between taking it and opening (a suspension, then a resume): use the current one.
+            return await Pool().OpenAsync(cancellationToken);
+        }
+    }
+
+    private TenantServingStatus Serving()
+    {
+        lock (_poolGate)
+        {
+            return _serving ??= TenantServingStatus.Start(RequireSlug().Value, dataSources.Registry, changes, tenantModel.Value.StatusMaxAge);
+        }
+    }
+
+    private static IReadOnlyDictionary<string, object?> Single(List<IReadOnlyDictionary<string, object?>> rows, TenantTable table, long id) =>
+        rows.Count == 1 ? rows[0] : throw new TenantRowNotFoundException(table.Name, id);
+
+    private static async Task<List<IReadOnlyDictionary<string, object?>>> ReadRowsAsync(NpgsqlCommand command, TenantTable table, CancellationToken cancellationToken)
+    {
+        var rows = new List<IReadOnlyDictionary<string, object?>>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new Dictionary<string, object?>(table.Columns.Count, StringComparer.Ordinal);
+            for (var i = 0; i < table.Columns.Count; i++)
+            {
+                row[table.Columns[i].Name] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}
