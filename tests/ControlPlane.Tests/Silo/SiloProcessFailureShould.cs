@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using ControlPlane.Api.Contracts;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Tests.Harness;
 
@@ -79,12 +81,15 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
         await WaitAsync(async () => await LeaseOwnerAsync(slug) != string.Empty && await VersionAsync(slug) == 3, "a silo to be running V0004");
         var frozenIncarnation = await LeaseOwnerAsync(slug);
         var (frozen, survivor) = frozenIncarnation.StartsWith("alpha#", StringComparison.Ordinal) ? (alpha, beta) : (beta, alpha);
+        await WaitAsync(async () => (await SiloAsync(survivor, frozenIncarnation))?.ActiveGrains >= 1, "the frozen silo to report the tenant's activation");
         await frozen.PauseAsync();
         var active = await Tenants(survivor).WaitForStateAsync(slug, TenantStatus.Active, TimeSpan.FromSeconds(60));
         await frozen.ContinueAsync();
         await WaitAsync(
             async () => await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.silos WHERE name = $1 AND status = 'Active' AND silo_id <> $2", frozen.Name, frozenIncarnation) == 1,
             "the frozen silo to rejoin as a new incarnation");
+        var rejoined = await _database.ScalarAsync<string>("SELECT silo_id FROM controlplane.silos WHERE name = $1 AND status = 'Active'", frozen.Name);
+        await WaitAsync(async () => (await SiloAsync(survivor, rejoined))?.ActiveGrains is not null, "the rejoined incarnation to heartbeat");
         await Task.Delay(1000);
 
         Assert.Equal(4, active.MigrationVersion);
@@ -95,10 +100,17 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
             "SELECT count(*) FROM controlplane.tenant_events WHERE slug = $1 AND silo_id = $2 AND to_state IN ('Migrated', 'Seeded', 'Active')", slug, frozenIncarnation));
         Assert.Equal("Dead", await _database.ScalarAsync<string>("SELECT status FROM controlplane.silos WHERE silo_id = $1", frozenIncarnation));
         Assert.Contains("lost its membership", frozen.Log, StringComparison.Ordinal);
+
+        // It dropped its activations, as an Orleans silo that finds itself declared dead: the new incarnation holds none.
+        Assert.Equal(0, (await SiloAsync(frozen, rejoined))!.ActiveGrains);
+        Assert.Equal("Dead", (await SiloAsync(frozen, frozenIncarnation))!.Status);
         Assert.Equal("Active", await _database.ScalarAsync<string>("SELECT state FROM controlplane.tenants WHERE slug = $1", slug));
     }
 
     private static TenantsClient Tenants(SiloProcess silo) => new(silo.Http, ownsHttp: false);
+
+    private static async Task<SiloResponse?> SiloAsync(SiloProcess via, string siloId) =>
+        (await via.Http.GetFromJsonAsync<ClusterResponse>("/v1/cluster", TenantsClient.Json))!.Silos.SingleOrDefault(s => s.SiloId == siloId);
 
     private Task<long> CountAsync(string prefix, string state) =>
         _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenants WHERE slug LIKE $1 AND state = $2", $"{prefix}_%", state);
