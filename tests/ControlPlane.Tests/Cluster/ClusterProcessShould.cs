@@ -93,6 +93,50 @@ public sealed class ClusterProcessShould : IAsyncLifetime
         Assert.All(cluster.Silos.Where(s => s.Status == "Active"), s => Assert.Equal($"http://127.0.0.1:{survivors.Single(p => s.Name == p.Name).Port}", s.Address));
     }
 
+    [Fact]
+    public async Task Hand_work_off_at_once_when_a_silo_shuts_down_gracefully()
+    {
+        // Dead-after is far longer than the test waits: only the graceful hand-off can explain the takeover.
+        _migrations.Write("V0004__slow_marks.sql", "SELECT pg_sleep(0.5); CREATE TABLE marks (id int PRIMARY KEY);");
+        var settings = new Dictionary<string, string>
+        {
+            ["ControlPlane__Tenants__MigrationsPath"] = _migrations.Path,
+            ["ControlPlane__Cluster__DeadAfter"] = "00:02:00",
+        };
+        var leaving = await SiloProcess.StartAsync(_database.ConnectionString, "leaving", settings);
+        _silos.Add(leaving);
+        var staying = await SiloProcess.StartAsync(_database.ConnectionString, "staying", settings);
+        _silos.Add(staying);
+        var prefix = TestSlugs.New("hand");
+        var slugs = Enumerable.Range(0, 12).Select(i => $"{prefix}_{i:00}").ToArray();
+        await CreateOnAsync(leaving, slugs);
+        await Eventually.HoldsAsync(
+            async () => await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenants WHERE lease_owner LIKE 'leaving#%'") > 0,
+            "the leaving silo to be driving tenants");
+
+        await leaving.StopAsync();
+        var unfinished = await CountAsync("state <> 'Active'");
+        await Eventually.HoldsAsync(async () => await CountAsync("state = 'Active' AND migration_version = 4") == slugs.Length, "every tenant Active at V4 after the hand-off", TimeSpan.FromSeconds(90));
+
+        Assert.True(unfinished > 0, "the shutdown landed while tenants were still provisioning");
+        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenants WHERE lease_owner LIKE 'leaving#%'"));
+        Assert.Equal("Dead", await _database.ScalarAsync<string>("SELECT status FROM controlplane.silos WHERE name = 'leaving'"));
+        Assert.Contains("is shutting down; other silos may take its work over now", leaving.Log, StringComparison.Ordinal);
+        Assert.True(await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenant_events WHERE silo_id LIKE 'staying#%' AND to_state = 'Active'") > 0);
+        Assert.Equal(slugs.Length, await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenant_migrations WHERE version = 4"));
+        Assert.Equal(slugs.Length, await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenant_events WHERE detail LIKE 'applied V0004%'"));
+    }
+
+    private static async Task CreateOnAsync(SiloProcess silo, IEnumerable<string> slugs)
+    {
+        var tenants = new TenantsClient(silo.Http, ownsHttp: false);
+        foreach (var response in await Task.WhenAll(slugs.Select(s => tenants.CreateAsync(s, $"{s} Ltd"))))
+        {
+            Assert.True(response.IsSuccessStatusCode, $"POST: {(int)response.StatusCode}");
+            response.Dispose();
+        }
+    }
+
     private async Task CreateAsync(IEnumerable<string> slugs)
     {
         // Spread over the silos, a few at a time (bounded, as a real client would be).
