@@ -147,8 +147,19 @@ public sealed partial class TenantGrain
                 row = row with { LeaseOwner = null, NextAttemptAt = null };
             }
 
-            saved = await TenantRows.SaveAsync(connection, transaction, row, silo.SiloId, outcome.AlsoRun, cancellationToken, outcome.Events);
-            await transaction.CommitAsync(cancellationToken);
+            try
+            {
+                saved = await TenantRows.SaveAndCommitAsync(
+                    connection, transaction, row, silo.SiloId, outcome.Deferred, outcome.AlsoRun, outcome.Events, cancellationToken);
+            }
+            catch (PostgresException ex) when (outcome.DeferredScript is { } failedScript && IsDeferredFailure(outcome, ex))
+            {
+                // The migration's own statements failed (or its commit did): nothing of the unit was kept.
+                await transaction.DisposeAsync();
+                await RecordFailureAsync(connection, slug, unit, new MigrationFailedException(failedScript, ex), null, cancellationToken);
+                return false;
+            }
+
             _serving?.Invalidate();
             _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
             _lastRow = saved;
@@ -194,7 +205,7 @@ public sealed partial class TenantGrain
 
                 if (plan.Script.Transactional && !plan.Repair)
                 {
-                    return (await MigrateStep.ApplyAsync(context, plan.Script, plan.Target), null);
+                    return (MigrateStep.Apply(context, plan.Script, plan.Target), null);
                 }
 
                 return (await NoTransactionMigration.BeginAsync(context, plan.Script, plan.Repair), plan);
@@ -356,6 +367,10 @@ public sealed partial class TenantGrain
             await observer.OnUnitStartingAsync(slug.Value, next, cancellationToken);
         }
     }
+
+    /// <summary>True when <paramref name="ex"/> came from a deferred statement or the commit, not from the registry's own writes.</summary>
+    private static bool IsDeferredFailure(StepOutcome outcome, PostgresException ex) =>
+        ex.BatchCommand is not { } failed || outcome.Deferred.Contains(failed) || failed.CommandText == "COMMIT";
 
     private static bool IsStepFailure(Exception ex) =>
         ex is PostgresException or MigrationFailedException or StepFailedException or MigrationCatalogException or TenantValidationException
