@@ -64,7 +64,12 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
     [Fact]
     public async Task RefuseTheWritesOfASiloFrozenPastItsLeaseAndLetItRejoinAsANewIncarnation()
     {
-        _migrations.Write("V0004__slow.sql", "SELECT pg_sleep(2); CREATE TABLE audit_marks (id int PRIMARY KEY);");
+        // A transactional migration goes to the server in one batch with its record and COMMIT, so a client frozen
+        // during it has nothing left to write. A no-transaction migration is confirmed in a later unit: freezing the
+        // silo while its statements run leaves it a stale write to attempt when it wakes.
+        _migrations.Write(
+            "V0004__slow.sql",
+            "-- controlplane:no-transaction\nSELECT pg_sleep(2);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS teams_name_marks ON teams (name);\n");
         var settings = new Dictionary<string, string>
         {
             ["ControlPlane__Tenants__MigrationsPath"] = _migrations.Path,
@@ -78,10 +83,11 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
         }
 
         // Either silo may win the lease (the other's sweeper races the receiving silo); freeze the one that holds it.
-        await WaitAsync(async () => await LeaseOwnerAsync(slug) != string.Empty && await VersionAsync(slug) == 3, "a silo to be running V0004");
+        await WaitAsync(
+            async () => await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenant_migrations WHERE slug = $1 AND version = 4 AND status = 'Running'", slug) == 1,
+            "a silo to be running V0004");
         var frozenIncarnation = await LeaseOwnerAsync(slug);
         var (frozen, survivor) = frozenIncarnation.StartsWith("alpha#", StringComparison.Ordinal) ? (alpha, beta) : (beta, alpha);
-        await WaitAsync(async () => (await SiloAsync(survivor, frozenIncarnation))?.ActiveGrains >= 1, "the frozen silo to report the tenant's activation");
         await frozen.PauseAsync();
         var active = await Tenants(survivor).WaitForStateAsync(slug, TenantStatus.Active, TimeSpan.FromSeconds(60));
         await frozen.ContinueAsync();
@@ -100,6 +106,7 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
             "SELECT count(*) FROM controlplane.tenant_events WHERE slug = $1 AND silo_id = $2 AND to_state IN ('Migrated', 'Seeded', 'Active')", slug, frozenIncarnation));
         Assert.Equal("Dead", await _database.ScalarAsync<string>("SELECT status FROM controlplane.silos WHERE silo_id = $1", frozenIncarnation));
         Assert.Contains("lost its membership", frozen.Log, StringComparison.Ordinal);
+        Assert.Matches($"Tenant {slug}: (fenced out, writing nothing|silo \\S+ is no longer a live member; refusing to write)", frozen.Log);
 
         // It dropped its activations, as an Orleans silo that finds itself declared dead: the new incarnation holds none.
         Assert.Equal(0, (await SiloAsync(frozen, rejoined))!.ActiveGrains);
@@ -117,9 +124,6 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
 
     private async Task<string> LeaseOwnerAsync(string slug) =>
         (await _database.QueryAsync<string>("SELECT coalesce(lease_owner, '') FROM controlplane.tenants WHERE slug = $1", slug)).SingleOrDefault() ?? string.Empty;
-
-    private async Task<int> VersionAsync(string slug) =>
-        (await _database.QueryAsync<int>("SELECT migration_version FROM controlplane.tenants WHERE slug = $1", slug)).SingleOrDefault();
 
     private static async Task WaitAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
