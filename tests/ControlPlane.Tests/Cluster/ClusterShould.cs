@@ -5,6 +5,8 @@ using ControlPlane.Api.Contracts;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Runtime;
 using ControlPlane.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.Tests.Cluster;
 
@@ -145,6 +147,31 @@ public sealed class ClusterShould(ClusterFixture cluster) : IClassFixture<Cluste
 
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, tenantKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task Warn_at_start_when_the_live_silos_connection_budgets_exceed_max_connections()
+    {
+        var available = await Database.ScalarAsync<int>(
+            "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int");
+        var overLogs = new LogCollector();
+        var withinLogs = new LogCollector();
+
+        // One silo whose tenant pools alone may open more than the server accepts; then one with a small budget.
+        await using (var over = new SiloFactory(Database.ConnectionString, new Dictionary<string, string?> { ["ControlPlane:Tenants:MaxConnections"] = $"{available + 1}" }, s => s.AddSingleton<ILoggerProvider>(overLogs)))
+        {
+            over.CreateClient().Dispose();
+        }
+
+        var small = new Dictionary<string, string?> { ["ControlPlane:Tenants:PoolSize"] = "1", ["ControlPlane:Tenants:MaxConnections"] = "1" };
+        await using (var within = new SiloFactory(Database.ConnectionString, small, s => s.AddSingleton<ILoggerProvider>(withinLogs)))
+        {
+            within.CreateClient().Dispose();
+        }
+
+        var warning = Assert.Single(overLogs.Messages, m => m.StartsWith("Connection budget:", StringComparison.Ordinal));
+        Assert.Contains($"more than the {available} the server accepts", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(withinLogs.Messages, m => m.StartsWith("Connection budget:", StringComparison.Ordinal));
     }
 
     private ITenantGrain Grain(int silo, string slug) => cluster.Silos[silo].Service<IGrainFactory>().GetGrain<ITenantGrain>(slug);
