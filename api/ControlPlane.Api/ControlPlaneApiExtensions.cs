@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using ControlPlane.Api.ApiKeys;
 using ControlPlane.Api.Auth;
+using ControlPlane.Api.Cluster;
 using ControlPlane.Api.Errors;
 using ControlPlane.Api.Migrations;
 using ControlPlane.Api.Rollouts;
@@ -68,6 +69,7 @@ public static class ControlPlaneApiExtensions
         app.MapMigrationsApi();
         app.MapRolloutsApi();
         app.MapApiKeysApi();
+        app.MapClusterApi();
         app.MapMeApi();
         return app;
     }
