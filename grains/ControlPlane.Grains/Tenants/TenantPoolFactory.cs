@@ -48,6 +48,9 @@ public sealed class TenantPoolFactory(
             builder.Port = options.Value.PoolerPort;
             builder.SearchPath = null;
             builder.NoResetOnClose = true;
+
+            // Prepared statements live on a server connection, which the next transaction may not get.
+            builder.MaxAutoPrepare = 0;
         }
 
         return new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = $"tenant:{slug.Value}" }
