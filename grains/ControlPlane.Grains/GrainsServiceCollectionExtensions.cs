@@ -4,6 +4,7 @@ using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Rollouts;
+using ControlPlane.Grains.Telemetry;
 using ControlPlane.Grains.TenantData;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Grains.Tenants.Steps;
@@ -36,6 +37,8 @@ public static class GrainsServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<ControlPlaneMetrics>();
         services.AddSingleton<ControlPlaneDataSources>();
         services.AddSingleton<WorkConnectionBudget>();
         services.AddSingleton<TenantRolePasswords>();

@@ -1,5 +1,6 @@
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
+using ControlPlane.Api.Telemetry;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Runtime;
 using Microsoft.AspNetCore.Builder;
@@ -60,6 +61,7 @@ public static class TenantsApi
         CreateTenantRequest request, IGrainFactory grains, HttpResponse response)
     {
         var slug = TenantSlug.Parse(request.Slug);
+        RequestTelemetry.TagTenant(slug.Value);
         if (string.IsNullOrWhiteSpace(request.DisplayName))
         {
             throw new TenantValidationException("displayName", "The displayName is required.");

@@ -1,6 +1,7 @@
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Registry;
+using ControlPlane.Grains.Telemetry;
 using ControlPlane.Grains.Tenants.Steps;
 using Npgsql;
 
@@ -25,6 +26,7 @@ public sealed partial class TenantGrain
     public async Task<MigrationOutcome> MigrateToAsync(int targetVersion, string? rolloutId)
     {
         var slug = RequireSlug();
+        System.Diagnostics.Activity.Current?.SetTag(TelemetryTags.MigrationVersion, targetVersion).SetTag(TelemetryTags.RolloutId, rolloutId);
         _upgradeTarget = targetVersion;
         _rolloutId = rolloutId;
         _lastRow = null;
@@ -123,7 +125,9 @@ public sealed partial class TenantGrain
                 UpgradeTarget = _upgradeTarget,
                 RolloutId = _rolloutId,
                 Applied = locked.Applied,
+                Metrics = metrics,
             };
+            using var span = ProvisioningTelemetry.StartUnit(unit, locked.Row, _rolloutId);
             StepOutcome outcome;
             try
             {
@@ -131,6 +135,7 @@ public sealed partial class TenantGrain
             }
             catch (Exception ex) when (IsStepFailure(ex))
             {
+                ProvisioningTelemetry.Failed(span, ex);
                 await transaction.RollbackAsync(cancellationToken);
                 await RecordFailureAsync(connection, slug, unit, ex, null, cancellationToken);
                 return false;
@@ -152,6 +157,12 @@ public sealed partial class TenantGrain
             _serving?.Invalidate();
             _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
             _lastRow = saved;
+            span?.SetTag("tenant.state", saved.State.ToString());
+            if (saved.State == TenantStatus.Active && locked.Row.State == TenantStatus.Seeded)
+            {
+                metrics.ProvisioningEnded("succeeded", locked.DbNow - saved.CreatedAt);
+            }
+
             LogUnitDone(logger, slug.Value, unit, locked.Row.State, saved.State);
         }
 
@@ -216,12 +227,17 @@ public sealed partial class TenantGrain
     private async Task<bool> RunOutsideTransactionAsync(NpgsqlConnection connection, TenantSlug slug, MigrationScript script, int target, CancellationToken cancellationToken)
     {
         TimeSpan took;
+        using var span = ProvisioningTelemetry.StartUnit(WorkUnit.Migrate, _lastRow!, _rolloutId);
+        ProvisioningTelemetry.Migrating(script.Version, script.Name);
         try
         {
             took = await NoTransactionMigration.RunAsync(connection, slug, script, cancellationToken);
+            metrics.MigrationApplied(script.Version, "succeeded", took);
         }
         catch (Exception ex) when (IsStepFailure(ex))
         {
+            ProvisioningTelemetry.Failed(span, ex);
+            metrics.MigrationApplied(script.Version, "failed", TimeSpan.Zero);
             await RecordFailureAsync(connection, slug, WorkUnit.Migrate, ex, NoTransactionMigration.MarkNeedsRepair(slug.Value, script), cancellationToken);
             return false;
         }
@@ -344,6 +360,11 @@ public sealed partial class TenantGrain
         }
 
         _lastRow = await TenantRows.SaveAsync(connection, transaction, failed, silo.SiloId, cancellationToken, new TenantEventDraft(row.State, failed.State, step, detail, attempts));
+        if (!upgrading)
+        {
+            metrics.ProvisioningEnded("failed", locked.DbNow - row.CreatedAt);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         _leaseToken = null;
         LogStepFailed(logger, slug.Value, step, attempts, message);

@@ -26,6 +26,6 @@ public class GrainReference : DispatchProxy
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
         var method = _map!.Methods[targetMethod];
-        return _runtime!.Invoke(Id, method, args ?? []);
+        return _runtime!.Invoke(Id, method, args ?? [], _map.Tags);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
+using ControlPlane.Grains.Telemetry;
 using Npgsql;
 
 namespace ControlPlane.Grains.Tenants.Steps;
@@ -58,6 +59,7 @@ public sealed class MigrateStep(MigrationCatalog catalog)
     /// <summary>Applies one transactional migration inside the step's transaction, with its record.</summary>
     public static async Task<StepOutcome> ApplyAsync(StepContext context, MigrationScript script, int target)
     {
+        ProvisioningTelemetry.Migrating(script.Version, script.Name);
         var watch = Stopwatch.StartNew();
         try
         {
@@ -66,10 +68,12 @@ public sealed class MigrateStep(MigrationCatalog catalog)
         }
         catch (PostgresException ex)
         {
+            context.Metrics?.MigrationApplied(script.Version, "failed", watch.Elapsed);
             throw new MigrationFailedException(script, ex);
         }
 
         var took = watch.Elapsed;
+        context.Metrics?.MigrationApplied(script.Version, "succeeded", took);
 
         // The record rides with the row's save, in the same transaction and round trip; names there are schema-qualified.
         return Applied(context, script, target, took) with
