@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ControlPlane.Api.ApiKeys;
+using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Errors;
 using ControlPlane.Api.Migrations;
@@ -69,6 +70,7 @@ public static class ControlPlaneApiExtensions
         app.MapRolloutsApi();
         app.MapApiKeysApi();
         app.MapMeApi();
+        app.MapAuditApi();
         return app;
     }
 }

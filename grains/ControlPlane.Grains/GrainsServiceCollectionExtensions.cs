@@ -1,4 +1,5 @@
 using ControlPlane.Grains.ApiKeys;
+using ControlPlane.Grains.Audit;
 using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
@@ -65,6 +66,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddGrain<IRolloutGrain, RolloutGrain>();
         services.AddGrain<ITenantDataGrain, TenantGrain>();
         services.AddSingleton<IApiKeyRegistry, ApiKeyRegistry>();
+        services.AddSingleton<IAuditLog, RegistryAuditLog>();
         return services;
     }
 }

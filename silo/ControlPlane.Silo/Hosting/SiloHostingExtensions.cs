@@ -1,4 +1,5 @@
 using ControlPlane.Api;
+using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Telemetry;
 using ControlPlane.Grains;
@@ -64,6 +65,7 @@ public static class SiloHostingExtensions
     public static WebApplication MapControlPlaneSilo(this WebApplication app)
     {
         app.UseRequestTelemetry();
+        app.UseAuditTrail();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
