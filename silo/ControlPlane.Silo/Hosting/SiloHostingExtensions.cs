@@ -7,6 +7,7 @@ using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Runtime.Hosting;
 using ControlPlane.Silo.Cluster;
+using ControlPlane.Silo.Dashboard;
 using ControlPlane.Silo.LocalPostgres;
 using ControlPlane.Silo.Rollouts;
 using ControlPlane.Silo.Telemetry;
@@ -71,6 +72,7 @@ public static class SiloHostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapControlPlaneApi();
+        app.MapDashboard();
 
         // Live: the process serves. Ready: it can do its job (registry reachable, schema current). No auth: probes.
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
