@@ -5,6 +5,7 @@ using ControlPlane.Grains.Tenants;
 using ControlPlane.Tests.Harness;
 using ControlPlane.Tests.Rollouts;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.Tests.Telemetry;
 
@@ -109,6 +110,24 @@ public sealed class TelemetryShould
         Assert.Equal(3, spans.Count(s => s.DisplayName == "TenantGrain.MigrateToAsync"));
         Assert.Equal(3, Assert.Single(readings, r => r.Name == "controlplane.rollout.tenants" && r.Has("rollout.id", id) && r.Has("outcome", "succeeded")).Value);
         Assert.Equal(3, Assert.Single(readings, r => r.Name == "controlplane.migration.duration" && r.Has("migration.version", 4)).Count);
+    }
+
+    [Fact]
+    public async Task LogAFailedStepWithTheTenantFieldsOfItsSpans()
+    {
+        var logs = new CapturedLogs();
+        await using var fixture = await RolloutFixture.StartAsync(
+            services => services.AddSingleton<ILoggerProvider>(logs), ("ControlPlane:Provisioning:MaxAttempts", "1"));
+        fixture.Migrations.Write("V0004__broken.sql", "SELECT 1/0;");
+        var slug = TestSlugs.New("otellog");
+
+        using var created = await fixture.Tenants.CreateAsync(slug, "Broken Ltd");
+        await fixture.Tenants.WaitForStateAsync(slug, TenantStatus.Failed);
+
+        var failure = Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains(slug, StringComparison.Ordinal) && e.Message.Contains("Migrate", StringComparison.Ordinal));
+        Assert.Equal(slug, failure.ScopeFields["tenant.id"]);
+        Assert.Equal($"tenant_{slug}", failure.ScopeFields["tenant.schema"]);
+        Assert.Equal("TenantGrain", failure.ScopeFields["grain.type"]);
     }
 
     private Task<RolloutFixture> StartAsync(params (string Key, string Value)[] settings) =>
