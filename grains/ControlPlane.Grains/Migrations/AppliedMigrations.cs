@@ -42,6 +42,36 @@ public static class AppliedMigrations
         return applied;
     }
 
+    /// <summary>
+    /// Starts the server-side clock of a migration sent in the same batch as its record, and puts the step on the
+    /// tenant's schema: <c>search_path</c> and the start time are transaction-local settings.
+    /// </summary>
+    public static NpgsqlBatchCommand StartTimed(string quotedSchema)
+    {
+        var command = new NpgsqlBatchCommand(
+            "SELECT set_config('search_path', $1, true), set_config('controlplane.migration_started', clock_timestamp()::text, true)");
+        command.Parameters.Add(new NpgsqlParameter { Value = quotedSchema });
+        return command;
+    }
+
+    /// <summary>Records an applied <paramref name="script"/> with its duration measured by the server since <see cref="StartTimed"/>.</summary>
+    public static NpgsqlBatchCommand UpsertTimed(string slug, MigrationScript script)
+    {
+        var command = new NpgsqlBatchCommand(
+            """
+            INSERT INTO controlplane.tenant_migrations (slug, version, name, checksum, duration_ms, status)
+            VALUES ($1, $2, $3, $4, extract(epoch FROM clock_timestamp() - current_setting('controlplane.migration_started')::timestamptz) * 1000, 'Applied')
+            ON CONFLICT (slug, version) DO UPDATE SET
+                name = excluded.name, checksum = excluded.checksum, duration_ms = excluded.duration_ms,
+                status = excluded.status, applied_at = clock_timestamp()
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = slug });
+        command.Parameters.Add(new NpgsqlParameter { Value = script.Version });
+        command.Parameters.Add(new NpgsqlParameter { Value = script.Name });
+        command.Parameters.Add(new NpgsqlParameter { Value = script.Checksum });
+        return command;
+    }
+
     /// <summary>Records <paramref name="script"/> for the tenant with the given status (replacing a Running/NeedsRepair record).</summary>
     public static NpgsqlBatchCommand Upsert(string slug, MigrationScript script, AppliedMigrationStatus status, double durationMs)
     {

@@ -16,6 +16,10 @@ public sealed partial class MigrationCatalog(IOptions<TenantModelOptions> option
     private readonly Lock _gate = new();
     private string? _signature;
     private MigrationSet? _current;
+    private long _listedAt;
+
+    /// <summary>How long a listing may be reused by <see cref="CurrentFor"/>.</summary>
+    private const long ReuseListingMs = 1000;
 
     /// <summary>The folder read.</summary>
     public string Path => options.Value.MigrationsPath;
@@ -27,6 +31,7 @@ public sealed partial class MigrationCatalog(IOptions<TenantModelOptions> option
         var signature = string.Join('|', files.Select(f => $"{f.Name}:{f.Length}:{f.LastWriteTimeUtc.Ticks}"));
         lock (_gate)
         {
+            _listedAt = Environment.TickCount64;
             if (_current is not null && signature == _signature)
             {
                 return _current;
@@ -36,6 +41,24 @@ public sealed partial class MigrationCatalog(IOptions<TenantModelOptions> option
             _signature = signature;
             return _current;
         }
+    }
+
+    /// <summary>
+    /// The catalogue for work towards <paramref name="version"/>: a listing up to a second old is reused when it already
+    /// holds that version. A rollout asks once per tenant, and listing the folder each time showed in its silo CPU profile.
+    /// </summary>
+    public MigrationSet CurrentFor(int? version)
+    {
+        lock (_gate)
+        {
+            if (_current is { } cached && version is int wanted && cached.LatestVersion >= wanted
+                && Environment.TickCount64 - _listedAt < ReuseListingMs)
+            {
+                return cached;
+            }
+        }
+
+        return Current();
     }
 
     /// <summary>Parses a migration file; public for tests and tools.</summary>

@@ -87,25 +87,7 @@ public static class TenantRows
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
 
-        var update = new NpgsqlBatchCommand(
-            """
-            UPDATE controlplane.tenants SET
-                state = $2, failed_step = $3, last_error = $4, attempts = $5, migration_version = $6,
-                lease_owner = $7, lease_token = $8, next_attempt_at = $9, etag = etag + 1, updated_at = clock_timestamp()
-            WHERE slug = $1 AND etag = $10
-            RETURNING etag, updated_at
-            """);
-        update.Parameters.Add(new NpgsqlParameter { Value = row.Slug });
-        update.Parameters.Add(new NpgsqlParameter { Value = row.State.ToString() });
-        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.FailedStep?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.LastError ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        update.Parameters.Add(new NpgsqlParameter { Value = row.Attempts });
-        update.Parameters.Add(new NpgsqlParameter { Value = row.MigrationVersion });
-        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.LeaseOwner ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        update.Parameters.Add(new NpgsqlParameter { Value = row.LeaseToken });
-        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.NextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        update.Parameters.Add(new NpgsqlParameter { Value = row.Etag });
-        batch.BatchCommands.Add(update);
+        batch.BatchCommands.Add(Update(row));
         foreach (var command in alsoRun)
         {
             batch.BatchCommands.Add(command);
@@ -126,6 +108,82 @@ public static class TenantRows
         }
 
         return row with { Etag = reader.GetInt64(0), UpdatedAt = reader.GetFieldValue<DateTimeOffset>(1) };
+    }
+
+    /// <summary>
+    /// Saves the row with the step's deferred statements, more commands and timeline entries, and commits, in one
+    /// round trip. The row's update comes first so that its <c>RETURNING</c> is the first result; an error anywhere
+    /// aborts the whole transaction (PostgreSQL skips the rest of the batch).
+    /// </summary>
+    public static async Task<TenantRow> SaveAndCommitAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        TenantRow row,
+        string siloId,
+        IReadOnlyList<NpgsqlBatchCommand> deferred,
+        IReadOnlyList<NpgsqlBatchCommand> alsoRun,
+        IReadOnlyList<TenantEventDraft> events,
+        CancellationToken cancellationToken)
+    {
+        if (deferred.Count == 0)
+        {
+            var saved = await SaveAsync(connection, transaction, row, siloId, alsoRun, cancellationToken, [.. events]);
+            await transaction.CommitAsync(cancellationToken);
+            return saved;
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Update(row));
+        foreach (var command in deferred.Concat(alsoRun))
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        foreach (var e in events)
+        {
+            batch.BatchCommands.Add(EventInsert(row.Slug, e, siloId));
+        }
+
+        batch.BatchCommands.Add(TenantChangeFeed.Notify(row.Slug));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new TenantFencedOutException(row.Slug, $"the registry row changed under a held lock (expected etag {row.Etag})");
+        }
+
+        var result = row with { Etag = reader.GetInt64(0), UpdatedAt = reader.GetFieldValue<DateTimeOffset>(1) };
+
+        // Drain the rest, so that an error in a later statement (or the commit) surfaces here, not on dispose.
+        while (await reader.NextResultAsync(cancellationToken))
+        {
+        }
+
+        return result;
+    }
+
+    /// <summary>The row's update, fenced by its etag, returning the new etag and time.</summary>
+    private static NpgsqlBatchCommand Update(TenantRow row)
+    {
+        var update = new NpgsqlBatchCommand(
+            """
+            UPDATE controlplane.tenants SET
+                state = $2, failed_step = $3, last_error = $4, attempts = $5, migration_version = $6,
+                lease_owner = $7, lease_token = $8, next_attempt_at = $9, etag = etag + 1, updated_at = clock_timestamp()
+            WHERE slug = $1 AND etag = $10
+            RETURNING etag, updated_at
+            """);
+        update.Parameters.Add(new NpgsqlParameter { Value = row.Slug });
+        update.Parameters.Add(new NpgsqlParameter { Value = row.State.ToString() });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.FailedStep?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.LastError ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        update.Parameters.Add(new NpgsqlParameter { Value = row.Attempts });
+        update.Parameters.Add(new NpgsqlParameter { Value = row.MigrationVersion });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.LeaseOwner ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        update.Parameters.Add(new NpgsqlParameter { Value = row.LeaseToken });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.NextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        update.Parameters.Add(new NpgsqlParameter { Value = row.Etag });
+        return update;
     }
 
     /// <summary>An insert of one timeline entry, for a batch.</summary>

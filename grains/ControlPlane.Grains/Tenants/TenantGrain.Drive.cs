@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Registry;
@@ -125,7 +126,6 @@ public sealed partial class TenantGrain
                 UpgradeTarget = _upgradeTarget,
                 RolloutId = _rolloutId,
                 Applied = locked.Applied,
-                Metrics = metrics,
             };
             using var span = ProvisioningTelemetry.StartUnit(unit, locked.Row, _rolloutId);
             StepOutcome outcome;
@@ -152,8 +152,28 @@ public sealed partial class TenantGrain
                 row = row with { LeaseOwner = null, NextAttemptAt = null };
             }
 
-            saved = await TenantRows.SaveAsync(connection, transaction, row, silo.SiloId, outcome.AlsoRun, cancellationToken, outcome.Events);
-            await transaction.CommitAsync(cancellationToken);
+            // A transactional migration runs inside the save's round trip, so that round trip is its duration.
+            var saving = Stopwatch.StartNew();
+            try
+            {
+                saved = await TenantRows.SaveAndCommitAsync(
+                    connection, transaction, row, silo.SiloId, outcome.Deferred, outcome.AlsoRun, outcome.Events, cancellationToken);
+            }
+            catch (PostgresException ex) when (outcome.DeferredScript is { } failedScript && IsDeferredFailure(outcome, ex))
+            {
+                // The migration's own statements failed (or its commit did): nothing of the unit was kept.
+                metrics.MigrationApplied(failedScript.Version, "failed", saving.Elapsed);
+                ProvisioningTelemetry.Failed(span, ex);
+                await transaction.DisposeAsync();
+                await RecordFailureAsync(connection, slug, unit, new MigrationFailedException(failedScript, ex), null, cancellationToken);
+                return false;
+            }
+
+            if (outcome.DeferredScript is { } appliedScript)
+            {
+                metrics.MigrationApplied(appliedScript.Version, "succeeded", saving.Elapsed);
+            }
+
             _serving?.Invalidate();
             _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
             _lastRow = saved;
@@ -205,7 +225,7 @@ public sealed partial class TenantGrain
 
                 if (plan.Script.Transactional && !plan.Repair)
                 {
-                    return (await MigrateStep.ApplyAsync(context, plan.Script, plan.Target), null);
+                    return (MigrateStep.Apply(context, plan.Script, plan.Target), null);
                 }
 
                 return (await NoTransactionMigration.BeginAsync(context, plan.Script, plan.Repair), plan);
@@ -377,6 +397,10 @@ public sealed partial class TenantGrain
             await observer.OnUnitStartingAsync(slug.Value, next, cancellationToken);
         }
     }
+
+    /// <summary>True when <paramref name="ex"/> came from a deferred statement or the commit, not from the registry's own writes.</summary>
+    private static bool IsDeferredFailure(StepOutcome outcome, PostgresException ex) =>
+        ex.BatchCommand is not { } failed || outcome.Deferred.Contains(failed) || failed.CommandText == "COMMIT";
 
     private static bool IsStepFailure(Exception ex) =>
         ex is PostgresException or MigrationFailedException or StepFailedException or MigrationCatalogException or TenantValidationException

@@ -18,6 +18,11 @@ namespace ControlPlane.Runtime.Core;
 public sealed partial class GrainRuntime : IGrainFactory, IDisposable
 {
     private readonly ConcurrentDictionary<GrainId, Activation> _directory = new();
+
+    // References are immutable and safe to share, and creating a proxy is costly (reflection that emits an invoke stub
+    // per call, then finalizes it): a tenant request would pay it every time. Bounded: cleared when it grows past the cap.
+    private readonly ConcurrentDictionary<(Type Interface, string Key), object> _references = new();
+    private const int MaxCachedReferences = 100_000;
     private readonly FrozenDictionary<Type, GrainInterfaceMap> _interfaces;
     private readonly FrozenDictionary<Type, ObjectFactory> _factories;
     private readonly CancellationTokenSource _shutdown = new();
@@ -83,8 +88,19 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
             throw new InvalidOperationException($"No grain class is registered for {typeof(TGrainInterface).Name}.");
         }
 
+        if (_references.TryGetValue((typeof(TGrainInterface), primaryKey), out var cached))
+        {
+            return (TGrainInterface)cached;
+        }
+
         var reference = DispatchProxy.Create<TGrainInterface, GrainReference>();
         ((GrainReference)(object)reference).Bind(this, map, new GrainId(map.GrainType, primaryKey));
+        if (_references.Count >= MaxCachedReferences)
+        {
+            _references.Clear();
+        }
+
+        _references[(typeof(TGrainInterface), primaryKey)] = reference;
         return reference;
     }
 

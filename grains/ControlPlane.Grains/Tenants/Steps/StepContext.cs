@@ -21,9 +21,6 @@ public sealed record StepContext(
     /// <summary>The tenant's migration records as read with the row lock.</summary>
     public IReadOnlyList<Migrations.AppliedMigration> Applied { get; init; } = [];
 
-    /// <summary>Where the step records migration durations (none in tests that build a context by hand).</summary>
-    public Telemetry.ControlPlaneMetrics? Metrics { get; init; }
-
     /// <summary>A command on the step's connection, inside its transaction.</summary>
     public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
 

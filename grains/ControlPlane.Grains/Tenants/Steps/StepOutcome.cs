@@ -8,4 +8,13 @@ public sealed record StepOutcome(TenantRow Row, params TenantEventDraft[] Events
 {
     /// <summary>More statements to send with the row's save, in the same round trip (e.g. a migration's record).</summary>
     public IReadOnlyList<NpgsqlBatchCommand> AlsoRun { get; init; } = [];
+
+    /// <summary>
+    /// The step's own statements (a migration's DDL), not yet run: they go with the row's save and the commit in one
+    /// round trip. An error in one of them is the failure of <see cref="DeferredScript"/>.
+    /// </summary>
+    public IReadOnlyList<NpgsqlBatchCommand> Deferred { get; init; } = [];
+
+    /// <summary>The migration whose statements are in <see cref="Deferred"/>.</summary>
+    public Migrations.MigrationScript? DeferredScript { get; init; }
 }
