@@ -158,12 +158,12 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
         _meter?.Dispose();
     }
 
-    internal Task Invoke(GrainId id, GrainMethod method, object?[] arguments, TurnTags tags)
+    internal Task Invoke(GrainId id, GrainMethod method, object?[] arguments, GrainTelemetry telemetry)
     {
         var turn = method.NewTurn(arguments);
 
         // The caller's span (an API request, another grain's turn) is the parent of the turn's span.
-        turn.Trace(Activity.Current?.Context ?? default, tags, id.Key, Logger);
+        turn.Trace(Activity.Current?.Context ?? default, telemetry, Logger);
         try
         {
             while (true)

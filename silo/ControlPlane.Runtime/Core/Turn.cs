@@ -16,19 +16,16 @@ internal abstract class Turn
     public abstract void Fail(Exception exception);
 
     /// <summary>Where the turn's span and log scope come from; set when the call is made.</summary>
-    public void Trace(ActivityContext parent, TurnTags tags, string key, ILogger logger)
+    public void Trace(ActivityContext parent, GrainTelemetry telemetry, ILogger logger)
     {
         Parent = parent;
-        Tags = tags;
-        Key = key;
+        Telemetry = telemetry;
         Logger = logger;
     }
 
     protected ActivityContext Parent { get; private set; }
 
-    protected TurnTags? Tags { get; private set; }
-
-    protected string Key { get; private set; } = string.Empty;
+    protected GrainTelemetry? Telemetry { get; private set; }
 
     protected ILogger? Logger { get; private set; }
 
@@ -38,17 +35,16 @@ internal abstract class Turn
     /// </summary>
     protected (Activity? Span, IDisposable? Scope) BeginTelemetry(GrainMethod method)
     {
-        if (Tags is null)
+        if (Telemetry is null)
         {
             return (null, null);
         }
 
         Activity.Current = null;
-        var tags = Tags.For(Key);
         var span = RuntimeTelemetry.Source.HasListeners()
-            ? RuntimeTelemetry.Source.StartActivity($"{Tags.GrainTypeName}.{method.Method.Name}", ActivityKind.Internal, Parent, tags)
+            ? RuntimeTelemetry.Source.StartActivity($"{Telemetry.GrainTypeName}.{method.Method.Name}", ActivityKind.Internal, Parent, Telemetry.Attributes)
             : null;
-        return (span, Logger?.BeginScope(tags));
+        return (span, Logger?.BeginScope(Telemetry.Attributes));
     }
 }
 

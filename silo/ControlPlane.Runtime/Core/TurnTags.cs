@@ -10,7 +10,9 @@ internal sealed class TurnTags(Type interfaceType, Type grainType)
     public string GrainTypeName { get; } = grainType.Name;
 
     /// <summary>The attributes for one grain: its type and key, and the interface's key tags.</summary>
-    public KeyValuePair<string, object?>[] For(string key)
+    public GrainTelemetry For(string key) => new(GrainTypeName, Attributes(key));
+
+    private KeyValuePair<string, object?>[] Attributes(string key)
     {
         var tags = new KeyValuePair<string, object?>[2 + _keyTags.Length];
         tags[0] = new("grain.type", GrainTypeName);
@@ -23,3 +25,6 @@ internal sealed class TurnTags(Type interfaceType, Type grainType)
         return tags;
     }
 }
+
+/// <summary>One grain's span-name prefix and attributes, worked out once per reference (references are cached).</summary>
+internal sealed record GrainTelemetry(string GrainTypeName, KeyValuePair<string, object?>[] Attributes);
