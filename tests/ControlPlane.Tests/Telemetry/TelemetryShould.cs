@@ -39,6 +39,8 @@ public sealed class TelemetryShould
         }
 
         Assert.Equal([1, 2, 3], spans.Where(s => s.DisplayName.StartsWith("tenant.migrate", StringComparison.Ordinal)).Select(s => (int)s.GetTagItem("migration.version")!).Order());
+        var createSchema = spans.Single(s => s.DisplayName == "tenant.createschema");
+        Assert.Contains(_telemetry.Spans, s => s.Source.Name == "Npgsql" && s.ParentSpanId == createSchema.SpanId);
     }
 
     [Fact]
