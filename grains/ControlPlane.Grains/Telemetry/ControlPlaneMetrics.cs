@@ -30,6 +30,7 @@ public sealed class ControlPlaneMetrics
         _rolloutTenants = meter.CreateCounter<long>(
             "controlplane.rollout.tenants", "{tenant}", "Tenants a rollout has finished, by outcome: its progress.");
         meter.CreateObservableGauge("controlplane.tenants", CountTenants, "{tenant}", "Tenants by state.");
+        meter.CreateObservableGauge("controlplane.rollout.progress", RolloutProgress, "1", "Share of an open rollout's tenants that are finished (0 to 1).");
         meter.CreateObservableGauge("controlplane.tenant_pool.connections.in_use", () => pools.InUse, "{connection}", "Tenant-role connections in use.");
         meter.CreateObservableGauge("controlplane.tenant_pool.connections.budget", () => pools.Capacity, "{connection}", "The most tenant-role connections this silo may hold.");
     }
@@ -52,17 +53,29 @@ public sealed class ControlPlaneMetrics
             new KeyValuePair<string, object?>(TelemetryTags.RolloutId, rolloutId),
             new KeyValuePair<string, object?>(TelemetryTags.Outcome, outcome));
 
+    private IEnumerable<Measurement<long>> CountTenants() => Read(
+        "SELECT state, count(*) FROM controlplane.tenants GROUP BY state",
+        reader => new Measurement<long>(reader.GetInt64(1), new KeyValuePair<string, object?>(TelemetryTags.TenantState, reader.GetString(0))));
+
+    private IEnumerable<Measurement<double>> RolloutProgress() => Read(
+        """
+        SELECT r.id, count(*) FILTER (WHERE t.status <> 'Pending')::float8 / greatest(count(t.slug), 1)
+        FROM controlplane.rollouts r LEFT JOIN controlplane.rollout_tenants t ON t.rollout_id = r.id
+        WHERE r.state IN ('Running', 'Paused', 'Halted') GROUP BY r.id
+        """,
+        reader => new Measurement<double>(reader.GetDouble(1), new KeyValuePair<string, object?>(TelemetryTags.RolloutId, reader.GetString(0))));
+
     // Collection is rare (an exporter's interval) and synchronous by contract, so one short registry query is fine here.
-    private IEnumerable<Measurement<long>> CountTenants()
+    private List<T> Read<T>(string sql, Func<NpgsqlDataReader, T> measurement)
     {
-        var counts = new List<Measurement<long>>();
+        var readings = new List<T>();
         try
         {
-            using var command = _dataSources.Registry.CreateCommand("SELECT state, count(*) FROM controlplane.tenants GROUP BY state");
+            using var command = _dataSources.Registry.CreateCommand(sql);
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                counts.Add(new Measurement<long>(reader.GetInt64(1), new KeyValuePair<string, object?>(TelemetryTags.TenantState, reader.GetString(0))));
+                readings.Add(measurement(reader));
             }
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or ObjectDisposedException or InvalidOperationException)
@@ -70,6 +83,6 @@ public sealed class ControlPlaneMetrics
             // No reading this time (registry unreachable or the silo stopping); the next collection tries again.
         }
 
-        return counts;
+        return readings;
     }
 }

@@ -115,6 +115,23 @@ public sealed class TelemetryShould
     }
 
     [Fact]
+    public async Task ReportAHaltedRolloutsProgressAndItsFailedTenant()
+    {
+        await using var fixture = await StartAsync();
+        await fixture.OnboardAsync("otelhalt", 3);
+        fixture.Migrations.Write("V0004__broken.sql", "SELECT 1/0;");
+
+        var id = await fixture.Rollouts.StartOkAsync(new { targetVersion = 4, maxParallel = 1, failureThreshold = 0.0 });
+        await fixture.Rollouts.WaitForStateAsync(id, RolloutState.Halted, also: r => r.Totals.Running == 0);
+        var readings = _telemetry.CollectMetrics();
+
+        Assert.Equal(1.0 / 3, Assert.Single(readings, r => r.Name == "controlplane.rollout.progress" && r.Has("rollout.id", id)).Value, 3);
+        Assert.Equal(1, Assert.Single(readings, r => r.Name == "controlplane.rollout.tenants" && r.Has("rollout.id", id) && r.Has("outcome", "failed")).Value);
+        var failed = Assert.Single(_telemetry.SpansWith("rollout.id", id), s => s.DisplayName == "tenant.migrate V0004");
+        Assert.Equal(ActivityStatusCode.Error, failed.Status);
+    }
+
+    [Fact]
     public async Task LogAFailedStepWithTheTenantFieldsOfItsSpans()
     {
         var logs = new CapturedLogs();
