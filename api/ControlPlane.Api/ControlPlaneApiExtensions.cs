@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using ControlPlane.Api.ApiKeys;
 using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
+using ControlPlane.Api.Cluster;
 using ControlPlane.Api.Errors;
 using ControlPlane.Api.Migrations;
 using ControlPlane.Api.Rollouts;
@@ -69,6 +70,7 @@ public static class ControlPlaneApiExtensions
         app.MapMigrationsApi();
         app.MapRolloutsApi();
         app.MapApiKeysApi();
+        app.MapClusterApi();
         app.MapMeApi();
         app.MapAuditApi();
         return app;

@@ -45,6 +45,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<TenantRolePasswords>();
         services.AddSingleton<RegistrySchema>();
         services.AddSingleton<MembershipTable>();
+        services.AddSingleton<IClusterMembership>(sp => sp.GetRequiredService<MembershipTable>());
         services.AddSingleton<SiloIdentity>();
         services.AddSingleton<MigrationCatalog>();
         services.AddSingleton<SeedScript>();

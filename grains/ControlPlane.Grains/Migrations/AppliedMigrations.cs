@@ -49,10 +49,22 @@ public static class AppliedMigrations
     public static NpgsqlBatchCommand StartTimed(string quotedSchema)
     {
         var command = new NpgsqlBatchCommand(
-            "SELECT set_config('search_path', $1, true), set_config('controlplane.migration_started', clock_timestamp()::text, true)");
+            """
+            SELECT set_config('controlplane.saved_search_path', current_setting('search_path'), true),
+                   set_config('search_path', $1, true),
+                   set_config('controlplane.migration_started', clock_timestamp()::text, true)
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = quotedSchema });
         return command;
     }
+
+    /// <summary>
+    /// Puts back the <c>search_path</c> saved by <see cref="StartTimed"/>. PostgreSQL re-plans a prepared statement
+    /// whenever the path differs from the one it was planned under, so the registry statements that follow a
+    /// migration (and every tenant's next lock) keep their plans only if the path is the session's again.
+    /// </summary>
+    public static NpgsqlBatchCommand RestorePath() =>
+        new("SELECT set_config('search_path', current_setting('controlplane.saved_search_path'), true)");
 
     /// <summary>Records an applied <paramref name="script"/> with its duration measured by the server since <see cref="StartTimed"/>.</summary>
     public static NpgsqlBatchCommand UpsertTimed(string slug, MigrationScript script)

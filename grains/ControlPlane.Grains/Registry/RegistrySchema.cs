@@ -51,8 +51,11 @@ public sealed partial class RegistrySchema(ILogger<RegistrySchema> logger)
                 $"The registry is at version {current}, newer than this silo's {CurrentVersion}; run a silo of the newer build.");
         }
 
+        // Upgrades are applied by the set of recorded versions, not above the highest one: upgrades numbered on
+        // separate branches may ship out of order, and a registry that took a later one must still get the earlier.
+        var recorded = await RecordedVersionsAsync(connection, transaction, cancellationToken);
         var applied = 0;
-        foreach (var upgrade in Upgrades.Where(u => u.Version > current))
+        foreach (var upgrade in Upgrades.Where(u => !recorded.Contains(u.Version)))
         {
             await using var command = new NpgsqlCommand(upgrade.Sql, connection, transaction);
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -101,6 +104,19 @@ public sealed partial class RegistrySchema(ILogger<RegistrySchema> logger)
             connection,
             transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<HashSet<int>> RecordedVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT version FROM {Name}.schema_version", connection, transaction);
+        var versions = new HashSet<int>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions.Add(reader.GetInt32(0));
+        }
+
+        return versions;
     }
 
     /// <summary>The registry's version, or 0 when it does not exist yet.</summary>

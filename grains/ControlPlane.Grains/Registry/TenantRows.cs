@@ -132,19 +132,21 @@ public static class TenantRows
             return saved;
         }
 
+        // Registry statements first, on the session's search path (where their prepared plans were made); the deferred
+        // statements set and restore the tenant's path themselves.
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(Update(row));
-        foreach (var command in deferred.Concat(alsoRun))
-        {
-            batch.BatchCommands.Add(command);
-        }
-
         foreach (var e in events)
         {
             batch.BatchCommands.Add(EventInsert(row.Slug, e, siloId));
         }
 
         batch.BatchCommands.Add(TenantChangeFeed.Notify(row.Slug));
+        foreach (var command in deferred.Concat(alsoRun))
+        {
+            batch.BatchCommands.Add(command);
+        }
+
         batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))

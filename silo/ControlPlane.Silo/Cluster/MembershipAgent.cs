@@ -2,6 +2,7 @@ using ControlPlane.Grains.Cluster;
 using ControlPlane.Runtime;
 using ControlPlane.Runtime.Core;
 using ControlPlane.Runtime.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -10,16 +11,39 @@ namespace ControlPlane.Silo.Cluster;
 /// <summary>
 /// Keeps this silo's membership alive (heartbeats), declares silent silos dead, and, like an Orleans silo that
 /// learns it was declared dead, drops every activation and rejoins as a new incarnation when its own heartbeat is refused.
-/// On shutdown it leaves, releasing its tenant leases so another silo takes over at once.
+/// On shutdown it first marks itself ShuttingDown (its leases stop counting, so other silos take its work over at once),
+/// then, once its grains are deactivated, leaves, releasing every lease it still names.
 /// </summary>
 internal sealed partial class MembershipAgent(
     MembershipTable membership,
     SiloIdentity silo,
     GrainRuntime runtime,
+    IServer server,
     IOptions<ClusterOptions> options,
-    ILogger<MembershipAgent> logger) : BackgroundService
+    ILogger<MembershipAgent> logger) : BackgroundService, IHostedLifecycleService
 {
     private readonly Once _stop = new();
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        // The heartbeat loop stops first: a heartbeat refused for a ShuttingDown silo would otherwise make it rejoin.
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await membership.ShutDownAsync(silo.SiloId, cancellationToken);
+            LogShuttingDown(logger, silo.SiloId);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            LogLeaveFailed(logger, silo.SiloId, ex);
+        }
+    }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public override Task StopAsync(CancellationToken cancellationToken) => _stop.RunAsync(async () =>
     {
@@ -29,7 +53,7 @@ internal sealed partial class MembershipAgent(
             await membership.LeaveAsync(silo.SiloId, cancellationToken);
             LogLeft(logger, silo.SiloId);
         }
-        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException)
         {
             LogLeaveFailed(logger, silo.SiloId, ex);
         }
@@ -43,7 +67,7 @@ internal sealed partial class MembershipAgent(
         {
             try
             {
-                if (!await membership.HeartbeatAsync(silo.SiloId, cluster.DeadAfter, stoppingToken))
+                if (!await membership.HeartbeatAsync(silo.SiloId, cluster.DeadAfter, runtime.ActivationCount, silo.Address ??= ListeningAddress.Of(server), stoppingToken))
                 {
                     await RejoinAsync(stoppingToken);
                 }
@@ -94,6 +118,9 @@ internal sealed partial class MembershipAgent(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat failed")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Silo {SiloId} is shutting down; other silos may take its work over now")]
+    private static partial void LogShuttingDown(ILogger logger, string siloId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Silo {SiloId} left the cluster")]
     private static partial void LogLeft(ILogger logger, string siloId);

@@ -3,6 +3,7 @@ using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
+using ControlPlane.Silo.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Silo.Hosting;
@@ -18,6 +19,7 @@ internal sealed partial class RegistryStartup(
     IOptions<TenantModelOptions> tenantModel,
     MembershipTable membership,
     SiloIdentity silo,
+    ClusterConnectionCheck connections,
     IOptions<PlatformAuthOptions> auth,
     ILogger<RegistryStartup> logger) : IHostedLifecycleService
 {
@@ -29,6 +31,7 @@ internal sealed partial class RegistryStartup(
         passwords.UseKey(tenantModel.Value.RolePasswordKey
             ?? await RegistrySettings.GetOrCreateAsync(dataSources.Registry, RolePasswordKeySetting, RegistrySettings.NewSecret, cancellationToken));
         await membership.JoinAsync(silo, cancellationToken);
+        await connections.CheckAsync(cancellationToken);
         LogReady(logger, RegistrySchema.CurrentVersion, applied, silo.SiloId, dataSources.Host, dataSources.DatabaseName);
         LogAdminKey(logger, auth.Value.AdminApiKeySource ?? "configuration (ControlPlane:Auth:AdminApiKey)");
     }

@@ -51,6 +51,7 @@ public static class SiloHostingExtensions
             }
         });
 
+        services.AddSingleton<ClusterConnectionCheck>();
         services.AddHostedService<RegistryStartup>();
         services.AddHostedService<MembershipAgent>();
         services.AddGrainRuntime();

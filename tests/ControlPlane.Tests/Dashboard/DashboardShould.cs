@@ -40,6 +40,8 @@ public sealed class DashboardShould
             [["canary", "1", "0", "0", "1", "0", "0"], ["rest", "2", "0", "0", "2", "0", "0"]],
             result.GetProperty("waves").EnumerateArray().Select(w => w.EnumerateArray().Select(c => c.GetString()!).ToArray()).ToArray());
         Assert.Equal($"Timeline of {prefix}_2 (Active, version 3)", result.GetProperty("timelineTitle").GetString());
+        Assert.Contains("dashboard-silo", result.GetProperty("cluster").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Active", result.GetProperty("cluster").GetString(), StringComparison.Ordinal);
         var png = await File.ReadAllBytesAsync(screenshot);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
         Assert.True(png.Length > 20_000, $"The screenshot {screenshot} is only {png.Length} bytes");

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using ControlPlane.Api.Contracts;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Tests.Harness;
 
@@ -62,7 +64,12 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
     [Fact]
     public async Task RefuseTheWritesOfASiloFrozenPastItsLeaseAndLetItRejoinAsANewIncarnation()
     {
-        _migrations.Write("V0004__slow.sql", "SELECT pg_sleep(2); CREATE TABLE audit_marks (id int PRIMARY KEY);");
+        // A transactional migration goes to the server in one batch with its record and COMMIT, so a client frozen
+        // during it has nothing left to write. A no-transaction migration is confirmed in a later unit: freezing the
+        // silo while its statements run leaves it a stale write to attempt when it wakes.
+        _migrations.Write(
+            "V0004__slow.sql",
+            "-- controlplane:no-transaction\nSELECT pg_sleep(2);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS teams_name_marks ON teams (name);\n");
         var settings = new Dictionary<string, string>
         {
             ["ControlPlane__Tenants__MigrationsPath"] = _migrations.Path,
@@ -76,7 +83,9 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
         }
 
         // Either silo may win the lease (the other's sweeper races the receiving silo); freeze the one that holds it.
-        await WaitAsync(async () => await LeaseOwnerAsync(slug) != string.Empty && await VersionAsync(slug) == 3, "a silo to be running V0004");
+        await WaitAsync(
+            async () => await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenant_migrations WHERE slug = $1 AND version = 4 AND status = 'Running'", slug) == 1,
+            "a silo to be running V0004");
         var frozenIncarnation = await LeaseOwnerAsync(slug);
         var (frozen, survivor) = frozenIncarnation.StartsWith("alpha#", StringComparison.Ordinal) ? (alpha, beta) : (beta, alpha);
         await frozen.PauseAsync();
@@ -85,6 +94,8 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
         await WaitAsync(
             async () => await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.silos WHERE name = $1 AND status = 'Active' AND silo_id <> $2", frozen.Name, frozenIncarnation) == 1,
             "the frozen silo to rejoin as a new incarnation");
+        var rejoined = await _database.ScalarAsync<string>("SELECT silo_id FROM controlplane.silos WHERE name = $1 AND status = 'Active'", frozen.Name);
+        await WaitAsync(async () => (await SiloAsync(survivor, rejoined))?.ActiveGrains is not null, "the rejoined incarnation to heartbeat");
         await Task.Delay(1000);
 
         Assert.Equal(4, active.MigrationVersion);
@@ -95,19 +106,24 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
             "SELECT count(*) FROM controlplane.tenant_events WHERE slug = $1 AND silo_id = $2 AND to_state IN ('Migrated', 'Seeded', 'Active')", slug, frozenIncarnation));
         Assert.Equal("Dead", await _database.ScalarAsync<string>("SELECT status FROM controlplane.silos WHERE silo_id = $1", frozenIncarnation));
         Assert.Contains("lost its membership", frozen.Log, StringComparison.Ordinal);
+        Assert.Matches($"Tenant {slug}: (fenced out, writing nothing|silo \\S+ is no longer a live member; refusing to write)", frozen.Log);
+
+        // It dropped its activations, as an Orleans silo that finds itself declared dead: the new incarnation holds none.
+        Assert.Equal(0, (await SiloAsync(frozen, rejoined))!.ActiveGrains);
+        Assert.Equal("Dead", (await SiloAsync(frozen, frozenIncarnation))!.Status);
         Assert.Equal("Active", await _database.ScalarAsync<string>("SELECT state FROM controlplane.tenants WHERE slug = $1", slug));
     }
 
     private static TenantsClient Tenants(SiloProcess silo) => new(silo.Http, ownsHttp: false);
+
+    private static async Task<SiloResponse?> SiloAsync(SiloProcess via, string siloId) =>
+        (await via.Http.GetFromJsonAsync<ClusterResponse>("/v1/cluster", TenantsClient.Json))!.Silos.SingleOrDefault(s => s.SiloId == siloId);
 
     private Task<long> CountAsync(string prefix, string state) =>
         _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenants WHERE slug LIKE $1 AND state = $2", $"{prefix}_%", state);
 
     private async Task<string> LeaseOwnerAsync(string slug) =>
         (await _database.QueryAsync<string>("SELECT coalesce(lease_owner, '') FROM controlplane.tenants WHERE slug = $1", slug)).SingleOrDefault() ?? string.Empty;
-
-    private async Task<int> VersionAsync(string slug) =>
-        (await _database.QueryAsync<int>("SELECT migration_version FROM controlplane.tenants WHERE slug = $1", slug)).SingleOrDefault();
 
     private static async Task WaitAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {

@@ -73,6 +73,8 @@ public sealed class MigrateStep(MigrationCatalog catalog)
             }
         }
 
+        deferred.Add(AppliedMigrations.RestorePath());
+
         return Applied(context, script, target, took: null) with
         {
             Deferred = deferred,

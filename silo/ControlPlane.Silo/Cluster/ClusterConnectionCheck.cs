@@ -1,0 +1,43 @@
+using ControlPlane.Grains.Cluster;
+using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Migrations;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ControlPlane.Silo.Cluster;
+
+/// <summary>
+/// Warns when the live silos' connection budgets add up to more than the server accepts: the cluster would then fail
+/// with "too many clients" under load rather than queue inside each silo's budget. Every silo is assumed to have this
+/// silo's budget (silos of one deployment share their configuration).
+/// </summary>
+internal sealed partial class ClusterConnectionCheck(
+    ControlPlaneDataSources dataSources,
+    IOptions<DatabaseOptions> database,
+    IOptions<TenantModelOptions> tenants,
+    IOptions<ClusterOptions> cluster,
+    ILogger<ClusterConnectionCheck> logger)
+{
+    /// <summary>Connections one silo may open: registry pool, work connections, and every tenant pool together.</summary>
+    public int Budget => database.Value.RegistryPoolSize + database.Value.WorkConnections + tenants.Value.MaxConnections;
+
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSources.Registry.CreateCommand(
+            """
+            SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int,
+                   (SELECT count(*)::int FROM controlplane.silos WHERE status = 'Active' AND heartbeat_at > clock_timestamp() - $1)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = cluster.Value.DeadAfter });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (available, silos) = (reader.GetInt32(0), reader.GetInt32(1));
+        if (silos * Budget > available)
+        {
+            LogOverBudget(logger, silos, Budget, silos * Budget, available);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection budget: {Silos} live silos x {Budget} connections each = {Total}, more than the {Available} the server accepts (max_connections less superuser_reserved_connections); lower ControlPlane:Tenants:MaxConnections or raise max_connections")]
+    private static partial void LogOverBudget(ILogger logger, int silos, int budget, int total, int available);
+}
