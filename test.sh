@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test against a real PostgreSQL: a private server the tests start (PostgreSQL's own
 # programs, installed here if missing and we are root), or the server in CONTROLPLANE_TEST_PG.
-# PgBouncer (for the pooler isolation test) is installed the same way.
+# PgBouncer (for the pooler isolation test) and Chromium with playwright-core (for the dashboard's browser test)
+# are installed the same way.
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/prerequisites.sh
@@ -10,6 +11,7 @@ if [ -z "${CONTROLPLANE_TEST_PG:-}" ]; then
   need_postgres
 fi
 need_pgbouncer
+need_browser_test
 results="$PWD/artifacts/test-results"
 rm -rf "$results"
 dotnet build ControlPlane.sln -c Release -nologo -v quiet -clp:ErrorsOnly

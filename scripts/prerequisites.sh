@@ -80,3 +80,27 @@ need_wrk() {
   echo "error: wrk is not installed (Debian/Ubuntu: sudo apt-get install wrk); the tenant-reads benchmark needs it." >&2
   exit 1
 }
+
+# Debian's Chromium and the playwright-core package (npm, pinned by tests/browser/package-lock.json), for the test that
+# drives the dashboard in a real headless browser. Playwright's own browser download is never used.
+need_browser_test() {
+  if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Chromium is missing; installing Debian's chromium with apt-get..."
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+    if [ ! -x /usr/bin/chromium ]; then
+      echo "error: Chromium is not installed (Debian/Ubuntu: sudo apt-get install chromium); the dashboard's browser test needs it." >&2
+      exit 1
+    fi
+  fi
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "error: Node.js and npm are not installed; the dashboard's browser test runs playwright-core under node." >&2
+    exit 1
+  fi
+  if [ ! -d tests/browser/node_modules/playwright-core ]; then
+    echo "Installing playwright-core for the browser test (npm ci in tests/browser)..."
+    (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using ControlPlane.Api.ApiKeys;
+using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Cluster;
 using ControlPlane.Api.Errors;
@@ -71,6 +72,7 @@ public static class ControlPlaneApiExtensions
         app.MapApiKeysApi();
         app.MapClusterApi();
         app.MapMeApi();
+        app.MapAuditApi();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using ControlPlane.Cli.Audit;
 using ControlPlane.Cli.Migrations;
 using ControlPlane.Cli.Rollouts;
 using ControlPlane.Cli.Tenants;
@@ -32,6 +33,7 @@ internal static class ControlPlaneCli
             TenantsCommand.Create(runner),
             MigrationsCommand.Create(runner),
             RolloutsCommand.Create(runner),
+            AuditCommand.Create(runner),
         };
         globals.AddTo(root);
         var help = root.Options.OfType<HelpOption>().Single();

@@ -1,9 +1,11 @@
 using ControlPlane.Grains.ApiKeys;
+using ControlPlane.Grains.Audit;
 using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Rollouts;
+using ControlPlane.Grains.Telemetry;
 using ControlPlane.Grains.TenantData;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Grains.Tenants.Steps;
@@ -36,6 +38,8 @@ public static class GrainsServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<ControlPlaneMetrics>();
         services.AddSingleton<ControlPlaneDataSources>();
         services.AddSingleton<WorkConnectionBudget>();
         services.AddSingleton<TenantRolePasswords>();
@@ -63,6 +67,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddGrain<IRolloutGrain, RolloutGrain>();
         services.AddGrain<ITenantDataGrain, TenantGrain>();
         services.AddSingleton<IApiKeyRegistry, ApiKeyRegistry>();
+        services.AddSingleton<IAuditLog, RegistryAuditLog>();
         return services;
     }
 }

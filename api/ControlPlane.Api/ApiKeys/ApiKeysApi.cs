@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
 using ControlPlane.Grains.ApiKeys;
@@ -21,7 +22,8 @@ public static class ApiKeysApi
         group.MapPost("/", CreateAsync)
             .WithName("CreateApiKey")
             .WithSummary("Create an API key; the response is the only place its secret ever appears.")
-            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
+            .Audited("api-key.create");
         group.MapGet("/", ListAsync)
             .WithName("ListApiKeys")
             .WithSummary("Every API key (revoked ones included), without secrets.")
@@ -33,13 +35,15 @@ public static class ApiKeysApi
         group.MapDelete("/{id}", RevokeAsync)
             .WithName("RevokeApiKey")
             .WithSummary("Revoke an API key: it stops working at once and stays listed as revoked.")
-            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
+            .Audited("api-key.revoke");
         return group;
     }
 
     public static async Task<Created<CreatedApiKeyResponse>> CreateAsync(
-        CreateApiKeyRequest request, IApiKeyRegistry registry, ClaimsPrincipal caller, CancellationToken cancellationToken)
+        CreateApiKeyRequest request, IApiKeyRegistry registry, HttpContext context, CancellationToken cancellationToken)
     {
+        var caller = context.User;
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name))
         {
@@ -56,6 +60,7 @@ public static class ApiKeysApi
         var key = await registry.CreateAsync(
             new ApiKeyDraft(name, scope, ApiKeySecrets.PrefixOf(secret), ApiKeySecrets.Hash(secret), caller.Identity?.Name),
             cancellationToken);
+        AuditTrail.Describe(context, tenant: scope.StartsWith(ControlPlaneScopes.TenantPrefix, StringComparison.Ordinal) ? scope[ControlPlaneScopes.TenantPrefix.Length..] : null, target: key.Id.ToString(), detail: $"{key.Name} ({key.Scope})");
         return TypedResults.Created(
             $"/v1/api-keys/{key.Id}",
             new CreatedApiKeyResponse(key.Id, key.Name, key.Scope, key.Prefix, key.CreatedAt, key.CreatedBy, secret));

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
 using ControlPlane.Grains.Rollouts;
@@ -25,7 +26,8 @@ public static class RolloutsApi
         group.MapPost("/", CreateAsync)
             .WithName("StartRollout")
             .WithSummary("Start a rollout (202); 409 when another rollout is open or an applied migration has drifted.")
-            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
+            .Audited("rollout.start");
         group.MapGet("/", ListAsync)
             .WithName("ListRollouts")
             .WithSummary("Recent rollouts, newest first.")
@@ -36,24 +38,29 @@ public static class RolloutsApi
             .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
         group.MapPost("/{id}/pause", (string id, IGrainFactory grains) => ActAsync(id, grains, g => g.PauseAsync()))
             .WithName("PauseRollout").WithSummary("Stop dispatching tenants; those in flight finish.")
-            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
+            .Audited("rollout.pause");
         group.MapPost("/{id}/resume", (string id, IGrainFactory grains) => ActAsync(id, grains, g => g.ResumeAsync()))
             .WithName("ResumeRollout").WithSummary("Continue a paused or halted rollout.")
-            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
+            .Audited("rollout.resume");
         group.MapPost("/{id}/cancel", (string id, IGrainFactory grains) => ActAsync(id, grains, g => g.CancelAsync()))
             .WithName("CancelRollout").WithSummary("Stop the rollout for good; unmigrated tenants keep their version.")
-            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
+            .Audited("rollout.cancel");
         group.MapPost("/{id}/retry-failed", (string id, IGrainFactory grains) => ActAsync(id, grains, g => g.RetryFailedAsync()))
             .WithName("RetryFailedRolloutTenants").WithSummary("Put only the failed tenants back to pending and continue.")
-            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
+            .Audited("rollout.retry-failed");
         return group;
     }
 
     public static async Task<Accepted<RolloutResponse>> CreateAsync(
-        CreateRolloutRequest? request, IRolloutRegistry rollouts, IGrainFactory grains, ClaimsPrincipal user, CancellationToken cancellationToken)
+        CreateRolloutRequest? request, IRolloutRegistry rollouts, IGrainFactory grains, HttpContext context, CancellationToken cancellationToken)
     {
         var plan = Validate(request ?? new CreateRolloutRequest(null, null, null, null));
-        var id = await rollouts.CreateAsync(plan, user.Identity?.Name, cancellationToken);
+        var id = await rollouts.CreateAsync(plan, context.User.Identity?.Name, cancellationToken);
+        AuditTrail.Describe(context, target: id, detail: plan.TargetVersion is int target ? $"to version {target}" : "to the newest version");
         var grain = grains.GetGrain<IRolloutGrain>(id);
         _ = grain.DriveAsync();
         var rollout = await grain.GetAsync() ?? throw new RolloutNotFoundException(id);

@@ -1,5 +1,7 @@
+using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
+using ControlPlane.Api.Telemetry;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Runtime;
 using Microsoft.AspNetCore.Builder;
@@ -24,7 +26,8 @@ public static class TenantsApi
         group.MapPost("/", CreateAsync)
             .WithName("CreateTenant")
             .WithSummary("Onboard a tenant: registers it and starts provisioning (202); the same request again returns the same tenant.")
-            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
+            .Audited("tenant.onboard");
         group.MapGet("/", ListAsync)
             .WithName("ListTenants")
             .WithSummary("List tenants by slug, optionally filtered by state, paged with an opaque cursor.")
@@ -38,18 +41,22 @@ public static class TenantsApi
             .WithSummary("Log in through the tenant's own pool and report the role and search path it runs with.")
             .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
         group.MapPost("/{slug}/retry", RetryAsync)
+            .Audited("tenant.retry")
             .WithName("RetryTenant")
             .WithSummary("Retry a Failed tenant's failed step now.")
             .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
         group.MapPost("/{slug}/suspend", SuspendAsync)
+            .Audited("tenant.suspend")
             .WithName("SuspendTenant")
             .WithSummary("Suspend an Active tenant: its role can no longer log in.")
             .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
         group.MapPost("/{slug}/resume", ResumeAsync)
+            .Audited("tenant.resume")
             .WithName("ResumeTenant")
             .WithSummary("Resume a Suspended tenant.")
             .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
         group.MapDelete("/{slug}", DeleteAsync)
+            .Audited("tenant.delete")
             .WithName("DeleteTenant")
             .WithSummary("Deprovision a tenant: drops its schema and role; the registry row and history are kept.")
             .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
@@ -57,9 +64,12 @@ public static class TenantsApi
     }
 
     public static async Task<Results<Accepted<TenantResponse>, Ok<TenantResponse>>> CreateAsync(
-        CreateTenantRequest request, IGrainFactory grains, HttpResponse response)
+        CreateTenantRequest request, IGrainFactory grains, HttpContext context)
     {
+        var response = context.Response;
         var slug = TenantSlug.Parse(request.Slug);
+        AuditTrail.Describe(context, tenant: slug.Value);
+        RequestTelemetry.TagTenant(slug.Value);
         if (string.IsNullOrWhiteSpace(request.DisplayName))
         {
             throw new TenantValidationException("displayName", "The displayName is required.");

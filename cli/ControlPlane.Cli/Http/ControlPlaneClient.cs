@@ -68,6 +68,22 @@ internal sealed class ControlPlaneClient(HttpClient http)
     public Task<ApiResult<RolloutResponse>> ActOnRolloutAsync(string id, string action, CancellationToken cancellationToken) =>
         SendAsync<RolloutResponse>(new HttpRequestMessage(HttpMethod.Post, $"{RolloutPath(id)}/{action}"), cancellationToken);
 
+    public Task<ApiResult<AuditListResponse>> ListAuditAsync(string? tenant, int limit, string? after, CancellationToken cancellationToken)
+    {
+        var query = new List<string> { "limit=" + limit.ToString(CultureInfo.InvariantCulture) };
+        if (!string.IsNullOrEmpty(tenant))
+        {
+            query.Add("tenant=" + Uri.EscapeDataString(tenant));
+        }
+
+        if (!string.IsNullOrEmpty(after))
+        {
+            query.Add("after=" + Uri.EscapeDataString(after));
+        }
+
+        return SendAsync<AuditListResponse>(new HttpRequestMessage(HttpMethod.Get, "v1/audit?" + string.Join('&', query)), cancellationToken);
+    }
+
     private static string TenantPath(string slug) => "v1/tenants/" + Uri.EscapeDataString(slug);
 
     private static string RolloutPath(string id) => "v1/rollouts/" + Uri.EscapeDataString(id);

@@ -1,3 +1,4 @@
+using ControlPlane.Grains.Telemetry;
 using ControlPlane.Runtime;
 
 namespace ControlPlane.Grains.Rollouts;
@@ -6,6 +7,7 @@ namespace ControlPlane.Grains.Rollouts;
 /// The coordinator of one rollout (keyed by rollout id): fans a migration out to tenant grains wave by wave, within
 /// the failure threshold, with its progress persisted so that any silo can resume it after a crash.
 /// </summary>
+[GrainKeyTag(TelemetryTags.RolloutId)]
 public interface IRolloutGrain : IGrainWithStringKey
 {
     /// <summary>The rollout's state, counts, rate and failures; null when no rollout has this id.</summary>

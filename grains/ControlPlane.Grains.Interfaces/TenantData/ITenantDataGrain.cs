@@ -1,3 +1,4 @@
+using ControlPlane.Grains.Telemetry;
 using ControlPlane.Runtime;
 
 namespace ControlPlane.Grains.TenantData;
@@ -8,6 +9,8 @@ namespace ControlPlane.Grains.TenantData;
 /// tenant's requests never queue behind one another or behind provisioning turns. Each call first checks that the
 /// tenant is Active, from a cache refreshed on the tenant's own transitions and on the cluster's change feed.
 /// </summary>
+[GrainKeyTag(TelemetryTags.TenantId)]
+[GrainKeyTag(TelemetryTags.TenantSchema, Prefix = TelemetryTags.SchemaPrefix)]
 public interface ITenantDataGrain : IGrainWithStringKey
 {
     /// <summary>The tenant, when it serves.</summary>

@@ -1,3 +1,4 @@
+using ControlPlane.Grains.Telemetry;
 using ControlPlane.Runtime;
 
 namespace ControlPlane.Grains.Tenants;
@@ -6,6 +7,8 @@ namespace ControlPlane.Grains.Tenants;
 /// The grain that owns one tenant (keyed by its slug): its provisioning state machine, its migration
 /// version and its dedicated connection pool. Every request about a tenant goes through it.
 /// </summary>
+[GrainKeyTag(TelemetryTags.TenantId)]
+[GrainKeyTag(TelemetryTags.TenantSchema, Prefix = TelemetryTags.SchemaPrefix)]
 public interface ITenantGrain : IGrainWithStringKey
 {
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ControlPlane.Grains.Telemetry;
 using Npgsql;
 
 namespace ControlPlane.Grains.Database;
@@ -38,6 +39,7 @@ public sealed class ControlPlaneDataSources : IAsyncDisposable
         };
         Registry = new NpgsqlDataSourceBuilder(registry.ConnectionString) { Name = "registry" }
             .UseLoggerFactory(loggerFactory)
+            .TraceOnlyWithinSpans()
             .Build();
 
         var work = new NpgsqlConnectionStringBuilder(AdminConnectionString)
@@ -51,6 +53,7 @@ public sealed class ControlPlaneDataSources : IAsyncDisposable
         };
         Work = new NpgsqlDataSourceBuilder(work.ConnectionString) { Name = "work" }
             .UseLoggerFactory(loggerFactory)
+            .TraceOnlyWithinSpans()
             .Build();
     }
 

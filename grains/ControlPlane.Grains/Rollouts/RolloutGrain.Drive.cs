@@ -91,6 +91,7 @@ public sealed partial class RolloutGrain
                 _inFlight.TryRemove(done.Slug, out _);
                 Interlocked.Increment(ref _finishedThisRun);
                 unrecorded.Add((done.Slug, done.Status.ToString(), done.Error));
+                metrics.RolloutTenantFinished(Id, done.Status.ToString().ToLowerInvariant());
                 if (done.Status == RolloutTenantStatus.Failed && done.Wave == wave)
                 {
                     failed++;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Telemetry;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Runtime;
 using Microsoft.Extensions.Hosting;
@@ -22,6 +23,7 @@ public sealed partial class RolloutGrain(
     SiloIdentity silo,
     IOptions<ClusterOptions> cluster,
     IHostApplicationLifetime lifetime,
+    ControlPlaneMetrics metrics,
     ILogger<RolloutGrain> logger) : Grain, IRolloutGrain
 {
     private readonly ConcurrentDictionary<string, int> _inFlight = new(StringComparer.Ordinal);

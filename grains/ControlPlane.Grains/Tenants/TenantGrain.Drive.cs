@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Registry;
+using ControlPlane.Grains.Telemetry;
 using ControlPlane.Grains.Tenants.Steps;
 using Npgsql;
 
@@ -25,6 +27,7 @@ public sealed partial class TenantGrain
     public async Task<MigrationOutcome> MigrateToAsync(int targetVersion, string? rolloutId)
     {
         var slug = RequireSlug();
+        System.Diagnostics.Activity.Current?.SetTag(TelemetryTags.MigrationVersion, targetVersion).SetTag(TelemetryTags.RolloutId, rolloutId);
         _upgradeTarget = targetVersion;
         _rolloutId = rolloutId;
         _lastRow = null;
@@ -124,6 +127,7 @@ public sealed partial class TenantGrain
                 RolloutId = _rolloutId,
                 Applied = locked.Applied,
             };
+            using var span = ProvisioningTelemetry.StartUnit(unit, locked.Row, _rolloutId);
             StepOutcome outcome;
             try
             {
@@ -131,6 +135,7 @@ public sealed partial class TenantGrain
             }
             catch (Exception ex) when (IsStepFailure(ex))
             {
+                ProvisioningTelemetry.Failed(span, ex);
                 await transaction.RollbackAsync(cancellationToken);
                 await RecordFailureAsync(connection, slug, unit, ex, null, cancellationToken);
                 return false;
@@ -147,6 +152,8 @@ public sealed partial class TenantGrain
                 row = row with { LeaseOwner = null, NextAttemptAt = null };
             }
 
+            // A transactional migration runs inside the save's round trip, so that round trip is its duration.
+            var saving = Stopwatch.StartNew();
             try
             {
                 saved = await TenantRows.SaveAndCommitAsync(
@@ -155,14 +162,27 @@ public sealed partial class TenantGrain
             catch (PostgresException ex) when (outcome.DeferredScript is { } failedScript && IsDeferredFailure(outcome, ex))
             {
                 // The migration's own statements failed (or its commit did): nothing of the unit was kept.
+                metrics.MigrationApplied(failedScript.Version, "failed", saving.Elapsed);
+                ProvisioningTelemetry.Failed(span, ex);
                 await transaction.DisposeAsync();
                 await RecordFailureAsync(connection, slug, unit, new MigrationFailedException(failedScript, ex), null, cancellationToken);
                 return false;
             }
 
+            if (outcome.DeferredScript is { } appliedScript)
+            {
+                metrics.MigrationApplied(appliedScript.Version, "succeeded", saving.Elapsed);
+            }
+
             _serving?.Invalidate();
             _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
             _lastRow = saved;
+            span?.SetTag("tenant.state", saved.State.ToString());
+            if (saved.State == TenantStatus.Active && locked.Row.State == TenantStatus.Seeded)
+            {
+                metrics.ProvisioningEnded("succeeded", locked.DbNow - saved.CreatedAt);
+            }
+
             LogUnitDone(logger, slug.Value, unit, locked.Row.State, saved.State);
         }
 
@@ -227,12 +247,17 @@ public sealed partial class TenantGrain
     private async Task<bool> RunOutsideTransactionAsync(NpgsqlConnection connection, TenantSlug slug, MigrationScript script, int target, CancellationToken cancellationToken)
     {
         TimeSpan took;
+        using var span = ProvisioningTelemetry.StartUnit(WorkUnit.Migrate, _lastRow!, _rolloutId);
+        ProvisioningTelemetry.Migrating(script.Version, script.Name);
         try
         {
             took = await NoTransactionMigration.RunAsync(connection, slug, script, cancellationToken);
+            metrics.MigrationApplied(script.Version, "succeeded", took);
         }
         catch (Exception ex) when (IsStepFailure(ex))
         {
+            ProvisioningTelemetry.Failed(span, ex);
+            metrics.MigrationApplied(script.Version, "failed", TimeSpan.Zero);
             await RecordFailureAsync(connection, slug, WorkUnit.Migrate, ex, NoTransactionMigration.MarkNeedsRepair(slug.Value, script), cancellationToken);
             return false;
         }
@@ -355,6 +380,11 @@ public sealed partial class TenantGrain
         }
 
         _lastRow = await TenantRows.SaveAsync(connection, transaction, failed, silo.SiloId, cancellationToken, new TenantEventDraft(row.State, failed.State, step, detail, attempts));
+        if (!upgrading)
+        {
+            metrics.ProvisioningEnded("failed", locked.DbNow - row.CreatedAt);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         _leaseToken = null;
         LogStepFailed(logger, slug.Value, step, attempts, message);

@@ -2,6 +2,7 @@ using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
+using ControlPlane.Grains.Telemetry;
 using ControlPlane.Grains.Tenants.Steps;
 using ControlPlane.Runtime;
 using Microsoft.Extensions.Hosting;
@@ -30,6 +31,7 @@ public sealed partial class TenantGrain(
     IOptions<TenantModelOptions> tenantModel,
     ITenantChangeWaiter changes,
     IHostApplicationLifetime lifetime,
+    ControlPlaneMetrics metrics,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
     private const int MaxDisplayNameLength = 200;

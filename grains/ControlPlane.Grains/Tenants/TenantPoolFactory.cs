@@ -2,6 +2,7 @@ using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ControlPlane.Grains.Telemetry;
 using Npgsql;
 
 namespace ControlPlane.Grains.Tenants;
@@ -55,6 +56,7 @@ public sealed class TenantPoolFactory(
 
         return new NpgsqlDataSourceBuilder(builder.ConnectionString) { Name = $"tenant:{slug.Value}" }
             .UseLoggerFactory(loggerFactory)
+            .TraceOnlyWithinSpans()
 
             // A new data source's first connection otherwise loads the whole type catalogue (~70 ms at a few hundred
             // schemas, growing with every tenant); tenant schemas use built-in types only.

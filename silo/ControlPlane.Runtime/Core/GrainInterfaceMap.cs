@@ -21,6 +21,7 @@ internal sealed class GrainInterfaceMap
 
         InterfaceType = interfaceType;
         GrainType = grainType;
+        Tags = new TurnTags(interfaceType, grainType);
 
         // Compiled once: reflecting over the constructor on every activation costs more than the activation itself.
         Factory = ActivatorUtilities.CreateFactory(grainType, Type.EmptyTypes);
@@ -34,6 +35,8 @@ internal sealed class GrainInterfaceMap
     public Type GrainType { get; }
 
     public ObjectFactory Factory { get; }
+
+    public TurnTags Tags { get; }
 
     public FrozenDictionary<MethodInfo, GrainMethod> Methods { get; }
 }

@@ -10,6 +10,7 @@ public class GrainReference : DispatchProxy
 {
     private GrainRuntime? _runtime;
     private GrainInterfaceMap? _map;
+    private GrainTelemetry? _telemetry;
 
     /// <summary>The grain this reference points at.</summary>
     public GrainId Id { get; private set; }
@@ -19,6 +20,7 @@ public class GrainReference : DispatchProxy
         _runtime = runtime;
         _map = map;
         Id = id;
+        _telemetry = map.Tags.For(id.Key);
     }
 
     /// <inheritdoc />
@@ -26,6 +28,6 @@ public class GrainReference : DispatchProxy
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
         var method = _map!.Methods[targetMethod];
-        return _runtime!.Invoke(Id, method, args ?? []);
+        return _runtime!.Invoke(Id, method, args ?? [], _telemetry!);
     }
 }

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using ControlPlane.Runtime.Telemetry;
 using System.Reflection;
 using ControlPlane.Runtime.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +27,8 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
     private readonly FrozenDictionary<Type, ObjectFactory> _factories;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Once _stop = new();
+    private readonly Meter? _meter;
+    private readonly Counter<long>? _activations;
     private long _activationsCreated;
     private volatile bool _stopping;
 
@@ -32,7 +37,8 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
         IServiceProvider services,
         IEnumerable<GrainRegistration> registrations,
         IOptions<GrainRuntimeOptions> options,
-        ILogger<GrainRuntime> logger)
+        ILogger<GrainRuntime> logger,
+        IMeterFactory? meters = null)
     {
         Services = services;
         Options = options.Value;
@@ -41,6 +47,12 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
             .Select(r => new GrainInterfaceMap(r.InterfaceType, r.GrainType))
             .ToFrozenDictionary(m => m.InterfaceType);
         _factories = _interfaces.Values.DistinctBy(m => m.GrainType).ToFrozenDictionary(m => m.GrainType, m => m.Factory);
+
+        // A meter of this runtime's own (from the host's factory), so two silos in one process never mix their readings.
+        _meter = meters?.Create(RuntimeTelemetry.MeterName);
+        _activations = _meter?.CreateCounter<long>("controlplane.grain.activations", "{activation}", "Grain activations created.");
+        _meter?.CreateObservableUpDownCounter("controlplane.grain.active", () => ActivationCount, "{activation}", "Grain activations alive now.");
+        _meter?.CreateObservableGauge("controlplane.grain.mailbox.depth", () => QueuedCalls, "{call}", "Calls waiting in all grain mailboxes.");
     }
 
     /// <summary>Raised after an activation finished <see cref="Grain.OnActivateAsync"/>.</summary>
@@ -140,11 +152,18 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
     });
 
     /// <inheritdoc />
-    public void Dispose() => _shutdown.Dispose();
+    public void Dispose()
+    {
+        _shutdown.Dispose();
+        _meter?.Dispose();
+    }
 
-    internal Task Invoke(GrainId id, GrainMethod method, object?[] arguments)
+    internal Task Invoke(GrainId id, GrainMethod method, object?[] arguments, GrainTelemetry telemetry)
     {
         var turn = method.NewTurn(arguments);
+
+        // The caller's span (an API request, another grain's turn) is the parent of the turn's span.
+        turn.Trace(Activity.Current?.Context ?? default, telemetry, Logger);
         try
         {
             while (true)
@@ -216,6 +235,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
     private void Start(Activation activation)
     {
         Interlocked.Increment(ref _activationsCreated);
+        _activations?.Add(1, new KeyValuePair<string, object?>("grain.type", activation.Id.GrainType.Name));
         activation.Start();
     }
 

@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Reflection;
+using ControlPlane.Runtime.Telemetry;
+using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.Runtime.Core;
 
@@ -11,6 +14,38 @@ internal abstract class Turn
     public abstract Task RunAsync(Grain grain);
 
     public abstract void Fail(Exception exception);
+
+    /// <summary>Where the turn's span and log scope come from; set when the call is made.</summary>
+    public void Trace(ActivityContext parent, GrainTelemetry telemetry, ILogger logger)
+    {
+        Parent = parent;
+        Telemetry = telemetry;
+        Logger = logger;
+    }
+
+    protected ActivityContext Parent { get; private set; }
+
+    protected GrainTelemetry? Telemetry { get; private set; }
+
+    protected ILogger? Logger { get; private set; }
+
+    /// <summary>
+    /// Starts the turn's span under the caller's, never under whatever span the activation's loop happened to
+    /// inherit, and opens a log scope with the same grain attributes.
+    /// </summary>
+    protected (Activity? Span, IDisposable? Scope) BeginTelemetry(GrainMethod method)
+    {
+        if (Telemetry is null)
+        {
+            return (null, null);
+        }
+
+        Activity.Current = null;
+        var span = RuntimeTelemetry.Source.HasListeners()
+            ? RuntimeTelemetry.Source.StartActivity($"{Telemetry.GrainTypeName}.{method.Method.Name}", ActivityKind.Internal, Parent, Telemetry.Attributes)
+            : null;
+        return (span, Logger?.BeginScope(Telemetry.Attributes));
+    }
 }
 
 /// <summary>A call of a grain interface method whose result completes the caller's task.</summary>
@@ -31,6 +66,7 @@ internal sealed class CallTurn<TResult>(GrainMethod method, object?[] arguments)
             return;
         }
 
+        var (span, scope) = BeginTelemetry(method);
         try
         {
             var task = (Task)method.Method.Invoke(grain, arguments)!;
@@ -39,12 +75,25 @@ internal sealed class CallTurn<TResult>(GrainMethod method, object?[] arguments)
         }
         catch (TargetInvocationException ex) when (ex.InnerException is not null)
         {
+            RecordError(span, ex.InnerException);
             Complete(ex.InnerException);
         }
         catch (Exception ex)
         {
+            RecordError(span, ex);
             Complete(ex);
         }
+        finally
+        {
+            scope?.Dispose();
+            span?.Dispose();
+        }
+    }
+
+    private static void RecordError(Activity? span, Exception exception)
+    {
+        span?.AddException(exception);
+        span?.SetStatus(ActivityStatusCode.Error, exception.Message);
     }
 
     public override void Fail(Exception exception) => _completion.TrySetException(exception);

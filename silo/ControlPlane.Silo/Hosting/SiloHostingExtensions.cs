@@ -1,12 +1,16 @@
 using ControlPlane.Api;
+using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
+using ControlPlane.Api.Telemetry;
 using ControlPlane.Grains;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Runtime.Hosting;
 using ControlPlane.Silo.Cluster;
+using ControlPlane.Silo.Dashboard;
 using ControlPlane.Silo.LocalPostgres;
 using ControlPlane.Silo.Rollouts;
+using ControlPlane.Silo.Telemetry;
 using ControlPlane.Silo.Tenants;
 
 namespace ControlPlane.Silo.Hosting;
@@ -22,8 +26,10 @@ public static class SiloHostingExtensions
     public static WebApplicationBuilder AddControlPlaneSilo(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddHostedService<SiloTelemetry>();
+        SiloTelemetry.AddLogging(builder);
 
-        // Order matters for shutdown, which runs in reverse: the private server stops last, after the silo has
+        // Order matters for shutdown, which runs in reverse: telemetry is flushed last; the private server stops just before, after the silo has
         // deactivated its grains (closing tenant pools) and left the cluster (releasing its leases).
         services.AddSingleton<SiloStateDirectory>();
         services.AddOptions<PrivatePostgresOptions>().BindConfiguration(PrivatePostgresOptions.SectionName);
@@ -60,11 +66,14 @@ public static class SiloHostingExtensions
 
     public static WebApplication MapControlPlaneSilo(this WebApplication app)
     {
+        app.UseRequestTelemetry();
+        app.UseAuditTrail();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapControlPlaneApi();
+        app.MapDashboard();
 
         // Live: the process serves. Ready: it can do its job (registry reachable, schema current). No auth: probes.
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });

@@ -149,4 +149,25 @@ public sealed class TenantCommandsShould(CliSiloFixture fixture) : IClassFixture
         Assert.Contains("401", result.Error);
         Assert.Contains("hint: pass the admin key", result.Error);
     }
+
+    [Fact]
+    public async Task ShowTheAuditLogOfATenantNewestFirst()
+    {
+        var slug = TestSlugs.New("cliaudit");
+        await fixture.Client.OnboardAsync(slug);
+        (await fixture.Client.PostActionAsync(slug, "suspend")).Dispose();
+
+        var table = await _cli.RunAsync("audit", "--tenant", slug);
+        var json = await _cli.RunAsync("audit", "--tenant", slug, "--json");
+        var badLimit = await _cli.RunAsync("audit", "--limit", "0");
+
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("tenant.suspend", table.Out);
+        Assert.Contains("succeeded (200)", table.Out);
+        Assert.Contains("bootstrap-admin", table.Out);
+        using var document = JsonDocument.Parse(json.Out);
+        Assert.Equal(["tenant.suspend", "tenant.onboard"], document.RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+        Assert.Equal(2, badLimit.ExitCode);
+        Assert.Contains("--limit must be between 1 and 500", badLimit.Error);
+    }
 }

@@ -1,4 +1,5 @@
 using ControlPlane.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.Tests.Rollouts;
 
@@ -27,13 +28,16 @@ public sealed class RolloutFixture : IAsyncDisposable
 
     public RolloutsClient Rollouts { get; }
 
-    public static async Task<RolloutFixture> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<RolloutFixture> StartAsync(params (string Key, string Value)[] settings) => StartAsync(null, settings);
+
+    /// <summary>As <see cref="StartAsync(ValueTuple{string, string}[])"/>, with services added to the silo (an exporter, a gate).</summary>
+    public static async Task<RolloutFixture> StartAsync(Action<IServiceCollection>? services, params (string Key, string Value)[] settings)
     {
         var database = await TestDatabase.CreateAsync();
         var migrations = new MigrationFolder();
         var all = new Dictionary<string, string?>(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))) { [migrations.Setting.Key] = migrations.Path };
         all.TryAdd("ControlPlane:Database:WorkConnections", "4");
-        return new RolloutFixture(database, migrations, new SiloFactory(database.ConnectionString, all));
+        return new RolloutFixture(database, migrations, new SiloFactory(database.ConnectionString, all, services));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
+using ControlPlane.Grains.Telemetry;
 using Npgsql;
 
 namespace ControlPlane.Grains.Tenants.Steps;
@@ -62,6 +63,7 @@ public sealed class MigrateStep(MigrationCatalog catalog)
     /// </summary>
     public static StepOutcome Apply(StepContext context, MigrationScript script, int target)
     {
+        ProvisioningTelemetry.Migrating(script.Version, script.Name);
         var deferred = new List<NpgsqlBatchCommand> { AppliedMigrations.StartTimed(PgIdentifier.Quote(context.Slug.SchemaName)) };
         foreach (var statement in SqlStatementSplitter.Split(script.Sql))
         {

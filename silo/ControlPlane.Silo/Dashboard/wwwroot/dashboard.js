@@ -1,0 +1,221 @@
+// The operators' status page: plain browser JavaScript over the same HTTP API as the CLI, no build step.
+// Every value from the API reaches the page as a text node, never parsed as HTML, so nothing it holds is markup.
+"use strict";
+
+const KEY_STORAGE = "controlplane.apiKey";
+const REFRESH_MS = 2000;
+const PAGE_SIZE = 500;
+const MAX_PAGES = 10;
+const STATES = ["Requested", "SchemaCreated", "Migrated", "Seeded", "Active", "Suspended", "Failed", "Deprovisioning", "Deleted"];
+const OPEN_ROLLOUT = ["Running", "Paused", "Halted"];
+
+const view = { tenants: [], truncated: false, selected: null, timer: null };
+
+function $(id) { return document.getElementById(id); }
+
+// Builds an element; children that are strings become text nodes, so they are never parsed as HTML.
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (value === null || value === undefined) continue;
+    if (name === "className") node.className = value;
+    else node.setAttribute(name, String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+class ApiError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
+async function api(path) {
+  const response = await fetch(path, { headers: { "X-Api-Key": sessionStorage.getItem(KEY_STORAGE) || "", "Accept": "application/json" } });
+  if (!response.ok) {
+    let detail = response.statusText;
+    try { const problem = await response.json(); detail = problem.detail || problem.title || detail; } catch { /* not JSON */ }
+    throw new ApiError(response.status, `${response.status} ${detail}`);
+  }
+  return response.json();
+}
+
+function age(iso) {
+  const seconds = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+  if (seconds < 60) return `${Math.floor(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}
+
+// Widths go through the CSSOM: the page's policy forbids inline style attributes.
+function segment(className, percent) {
+  const node = el("div", { className });
+  node.style.width = `${percent}%`;
+  return node;
+}
+
+function stateBadge(state) { return el("span", { className: `state state-${state}` }, state); }
+
+async function loadTenants() {
+  const items = [];
+  let after = null;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (after) query.set("after", after);
+    const result = await api(`/v1/tenants?${query}`);
+    items.push(...result.items);
+    after = result.next;
+    if (!after) return { items, truncated: false };
+  }
+  return { items, truncated: true };
+}
+
+function renderCounts() {
+  const counts = Object.fromEntries(STATES.map(s => [s, 0]));
+  for (const tenant of view.tenants) counts[tenant.state] = (counts[tenant.state] || 0) + 1;
+  $("state-counts").replaceChildren(...Object.entries(counts).map(([state, count]) =>
+    el("li", { "data-state": state }, el("span", { className: "count" }, count), stateBadge(state))));
+  $("tenant-total").textContent = `(${view.tenants.length}${view.truncated ? "+" : ""} in all)`;
+}
+
+function renderTenants() {
+  const search = $("search").value.trim().toLowerCase();
+  const state = $("state-filter").value;
+  const shown = view.tenants.filter(t =>
+    (!state || t.state === state)
+    && (!search || [t.slug, t.displayName, t.lastError || ""].some(v => v.toLowerCase().includes(search))));
+  $("tenants").tBodies[0].replaceChildren(...shown.map(t => {
+    const row = el("tr", { "data-slug": t.slug, className: t.slug === view.selected ? "selected" : null },
+      el("td", {}, t.slug),
+      el("td", {}, t.displayName),
+      el("td", { className: "state-cell" }, stateBadge(t.state)),
+      el("td", {}, t.migrationVersion),
+      el("td", { className: "error-text" }, t.lastError || ""),
+      el("td", { title: t.createdAt }, age(t.createdAt)));
+    row.addEventListener("click", () => selectTenant(t.slug));
+    return row;
+  }));
+  $("tenants-note").textContent = `${shown.length} of ${view.tenants.length} shown`
+    + (view.truncated ? ` (only the first ${PAGE_SIZE * MAX_PAGES} tenants are loaded)` : "");
+}
+
+async function selectTenant(slug) {
+  view.selected = slug;
+  renderTenants();
+  await renderTimeline();
+}
+
+async function renderTimeline() {
+  if (!view.selected) return;
+  const tenant = await api(`/v1/tenants/${encodeURIComponent(view.selected)}`);
+  $("timeline").hidden = false;
+  $("timeline-title").textContent = `Timeline of ${tenant.slug} (${tenant.state}, version ${tenant.migrationVersion})`;
+  $("timeline-events").replaceChildren(...[...tenant.timeline].reverse().map(e =>
+    el("li", {}, el("time", { datetime: e.at }, new Date(e.at).toLocaleString()), " ",
+      e.from ? `${e.from} → ` : "", stateBadge(e.to), e.step ? ` [${e.step}]` : "", e.detail ? ` ${e.detail}` : "")));
+}
+
+function renderRollout(rollouts) {
+  const body = $("rollout-body");
+  const rollout = rollouts.find(r => OPEN_ROLLOUT.includes(r.state)) || rollouts[0];
+  if (!rollout) {
+    body.replaceChildren(el("p", { className: "muted" }, "No rollout yet."));
+    return;
+  }
+  const t = rollout.totals;
+  const finished = t.succeeded + t.failed + t.skipped;
+  const percent = n => t.total === 0 ? 0 : (100 * n / t.total);
+  const bar = el("div", { className: "progress", role: "progressbar", "aria-valuemin": 0, "aria-valuemax": t.total, "aria-valuenow": finished },
+    segment("done", percent(t.succeeded)), segment("failed", percent(t.failed)), segment("skipped", percent(t.skipped)));
+  const waves = el("table", { id: "waves" },
+    el("thead", {}, el("tr", {}, ...["Wave", "Size", "Pending", "Running", "Succeeded", "Failed", "Skipped"].map(h => el("th", {}, h)))),
+    el("tbody", {}, ...rollout.waves.map((w, i) => el("tr", { "data-wave": w.name, className: i === rollout.currentWave && OPEN_ROLLOUT.includes(rollout.state) ? "selected" : null },
+      el("td", {}, w.name), el("td", {}, w.size), el("td", {}, w.counts.pending), el("td", {}, w.counts.running),
+      el("td", {}, w.counts.succeeded), el("td", {}, w.counts.failed), el("td", {}, w.counts.skipped)))));
+  const failed = rollout.failedTenants.length === 0 ? null : el("div", {},
+    el("h3", {}, "Failed tenants"),
+    el("ul", { id: "failed-tenants" }, ...rollout.failedTenants.map(f => el("li", {}, `${f.slug} (wave ${f.wave}, still at version ${f.fromVersion}): ${f.error || ""}`))));
+  body.replaceChildren(...[
+    el("p", {}, `Rollout ${rollout.id} to version ${rollout.targetVersion}: `,
+      el("span", { "data-testid": "rollout-state", className: `state state-${rollout.state}` }, rollout.state),
+      rollout.reason ? ` (${rollout.reason})` : ""),
+    bar,
+    el("p", { "data-testid": "rollout-progress" }, `${finished} / ${t.total} tenants done: ${t.succeeded} succeeded, ${t.failed} failed, ${t.skipped} skipped, ${t.running} running`
+      + (rollout.etaSeconds ? `, about ${Math.ceil(rollout.etaSeconds)} s left` : "")),
+    waves,
+    failed].filter(node => node !== null));
+}
+
+async function renderCluster() {
+  const body = $("cluster-body");
+  try {
+    const cluster = await api("/v1/cluster");
+    body.replaceChildren(el("table", {},
+      el("thead", {}, el("tr", {}, ...["Silo", "Address", "Status", "Grains", "Started", "Last heartbeat"].map(h => el("th", {}, h)))),
+      el("tbody", {}, ...cluster.silos.map(s => el("tr", { "data-silo": s.siloId },
+        el("td", {}, s.name), el("td", {}, s.address || ""), el("td", {}, stateBadge(s.status)), el("td", {}, s.activeGrains ?? ""),
+        el("td", {}, s.startedAt ? new Date(s.startedAt).toLocaleString() : ""), el("td", {}, s.heartbeatAt ? `${age(s.heartbeatAt)} ago` : ""))))));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      body.replaceChildren(el("p", { className: "muted" }, "This silo does not report cluster membership (no /v1/cluster)."));
+      return;
+    }
+    throw error;
+  }
+}
+
+async function refresh() {
+  try {
+    const [tenants, rollouts] = await Promise.all([loadTenants(), api("/v1/rollouts?limit=5")]);
+    view.tenants = tenants.items;
+    view.truncated = tenants.truncated;
+    renderCounts();
+    renderTenants();
+    renderRollout(rollouts);
+    await Promise.all([renderCluster(), renderTimeline()]);
+    $("banner").hidden = true;
+    $("updated").textContent = `updated ${new Date().toLocaleTimeString()}`;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      signOut(`The API refused the key: ${error.message}`);
+      return;
+    }
+    $("banner").textContent = `Refresh failed: ${error.message}`;
+    $("banner").hidden = false;
+  }
+  view.timer = setTimeout(refresh, REFRESH_MS);
+}
+
+function signIn() {
+  $("login").hidden = true;
+  $("app").hidden = false;
+  $("sign-out").hidden = false;
+  clearTimeout(view.timer);
+  refresh();
+}
+
+function signOut(message) {
+  clearTimeout(view.timer);
+  sessionStorage.removeItem(KEY_STORAGE);
+  $("app").hidden = true;
+  $("sign-out").hidden = true;
+  $("login").hidden = false;
+  $("login-error").textContent = message || "";
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("state-filter").append(...STATES.map(s => el("option", { value: s }, s)));
+  $("search").addEventListener("input", renderTenants);
+  $("state-filter").addEventListener("change", renderTenants);
+  $("sign-out").addEventListener("click", () => signOut());
+  $("login-form").addEventListener("submit", event => {
+    event.preventDefault();
+    sessionStorage.setItem(KEY_STORAGE, $("api-key").value.trim());
+    $("api-key").value = "";
+    signIn();
+  });
+  if (sessionStorage.getItem(KEY_STORAGE)) signIn(); else signOut();
+});
