@@ -96,8 +96,15 @@ need_browser_test() {
     fi
   fi
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    echo "error: Node.js and npm are not installed; the dashboard's browser test runs playwright-core under node." >&2
-    exit 1
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Node.js is missing; installing Debian's nodejs and npm with apt-get..."
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+    fi
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+      echo "error: Node.js and npm are not installed (Debian/Ubuntu: sudo apt-get install nodejs npm); the dashboard's browser test runs playwright-core under node." >&2
+      exit 1
+    fi
   fi
   if [ ! -d tests/browser/node_modules/playwright-core ]; then
     echo "Installing playwright-core for the browser test (npm ci in tests/browser)..."

@@ -27,7 +27,7 @@ internal static class TenantReadsBenchmark
         var rows = options.Int("rows", 60);
         var bigRows = options.Int("big-rows", 10_000);
         var seconds = options.Int("seconds", 10);
-        var connections = options.Int("connections", 32);
+        var connections = options.Int("connections", 8);
         var rounds = Math.Max(1, options.Int("rounds", 2));
         Console.WriteLine($"Tenant reads benchmark: {tenants} tenants x {rows} components, wrk -c {connections} for {seconds} s x {rounds} rounds each side, {Environment.ProcessorCount} cores");
         await using var database = await BenchmarkDatabase.StartAsync(options.Text("pg"), maxConnections: tenants * 2 + connections + 60);
