@@ -18,6 +18,22 @@ public sealed class GrainActivationShould
     }
 
     [Fact]
+    public async Task RouteEveryReferenceToItsOwnKeysActivationWhetherNewOrReused()
+    {
+        await using var fixture = new RuntimeFixture();
+        var keys = Enumerable.Range(0, 50).Select(i => $"k{i}").ToArray();
+
+        // The first reference is made by DispatchProxy, later ones by the runtime's compiled constructor, and a key
+        // asked for again gets the reference already made: all must reach the activation of their own key.
+        var firstIds = await Task.WhenAll(keys.Select(k => fixture.Grain(k).GetInstanceIdAsync()));
+        var againIds = await Task.WhenAll(keys.Select(k => fixture.Grain(k).GetInstanceIdAsync()));
+
+        Assert.Equal(firstIds, againIds);
+        Assert.Equal(keys.Length, firstIds.Distinct().Count());
+        Assert.Equal(keys.Select(k => $"activate:{k}").Order(), fixture.Probe.Events.Order());
+    }
+
+    [Fact]
     public async Task FailTheCallsAndRetryActivationWhenOnActivateThrows()
     {
         await using var fixture = new RuntimeFixture();

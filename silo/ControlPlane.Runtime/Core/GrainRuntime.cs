@@ -93,8 +93,9 @@ public sealed partial class GrainRuntime : IGrainFactory, IDisposable
             return (TGrainInterface)cached;
         }
 
-        var reference = DispatchProxy.Create<TGrainInterface, GrainReference>();
-        ((GrainReference)(object)reference).Bind(this, map, new GrainId(map.GrainType, primaryKey));
+        var proxy = map.NewReference<TGrainInterface>();
+        proxy.Bind(this, map, new GrainId(map.GrainType, primaryKey));
+        var reference = (TGrainInterface)(object)proxy;
         if (_references.Count >= MaxCachedReferences)
         {
             _references.Clear();

@@ -65,12 +65,9 @@ public sealed class MigrateStep(MigrationCatalog catalog)
     {
         ProvisioningTelemetry.Migrating(script.Version, script.Name);
         var deferred = new List<NpgsqlBatchCommand> { AppliedMigrations.StartTimed(PgIdentifier.Quote(context.Slug.SchemaName)) };
-        foreach (var statement in SqlStatementSplitter.Split(script.Sql))
+        foreach (var statement in script.Statements)
         {
-            if (!string.IsNullOrWhiteSpace(statement))
-            {
-                deferred.Add(new NpgsqlBatchCommand(statement));
-            }
+            deferred.Add(new NpgsqlBatchCommand(statement));
         }
 
         deferred.Add(AppliedMigrations.RestorePath());
