@@ -99,6 +99,14 @@ public sealed class RolloutRegistry(ControlPlaneDataSources dataSources, Migrati
                 open?.Id);
         }
 
+        // The rollout just added a row per tenant. Until autovacuum gets to it the planner believes the table is as small
+        // as before, and the coordinator's per-batch statements (record outcomes, next pending, counts) scan it whole:
+        // quadratic over a 10,000-tenant rollout. Fresh statistics make them index lookups.
+        await using (var analyze = new NpgsqlCommand("ANALYZE controlplane.rollout_tenants", connection))
+        {
+            await analyze.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         return id;
     }
 
