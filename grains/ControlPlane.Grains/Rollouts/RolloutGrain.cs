@@ -33,7 +33,10 @@ public sealed partial class RolloutGrain(
 
     private string Id => GetPrimaryKeyString();
 
-    private string DriveKey => "rollout:" + Id;
+    private string DriveKey => DriveKeyOf(Id);
+
+    /// <summary>The key a rollout's drive holds in <see cref="LocalDrives"/> (beside tenants' slugs, which cannot contain ':').</summary>
+    public static string DriveKeyOf(string rolloutId) => "rollout:" + rolloutId;
 
     public async Task<RolloutSnapshot?> GetAsync()
     {
@@ -154,21 +157,8 @@ public sealed partial class RolloutGrain(
 
     private void KickDrive()
     {
-        if (!drives.TryEnter(DriveKey))
-        {
-            return;
-        }
-
-        var key = DriveKey;
-        GrainFactory.GetGrain<IRolloutGrain>(Id).DriveAsync().ContinueWith(
-            task =>
-            {
-                drives.Exit(key);
-                LogDriveFailed(logger, Id, task.Exception!.GetBaseException());
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        var id = Id;
+        drives.TryStart(DriveKey, () => GrainFactory.GetGrain<IRolloutGrain>(id).DriveAsync(), ex => LogDriveFailed(logger, id, ex));
     }
 
     private Dictionary<int, int> RunningByWave() =>

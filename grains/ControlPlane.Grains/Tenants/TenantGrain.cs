@@ -184,20 +184,7 @@ public sealed partial class TenantGrain(
     /// <summary>Queues a drive as a new turn (never awaited here: that would wait on this very turn).</summary>
     private void KickDrive(TenantSlug slug)
     {
-        if (!drives.TryEnter(slug.Value))
-        {
-            return; // A drive is already queued or running; it reads the registry afresh when it runs.
-        }
-
         var key = slug.Value;
-        GrainFactory.GetGrain<ITenantGrain>(key).DriveAsync().ContinueWith(
-            task =>
-            {
-                drives.Exit(key);
-                LogDriveFailed(logger, key, task.Exception!.GetBaseException());
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        drives.TryStart(key, () => GrainFactory.GetGrain<ITenantGrain>(key).DriveAsync(), ex => LogDriveFailed(logger, key, ex));
     }
 }

@@ -4,6 +4,7 @@ using ControlPlane.Runtime.Core;
 using ControlPlane.Runtime.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
+using ControlPlane.Silo.Hosting;
 using Npgsql;
 
 namespace ControlPlane.Silo.Cluster;
@@ -63,7 +64,7 @@ internal sealed partial class MembershipAgent(
     {
         var cluster = options.Value;
         using var timer = new PeriodicTimer(cluster.HeartbeatInterval);
-        while (await WaitAsync(timer, stoppingToken))
+        while (await timer.TickOrStopAsync(stoppingToken))
         {
             try
             {
@@ -93,18 +94,6 @@ internal sealed partial class MembershipAgent(
         var renewed = silo.Renew();
         await membership.JoinAsync(silo, cancellationToken);
         LogRejoined(logger, old, renewed);
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Silo {SiloId} lost its membership (declared dead or silent too long); dropping all activations")]

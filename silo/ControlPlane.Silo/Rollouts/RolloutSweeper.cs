@@ -4,6 +4,7 @@ using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Runtime;
 using Microsoft.Extensions.Options;
+using ControlPlane.Silo.Hosting;
 using Npgsql;
 
 namespace ControlPlane.Silo.Rollouts;
@@ -30,10 +31,9 @@ internal sealed partial class RolloutSweeper(
             {
                 foreach (var id in await OrphanedAsync(stoppingToken))
                 {
-                    if (drives.TryEnter("rollout:" + id))
+                    if (drives.TryStart(RolloutGrain.DriveKeyOf(id), () => grains.GetGrain<IRolloutGrain>(id).DriveAsync(), ex => LogDriveFailed(logger, id, ex)))
                     {
                         LogResuming(logger, id);
-                        _ = grains.GetGrain<IRolloutGrain>(id).DriveAsync();
                     }
                 }
             }
@@ -42,7 +42,7 @@ internal sealed partial class RolloutSweeper(
                 LogSweepFailed(logger, ex);
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
+        while (await timer.TickOrStopAsync(stoppingToken));
     }
 
     private async Task<List<string>> OrphanedAsync(CancellationToken cancellationToken)
@@ -67,20 +67,11 @@ internal sealed partial class RolloutSweeper(
         return ids;
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Rollout {RolloutId} has no live coordinator; resuming it here")]
     private static partial void LogResuming(ILogger logger, string rolloutId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rollout {RolloutId}: drive could not run")]
+    private static partial void LogDriveFailed(ILogger logger, string rolloutId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep for orphaned rollouts failed; trying again next interval")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

@@ -2,6 +2,7 @@ using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Runtime;
 using Microsoft.Extensions.Options;
+using ControlPlane.Silo.Hosting;
 using Npgsql;
 
 namespace ControlPlane.Silo.Tenants;
@@ -33,7 +34,7 @@ internal sealed partial class TenantWorkSweeper(
                 LogSweepFailed(logger, ex);
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
+        while (await timer.TickOrStopAsync(stoppingToken));
     }
 
     private async Task SweepAsync(CancellationToken cancellationToken)
@@ -41,33 +42,10 @@ internal sealed partial class TenantWorkSweeper(
         var slugs = await due.FindDueAsync(silo.SiloId, cluster.Value.DeadAfter, provisioning.Value.SweepBatchSize, cancellationToken);
         foreach (var slug in slugs)
         {
-            if (!drives.TryEnter(slug))
+            if (drives.TryStart(slug, () => grains.GetGrain<ITenantGrain>(slug).DriveAsync(), ex => LogDriveFailed(logger, slug, ex)))
             {
-                continue;
+                LogResuming(logger, slug);
             }
-
-            LogResuming(logger, slug);
-            _ = grains.GetGrain<ITenantGrain>(slug).DriveAsync().ContinueWith(
-                task =>
-                {
-                    drives.Exit(slug);
-                    LogDriveFailed(logger, slug, task.Exception!.GetBaseException());
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 
