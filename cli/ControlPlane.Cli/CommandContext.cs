@@ -37,8 +37,6 @@ internal sealed class CommandContext(CliHost host, GlobalOptions globals, ParseR
     /// <summary>Writes JSON as-is to stdout (not through Spectre, which would wrap long lines).</summary>
     public void WriteJson(JsonElement json) => Host.Out.WriteLine(JsonSerializer.Serialize(json, CliJson.Indented));
 
-    public void WriteJson(IEnumerable<JsonElement> items) => Host.Out.WriteLine(JsonSerializer.Serialize(items, CliJson.Indented));
-
     public void Dispose() => _http?.Dispose();
 
     private ControlPlaneClient Connect()

@@ -60,7 +60,7 @@ public static class ApiKeysApi
         var key = await registry.CreateAsync(
             new ApiKeyDraft(name, scope, ApiKeySecrets.PrefixOf(secret), ApiKeySecrets.Hash(secret), caller.Identity?.Name),
             cancellationToken);
-        AuditTrail.Describe(context, tenant: scope.StartsWith(ControlPlaneScopes.TenantPrefix, StringComparison.Ordinal) ? scope[ControlPlaneScopes.TenantPrefix.Length..] : null, target: key.Id.ToString(), detail: $"{key.Name} ({key.Scope})");
+        AuditTrail.Describe(context, tenant: ControlPlaneScopes.TenantOf(scope), target: key.Id.ToString(), detail: $"{key.Name} ({key.Scope})");
         return TypedResults.Created(
             $"/v1/api-keys/{key.Id}",
             new CreatedApiKeyResponse(key.Id, key.Name, key.Scope, key.Prefix, key.CreatedAt, key.CreatedBy, secret));
@@ -82,9 +82,8 @@ public static class ApiKeysApi
             return scope;
         }
 
-        if (scope is not null && scope.StartsWith(ControlPlaneScopes.TenantPrefix, StringComparison.Ordinal))
+        if (ControlPlaneScopes.TenantOf(scope) is { } slug)
         {
-            var slug = scope[ControlPlaneScopes.TenantPrefix.Length..];
             return TenantSlug.TryParse(slug, out var parsed, out var error)
                 ? ControlPlaneScopes.ForTenant(parsed.Value)
                 : throw new TenantValidationException("scope", $"'{slug}' is not a tenant slug: {error}");

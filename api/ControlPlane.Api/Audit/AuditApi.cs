@@ -1,8 +1,8 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
 using ControlPlane.Api.Auth;
+using ControlPlane.Api.CallerTenant;
 using ControlPlane.Api.Contracts;
+using ControlPlane.Api.Paging;
 using ControlPlane.Grains.Audit;
 using ControlPlane.Grains.Tenants;
 using Microsoft.AspNetCore.Builder;
@@ -15,8 +15,6 @@ namespace ControlPlane.Api.Audit;
 /// <summary><c>/v1/audit</c>: who did what to which tenant, when, and how it ended; newest first.</summary>
 public static class AuditApi
 {
-    private const int DefaultLimit = 50;
-    private const int MaxLimit = 500;
     private const string CursorPrefix = "a:";
 
     public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder app)
@@ -41,35 +39,15 @@ public static class AuditApi
                 : throw new TenantValidationException("tenant", $"'{tenant}' is not a tenant slug: {error}");
         }
 
-        var size = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxLimit))
+        var size = PageLimit.Default;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > PageLimit.Max))
         {
-            throw new TenantValidationException("limit", $"limit must be a whole number between 1 and {MaxLimit}.");
+            throw new TenantValidationException("limit", $"limit must be a whole number between 1 and {PageLimit.Max}.");
         }
 
-        var before = string.IsNullOrEmpty(after) ? (long?)null : Decode(after);
+        var before = string.IsNullOrEmpty(after) ? (long?)null : RowCursor.Decode(after, CursorPrefix);
         var entries = await audit.ListAsync(slug, before, size, cancellationToken);
-        var next = entries.Count == size ? Encode(entries[^1].Id) : null;
+        var next = entries.Count == size ? RowCursor.Encode(entries[^1].Id, CursorPrefix) : null;
         return TypedResults.Ok(new AuditListResponse([.. entries.Select(AuditEntryResponse.From)], next));
-    }
-
-    private static string Encode(long id) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(CursorPrefix + id.ToString(CultureInfo.InvariantCulture)));
-
-    private static long Decode(string cursor)
-    {
-        try
-        {
-            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-            if (text.StartsWith(CursorPrefix, StringComparison.Ordinal)
-                && long.TryParse(text.AsSpan(CursorPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            {
-                return id;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-
-        throw new TenantValidationException("after", "The cursor is not one this API issued; pass the 'next' value of the previous page unchanged.");
     }
 }

@@ -37,9 +37,9 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         List<Claim> claims = [new(ClaimTypes.Name, identity.Name), new(ControlPlaneScopes.ClaimType, identity.Scope)];
-        if (identity.Scope.StartsWith(ControlPlaneScopes.TenantPrefix, StringComparison.Ordinal))
+        if (ControlPlaneScopes.TenantOf(identity.Scope) is { } tenant)
         {
-            claims.Add(new Claim(ControlPlaneScopes.TenantClaimType, identity.Scope[ControlPlaneScopes.TenantPrefix.Length..]));
+            claims.Add(new Claim(ControlPlaneScopes.TenantClaimType, tenant));
         }
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));

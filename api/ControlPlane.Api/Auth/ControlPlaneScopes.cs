@@ -26,4 +26,8 @@ public static class ControlPlaneScopes
 
     /// <summary>The scope of a credential for one tenant.</summary>
     public static string ForTenant(string slug) => TenantPrefix + slug;
+
+    /// <summary>The tenant a <c>tenant:&lt;slug&gt;</c> scope names (not yet validated); null for other scopes.</summary>
+    public static string? TenantOf(string? scope) =>
+        scope is not null && scope.StartsWith(TenantPrefix, StringComparison.Ordinal) ? scope[TenantPrefix.Length..] : null;
 }

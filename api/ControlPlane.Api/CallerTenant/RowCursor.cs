@@ -5,18 +5,24 @@ using ControlPlane.Grains.Tenants;
 
 namespace ControlPlane.Api.CallerTenant;
 
-/// <summary>Opaque cursors for tenant data pages: clients pass them back unchanged and must not build them.</summary>
+/// <summary>
+/// Opaque keyset cursors over a row id (tenant data pages, the audit log): clients pass them back unchanged and must
+/// not build them. The prefix keeps one list's cursor from being accepted by another.
+/// </summary>
 internal static class RowCursor
 {
-    public static string Encode(long id) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes("i:" + id.ToString(CultureInfo.InvariantCulture)));
+    public const string TenantRows = "i:";
 
-    public static long Decode(string cursor)
+    public static string Encode(long id, string prefix = TenantRows) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(prefix + id.ToString(CultureInfo.InvariantCulture)));
+
+    public static long Decode(string cursor, string prefix = TenantRows)
     {
         try
         {
             var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-            if (text.StartsWith("i:", StringComparison.Ordinal)
-                && long.TryParse(text.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            if (text.StartsWith(prefix, StringComparison.Ordinal)
+                && long.TryParse(text.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
             {
                 return id;
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using ControlPlane.Api.Contracts;
+using ControlPlane.Api.Paging;
 using ControlPlane.Grains.TenantData;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Runtime;
@@ -18,9 +19,6 @@ namespace ControlPlane.Api.CallerTenant;
 /// </summary>
 internal static class TenantResourceEndpoints
 {
-    private const int DefaultLimit = 50;
-    private const int MaxLimit = 500;
-
     public static void Map(RouteGroupBuilder me, string path, TenantDataSet dataSet, string singular)
     {
         var group = me.MapGroup(path).WithTags($"Tenant data: {path}");
@@ -40,11 +38,7 @@ internal static class TenantResourceEndpoints
     private static async Task<Ok<TenantRowListResponse>> ListAsync(
         TenantDataSet dataSet, ClaimsPrincipal user, IGrainFactory grains, int? limit, string? after, CancellationToken cancellationToken)
     {
-        var pageSize = limit ?? DefaultLimit;
-        if (pageSize is < 1 or > MaxLimit)
-        {
-            throw new TenantValidationException("limit", $"limit must be between 1 and {MaxLimit}.");
-        }
+        var pageSize = PageLimit.Resolve(limit);
 
         long? afterId = string.IsNullOrEmpty(after) ? null : RowCursor.Decode(after);
         var page = await Grain(user, grains).ListAsync(dataSet, afterId, pageSize, cancellationToken);

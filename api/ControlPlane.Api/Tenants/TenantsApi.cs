@@ -1,6 +1,7 @@
 using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
+using ControlPlane.Api.Paging;
 using ControlPlane.Api.Telemetry;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Runtime;
@@ -16,9 +17,6 @@ namespace ControlPlane.Api.Tenants;
 /// </summary>
 public static class TenantsApi
 {
-    private const int DefaultLimit = 50;
-    private const int MaxLimit = 500;
-
     public static RouteGroupBuilder MapTenantsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/tenants").WithTags("Tenants");
@@ -98,11 +96,7 @@ public static class TenantsApi
                 : throw new TenantValidationException("state", $"'{state}' is not a state; use one of {string.Join(", ", Enum.GetNames<TenantStatus>())}.");
         }
 
-        var pageSize = limit ?? DefaultLimit;
-        if (pageSize is < 1 or > MaxLimit)
-        {
-            throw new TenantValidationException("limit", $"limit must be between 1 and {MaxLimit}.");
-        }
+        var pageSize = PageLimit.Resolve(limit);
 
         var afterSlug = string.IsNullOrEmpty(after) ? null : TenantCursor.Decode(after);
         var page = await registry.ListAsync(status, pageSize, afterSlug, cancellationToken);

@@ -19,7 +19,7 @@ internal static class AuditViews
                 _ => "[red]",
             } + Markup.Escape($"{entry.Outcome} ({entry.Status.ToString(CultureInfo.InvariantCulture)})") + "[/]";
             table.AddRow(
-                Markup.Escape(entry.At.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+                Markup.Escape(Formats.Time(entry.At)),
                 Markup.Escape(entry.Actor),
                 Markup.Escape(entry.Action),
                 Markup.Escape(entry.Tenant ?? string.Empty),
