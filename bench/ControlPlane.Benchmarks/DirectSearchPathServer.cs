@@ -32,7 +32,7 @@ internal sealed class DirectSearchPathServer : IAsyncDisposable
 
     public static async Task<DirectSearchPathServer> StartAsync(string connectionString, int poolSize, string issuer, string audience, string signingKey)
     {
-        var port = FreePort();
+        var port = ControlPlane.Testing.LoopbackPort.Free();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -82,12 +82,5 @@ internal sealed class DirectSearchPathServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _pool.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

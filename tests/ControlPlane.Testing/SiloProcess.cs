@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace ControlPlane.Testing;
@@ -51,7 +49,7 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts <c>dotnet ControlPlane.Silo.dll</c> with the given database and settings, and waits until it serves.</summary>
     public static async Task<SiloProcess> StartAsync(string connectionString, string name, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var stateDirectory = Path.Combine(Path.GetTempPath(), "controlplane-tests", Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet")
         {
@@ -152,12 +150,6 @@ public sealed class SiloProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build the silo first: {path} is missing.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private async Task WaitUntilServingAsync()
     {

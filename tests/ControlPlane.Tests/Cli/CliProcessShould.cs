@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using ControlPlane.Tests.Harness;
 
@@ -87,7 +85,7 @@ public sealed class CliProcessShould : IAsyncLifetime
     [Fact]
     public async Task ExitWithTheUnreachableCodeWhenNothingListensAtTheUrl()
     {
-        var url = $"http://127.0.0.1:{UnusedPort()}";
+        var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
 
         var result = await CliProcess.RunAsync(
             new Dictionary<string, string?> { ["CONTROLPLANE_URL"] = url, ["CONTROLPLANE_API_KEY"] = SiloProcess.AdminKey }, _workingDirectory, "tenants", "list");
@@ -113,11 +111,4 @@ public sealed class CliProcessShould : IAsyncLifetime
 
     private Task<CliResult> RunAsync(params string[] args) => CliProcess.RunAsync(
         new Dictionary<string, string?> { ["CONTROLPLANE_URL"] = Url, ["CONTROLPLANE_API_KEY"] = SiloProcess.AdminKey }, _workingDirectory, args);
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -3,7 +3,8 @@ namespace ControlPlane.Tests.Harness;
 /// <summary>Polls a condition until it holds, failing with what was awaited and what was last seen.</summary>
 public static class Eventually
 {
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<Task<string>>? seen = null)
+    public static async Task HoldsAsync(
+        Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<Task<string>>? seen = null, TimeSpan? every = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (!await condition())
@@ -13,7 +14,7 @@ public static class Eventually
                 Assert.Fail($"Timed out after {(timeout ?? TimeSpan.FromSeconds(60)).TotalSeconds:0} s waiting for {what}." + (seen is null ? string.Empty : $" Last seen: {await seen()}"));
             }
 
-            await Task.Delay(100);
+            await Task.Delay(every ?? TimeSpan.FromMilliseconds(100));
         }
     }
 }

@@ -29,12 +29,6 @@ public sealed class PgBouncer : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>A free loopback port to promise to a silo before PgBouncer starts on it.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Starts PgBouncer for the connection string's database, knowing the given users and passwords, pooling per user.</summary>
     public static async Task<PgBouncer> StartAsync(string adminConnectionString, int port, int poolSize, IReadOnlyDictionary<string, string> users)

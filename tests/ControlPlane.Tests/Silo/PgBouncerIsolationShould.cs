@@ -26,7 +26,7 @@ public sealed class PgBouncerIsolationShould : IAsyncLifetime
     {
         var (a, b) = (TestSlugs.New("pgb_a"), TestSlugs.New("pgb_b"));
         var shared = TestSlugs.New("pgb_shared");
-        var port = PgBouncer.FreePort();
+        var port = LoopbackPort.Free();
         await using var silo = new SiloFactory(_database.ConnectionString, new Dictionary<string, string?>
         {
             ["ControlPlane:Tenants:PoolerHost"] = "127.0.0.1",

@@ -35,11 +35,19 @@ public sealed class RolloutCrashShould : IAsyncLifetime
                 response.Dispose();
             }
 
-            await WaitAsync(async () => await CountAsync("state = 'Active'") == slugs.Length, "every tenant Active");
+            await Eventually.HoldsAsync(
+                async () => await CountAsync("state = 'Active'") == slugs.Length,
+                "every tenant Active",
+                TimeSpan.FromSeconds(60),
+                every: TimeSpan.FromMilliseconds(50));
             _migrations.Write("V0004__slow_owner.sql", "SELECT pg_sleep(0.15); ALTER TABLE components ADD COLUMN owner text;");
             using var started = await silo.Http.PostAsJsonAsync("/v1/rollouts", new { maxParallel = 2, waves = new object[] { new { name = "canary", tenants = 5 }, new { name = "rest" } } });
             id = (await started.Content.ReadFromJsonAsync<RolloutResponse>(TenantsClient.Json))!.Id;
-            await WaitAsync(async () => await CountAsync("migration_version = 4") >= 8, "some tenants migrated before the kill");
+            await Eventually.HoldsAsync(
+                async () => await CountAsync("migration_version = 4") >= 8,
+                "some tenants migrated before the kill",
+                TimeSpan.FromSeconds(60),
+                every: TimeSpan.FromMilliseconds(50));
             await silo.KillAsync();
         }
         finally
@@ -61,14 +69,4 @@ public sealed class RolloutCrashShould : IAsyncLifetime
 
     private Task<long> CountAsync(string condition) =>
         _database.ScalarAsync<long>($"SELECT count(*) FROM controlplane.tenants WHERE {condition}");
-
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -36,7 +36,11 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
         try
         {
             await Task.WhenAll(slugs.Select(async s => (await Tenants(silo).CreateAsync(s, $"{s} Ltd")).Dispose()));
-            await WaitAsync(async () => await CountAsync(prefix, "Active") >= 2, "two tenants Active before the kill");
+            await Eventually.HoldsAsync(
+                async () => await CountAsync(prefix, "Active") >= 2,
+                "two tenants Active before the kill",
+                TimeSpan.FromSeconds(30),
+                every: TimeSpan.FromMilliseconds(50));
             await silo.KillAsync();
             unfinishedAtKill = slugs.Length - await CountAsync(prefix, "Active");
         }
@@ -46,7 +50,11 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
         }
 
         await using var restarted = await SiloProcess.StartAsync(_database.ConnectionString, "kill-me", settings);
-        await WaitAsync(async () => await CountAsync(prefix, "Active") == slugs.Length, "every tenant Active after the restart", TimeSpan.FromSeconds(90));
+        await Eventually.HoldsAsync(
+            async () => await CountAsync(prefix, "Active") == slugs.Length,
+            "every tenant Active after the restart",
+            TimeSpan.FromSeconds(90),
+            every: TimeSpan.FromMilliseconds(50));
 
         Assert.True(unfinishedAtKill > 0, "the kill landed while tenants were still provisioning");
         foreach (var slug in slugs)
@@ -83,19 +91,27 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
         }
 
         // Either silo may win the lease (the other's sweeper races the receiving silo); freeze the one that holds it.
-        await WaitAsync(
+        await Eventually.HoldsAsync(
             async () => await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenant_migrations WHERE slug = $1 AND version = 4 AND status = 'Running'", slug) == 1,
-            "a silo to be running V0004");
+            "a silo to be running V0004",
+            TimeSpan.FromSeconds(30),
+            every: TimeSpan.FromMilliseconds(50));
         var frozenIncarnation = await LeaseOwnerAsync(slug);
         var (frozen, survivor) = frozenIncarnation.StartsWith("alpha#", StringComparison.Ordinal) ? (alpha, beta) : (beta, alpha);
         await frozen.PauseAsync();
         var active = await Tenants(survivor).WaitForStateAsync(slug, TenantStatus.Active, TimeSpan.FromSeconds(60));
         await frozen.ContinueAsync();
-        await WaitAsync(
+        await Eventually.HoldsAsync(
             async () => await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.silos WHERE name = $1 AND status = 'Active' AND silo_id <> $2", frozen.Name, frozenIncarnation) == 1,
-            "the frozen silo to rejoin as a new incarnation");
+            "the frozen silo to rejoin as a new incarnation",
+            TimeSpan.FromSeconds(30),
+            every: TimeSpan.FromMilliseconds(50));
         var rejoined = await _database.ScalarAsync<string>("SELECT silo_id FROM controlplane.silos WHERE name = $1 AND status = 'Active'", frozen.Name);
-        await WaitAsync(async () => (await SiloAsync(survivor, rejoined))?.ActiveGrains is not null, "the rejoined incarnation to heartbeat");
+        await Eventually.HoldsAsync(
+            async () => (await SiloAsync(survivor, rejoined))?.ActiveGrains is not null,
+            "the rejoined incarnation to heartbeat",
+            TimeSpan.FromSeconds(30),
+            every: TimeSpan.FromMilliseconds(50));
         await Task.Delay(1000);
 
         Assert.Equal(4, active.MigrationVersion);
@@ -124,14 +140,4 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
 
     private async Task<string> LeaseOwnerAsync(string slug) =>
         (await _database.QueryAsync<string>("SELECT coalesce(lease_owner, '') FROM controlplane.tenants WHERE slug = $1", slug)).SingleOrDefault() ?? string.Empty;
-
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
-        }
-    }
 }
