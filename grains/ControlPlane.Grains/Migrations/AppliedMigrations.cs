@@ -67,29 +67,23 @@ public static class AppliedMigrations
         new("SELECT set_config('search_path', current_setting('controlplane.saved_search_path'), true)");
 
     /// <summary>Records an applied <paramref name="script"/> with its duration measured by the server since <see cref="StartTimed"/>.</summary>
-    public static NpgsqlBatchCommand UpsertTimed(string slug, MigrationScript script)
-    {
-        var command = new NpgsqlBatchCommand(
-            """
-            INSERT INTO controlplane.tenant_migrations (slug, version, name, checksum, duration_ms, status)
-            VALUES ($1, $2, $3, $4, extract(epoch FROM clock_timestamp() - current_setting('controlplane.migration_started')::timestamptz) * 1000, 'Applied')
-            ON CONFLICT (slug, version) DO UPDATE SET
-                name = excluded.name, checksum = excluded.checksum, duration_ms = excluded.duration_ms,
-                status = excluded.status, applied_at = clock_timestamp()
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = slug });
-        command.Parameters.Add(new NpgsqlParameter { Value = script.Version });
-        command.Parameters.Add(new NpgsqlParameter { Value = script.Name });
-        command.Parameters.Add(new NpgsqlParameter { Value = script.Checksum });
-        return command;
-    }
+    public static NpgsqlBatchCommand UpsertTimed(string slug, MigrationScript script) => Record(
+        slug, script, AppliedMigrationStatus.Applied,
+        "extract(epoch FROM clock_timestamp() - current_setting('controlplane.migration_started')::timestamptz) * 1000");
 
     /// <summary>Records <paramref name="script"/> for the tenant with the given status (replacing a Running/NeedsRepair record).</summary>
     public static NpgsqlBatchCommand Upsert(string slug, MigrationScript script, AppliedMigrationStatus status, double durationMs)
     {
+        var command = Record(slug, script, status, "$6");
+        command.Parameters.Add(new NpgsqlParameter { Value = durationMs });
+        return command;
+    }
+
+    private static NpgsqlBatchCommand Record(string slug, MigrationScript script, AppliedMigrationStatus status, string durationSql)
+    {
         var command = new NpgsqlBatchCommand(
-            """
-            INSERT INTO controlplane.tenant_migrations (slug, version, name, checksum, duration_ms, status) VALUES ($1, $2, $3, $4, $5, $6)
+            $"""
+            INSERT INTO controlplane.tenant_migrations (slug, version, name, checksum, status, duration_ms) VALUES ($1, $2, $3, $4, $5, {durationSql})
             ON CONFLICT (slug, version) DO UPDATE SET
                 name = excluded.name, checksum = excluded.checksum, duration_ms = excluded.duration_ms,
                 status = excluded.status, applied_at = clock_timestamp()
@@ -98,7 +92,6 @@ public static class AppliedMigrations
         command.Parameters.Add(new NpgsqlParameter { Value = script.Version });
         command.Parameters.Add(new NpgsqlParameter { Value = script.Name });
         command.Parameters.Add(new NpgsqlParameter { Value = script.Checksum });
-        command.Parameters.Add(new NpgsqlParameter { Value = durationMs });
         command.Parameters.Add(new NpgsqlParameter { Value = status.ToString() });
         return command;
     }
