@@ -79,6 +79,14 @@ public sealed partial class RolloutGrain
         async Task FlushAsync()
         {
             await RolloutRows.RecordOutcomesAsync(dataSources.Registry, Id, unrecorded, stopping);
+
+            // Only now do they leave the in-flight set: until recorded, a finished tenant still counts as running in
+            // snapshots, so a reader never sees it as neither running nor done.
+            foreach (var (slug, _, _) in unrecorded)
+            {
+                _inFlight.TryRemove(slug, out _);
+            }
+
             unrecorded.Clear();
             lastFlush = Environment.TickCount64;
         }
@@ -88,7 +96,6 @@ public sealed partial class RolloutGrain
             while (finished.Reader.TryRead(out var done))
             {
                 running--;
-                _inFlight.TryRemove(done.Slug, out _);
                 Interlocked.Increment(ref _finishedThisRun);
                 unrecorded.Add((done.Slug, done.Status.ToString(), done.Error));
                 metrics.RolloutTenantFinished(Id, done.Status.ToString().ToLowerInvariant());
