@@ -1,3 +1,4 @@
+using Orleans;
 namespace ControlPlane.Grains.Cluster;
 
 /// <summary>A row of the membership table: one silo incarnation.</summary>
@@ -9,6 +10,7 @@ namespace ControlPlane.Grains.Cluster;
 /// <param name="Status">Active, ShuttingDown, or Dead (declared, left, or silent past the dead-after timeout).</param>
 /// <param name="StoppedAt">When it left or was declared dead.</param>
 /// <param name="ActiveGrains">Activations it reported with its last heartbeat; null once it is dead.</param>
+[GenerateSerializer, Immutable, Alias("cp.SiloRecord")]
 public sealed record SiloRecord(
     string SiloId,
     string Name,

@@ -1,6 +1,8 @@
+using Orleans;
 namespace ControlPlane.Grains.Cluster;
 
 /// <summary>A silo's state in the membership table.</summary>
+[GenerateSerializer, Alias("cp.SiloStatus")]
 public enum SiloStatus
 {
     /// <summary>Heartbeating: its leases are valid and it takes work.</summary>
