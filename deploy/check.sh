@@ -139,7 +139,8 @@ keys = set(config) | set(env)
 for secret in k8s.get("Secret", []):
     keys |= set(secret.get("stringData") or {}) | set(secret.get("data") or {})
 check(not any(k.startswith("ControlPlane__Cluster__") for k in keys), "Kubernetes: no ControlPlane__Cluster__* setting")
-print(f"  Deployment: ports {ports}, AdvertisedIPAddress from status.podIP, grace {pod['spec'].get('terminationGracePeriodSeconds')} s")
+source = ((advertised.get("valueFrom") or {}).get("fieldRef") or {}).get("fieldPath")
+print(f"  Deployment: ports {ports}, AdvertisedIPAddress from {source}, grace {pod['spec'].get('terminationGracePeriodSeconds')} s")
 
 policies = k8s.get("NetworkPolicy", [])
 if check(policies, "Kubernetes: a NetworkPolicy for the silos"):
