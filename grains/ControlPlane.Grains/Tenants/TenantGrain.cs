@@ -7,6 +7,7 @@ using ControlPlane.Grains.Tenants.Steps;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans;
+using Orleans.Placement;
 
 namespace ControlPlane.Grains.Tenants;
 
@@ -16,6 +17,11 @@ namespace ControlPlane.Grains.Tenants;
 /// state, and every turn that changes it holds the row lock and passes the fence, so even a duplicate activation
 /// (possible for a moment while membership changes) never writes twice.
 /// </summary>
+/// <remarks>
+/// Placed on the silo whose API took the tenant's first request: its pool then opens where its requests arrive, and
+/// a single silo needs no hop at all.
+/// </remarks>
+[PreferLocalPlacement]
 public sealed partial class TenantGrain(
     ControlPlaneDataSources dataSources,
     WorkConnectionBudget budget,

@@ -3,6 +3,8 @@ using ControlPlane.Silo.Cluster;
 using ControlPlane.Silo.Rollouts;
 using ControlPlane.Silo.Telemetry;
 using ControlPlane.Silo.Tenants;
+using System.Net;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -33,7 +35,17 @@ public static class OrleansSiloSetup
             o.ClusterId = "controlplane";
             o.ServiceId = "controlplane";
         }).BindConfiguration("Orleans");
-        services.AddOptions<EndpointOptions>().BindConfiguration("Orleans:Endpoints");
+        services.AddOptions<SiloOptions>().BindConfiguration("Orleans");
+        services.AddOptions<EndpointOptions>().BindConfiguration("Orleans:Endpoints").Configure<IConfiguration>((o, configuration) =>
+        {
+            // The binder leaves IPAddress properties unset without a word: parse the advertised address ourselves.
+            if (configuration["Orleans:Endpoints:AdvertisedIPAddress"] is { Length: > 0 } advertised)
+            {
+                o.AdvertisedIPAddress = IPAddress.TryParse(advertised, out var address)
+                    ? address
+                    : throw new OptionsValidationException("Orleans:Endpoints:AdvertisedIPAddress", typeof(EndpointOptions), [$"Orleans:Endpoints:AdvertisedIPAddress must be an IP address (other silos dial it); '{advertised}' is not."]);
+            }
+        });
         services.AddOptions<ClusterMembershipOptions>().Configure(o =>
         {
             // A killed silo is declared dead in ~ProbeTimeout x NumMissedProbesLimit (about 6 s), well inside the

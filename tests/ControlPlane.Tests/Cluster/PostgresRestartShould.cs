@@ -43,7 +43,7 @@ public sealed class PostgresRestartShould : IAsyncLifetime
         var slugs = Enumerable.Range(0, 15).Select(i => $"{prefix}_{i:00}").ToArray();
         var silos = Enumerable.Range(0, 3).Select(i => new SiloFactory(_server.ConnectionString, new Dictionary<string, string?>
         {
-            ["ControlPlane:Cluster:SiloName"] = $"pgr-{i}",
+            ["Orleans:SiloName"] = $"pgr-{i}",
             [_migrations.Setting.Key] = _migrations.Path,
         })).ToList();
         var clients = silos.Select(s => s.CreateAdminClient()).ToList();
