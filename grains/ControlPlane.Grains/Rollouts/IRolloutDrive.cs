@@ -1,3 +1,4 @@
+using ControlPlane.Grains.Telemetry;
 using Orleans;
 using Orleans.Concurrency;
 
@@ -8,6 +9,7 @@ namespace ControlPlane.Grains.Rollouts;
 /// One-way: the drive lasts as long as the rollout, far past any response timeout; queries and operator actions
 /// interleave with it.
 /// </summary>
+[GrainKeyTag(TelemetryTags.RolloutId)]
 [Alias("cp.IRolloutDrive")]
 public interface IRolloutDrive : IGrainWithStringKey
 {

@@ -1,3 +1,4 @@
+using ControlPlane.Grains.Telemetry;
 using Orleans;
 using Orleans.Concurrency;
 
@@ -8,6 +9,8 @@ namespace ControlPlane.Grains.Tenants;
 /// a turn like any other, so provisioning, migrations and operator actions on one tenant never run together. One-way,
 /// so no response timeout cuts a drive that waits for a lock.
 /// </summary>
+[GrainKeyTag(TelemetryTags.TenantId)]
+[GrainKeyTag(TelemetryTags.TenantSchema, Prefix = TelemetryTags.SchemaPrefix)]
 [Alias("cp.ITenantDrive")]
 public interface ITenantDrive : IGrainWithStringKey
 {

@@ -86,9 +86,8 @@ public sealed class TelemetryShould
 
         Assert.Equal(10, Assert.Single(readings, r => r.Name == "controlplane.tenant_pool.connections.budget").Value);
         Assert.Equal(0, Assert.Single(readings, r => r.Name == "controlplane.tenant_pool.connections.in_use").Value);
-        Assert.True(Assert.Single(readings, r => r.Name == "controlplane.grain.activations" && r.Has("grain.type", "TenantGrain")).Value >= 1);
-        Assert.True(Assert.Single(readings, r => r.Name == "controlplane.grain.active").Value >= 1);
-        Assert.Equal(0, Assert.Single(readings, r => r.Name == "controlplane.grain.mailbox.depth").Value);
+        // Orleans' own meter is exported beside ours: the tenant's activation is counted.
+        Assert.True(Assert.Single(readings, r => r.Name == "orleans-catalog-activations").Value >= 1);
     }
 
     [Fact]
