@@ -99,12 +99,15 @@ public sealed class SiloProcessFailureShould : IAsyncLifetime
         var frozenIncarnation = await LeaseOwnerAsync(slug);
         var (frozen, survivor) = frozenIncarnation.StartsWith(alpha.LeasePrefix, StringComparison.Ordinal) ? (alpha, beta) : (beta, alpha);
         await frozen.PauseAsync();
-        var active = await Tenants(survivor).WaitForStateAsync(slug, TenantStatus.Active, TimeSpan.FromSeconds(60));
+
+        // Until the frozen silo is declared dead, calls to the grain it hosts are refused (503, Retry-After); then the
+        // grain activates on the survivor, which takes the lease over.
         await Eventually.HoldsAsync(
             async () => await MembershipStatusAsync(frozenIncarnation) == DeadStatus,
             "Orleans to declare the frozen silo dead",
             TimeSpan.FromSeconds(30),
             every: TimeSpan.FromMilliseconds(50));
+        var active = await Tenants(survivor).WaitForStateAsync(slug, TenantStatus.Active, TimeSpan.FromSeconds(60));
         await frozen.ContinueAsync();
         var exited = await frozen.WaitForExitAsync(TimeSpan.FromSeconds(30));
 

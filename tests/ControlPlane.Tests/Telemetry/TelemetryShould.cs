@@ -65,7 +65,7 @@ public sealed class TelemetryShould
     }
 
     [Fact]
-    public async Task MeasureProvisioningTenantsByStateActivationsMailboxesAndThePoolBudget()
+    public async Task MeasureProvisioningTenantsByStateActivationsAndThePoolBudget()
     {
         await using var fixture = await StartAsync(("ControlPlane:Tenants:PoolSize", "2"), ("ControlPlane:Tenants:MaxConnections", "10"));
         var slug = TestSlugs.New("otelmetrics");
@@ -87,7 +87,7 @@ public sealed class TelemetryShould
         Assert.Equal(10, Assert.Single(readings, r => r.Name == "controlplane.tenant_pool.connections.budget").Value);
         Assert.Equal(0, Assert.Single(readings, r => r.Name == "controlplane.tenant_pool.connections.in_use").Value);
         // Orleans' own meter is exported beside ours: the tenant's activation is counted.
-        Assert.True(Assert.Single(readings, r => r.Name == "orleans-catalog-activations").Value >= 1);
+        Assert.True(readings.Where(r => r.Name == "orleans-catalog-activations").Sum(r => r.Value) >= 1, "Orleans counts the tenant's activation");
     }
 
     [Fact]
