@@ -9,7 +9,6 @@ using ControlPlane.Grains.Telemetry;
 using ControlPlane.Grains.TenantData;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Grains.Tenants.Steps;
-using ControlPlane.Runtime.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.Grains;
@@ -17,7 +16,7 @@ namespace ControlPlane.Grains;
 /// <summary>Registers the grains and what they run on.</summary>
 public static class GrainsServiceCollectionExtensions
 {
-    /// <summary>Adds the tenant grain, the registry, the migration catalogue and the database plumbing.</summary>
+    /// <summary>Adds what the grains run on: the registry, the migration catalogue and the database plumbing (Orleans finds the grains themselves).</summary>
     public static IServiceCollection AddControlPlaneGrains(this IServiceCollection services)
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
@@ -33,8 +32,8 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.MaxAttempts >= 1, "ControlPlane:Provisioning:MaxAttempts must be at least 1.")
             .Validate(o => o.SweepInterval > TimeSpan.Zero, "ControlPlane:Provisioning:SweepInterval must be positive.")
             .ValidateOnStart();
-        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName)
-            .Validate(o => o.DeadAfter > o.HeartbeatInterval * 2, "ControlPlane:Cluster:DeadAfter must exceed two heartbeat intervals.")
+        services.AddOptions<FenceOptions>().BindConfiguration(FenceOptions.SectionName)
+            .Validate(o => o.HeartbeatExpiry >= TimeSpan.FromSeconds(1), "ControlPlane:Fence:HeartbeatExpiry must be at least one second.")
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
@@ -44,14 +43,12 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<WorkConnectionBudget>();
         services.AddSingleton<TenantRolePasswords>();
         services.AddSingleton<RegistrySchema>();
-        services.AddSingleton<MembershipTable>();
-        services.AddSingleton<IClusterMembership>(sp => sp.GetRequiredService<MembershipTable>());
         services.AddSingleton<SiloIdentity>();
         services.AddSingleton<MigrationCatalog>();
         services.AddSingleton<SeedScript>();
         services.AddSingleton<TenantPoolBudget>();
         services.AddSingleton<TenantPoolFactory>();
-        services.AddSingleton<LocalDrives>();
+        services.AddSingleton<TenantGrainSettings>();
         services.AddSingleton<DueTenantWork>();
         services.AddSingleton<ITenantRegistryReader, TenantRegistryReader>();
         services.AddSingleton<TenantChangeFeed>();
@@ -63,9 +60,6 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<TenantSteps>();
         services.AddSingleton<IMigrationCatalogReader, MigrationCatalogReader>();
         services.AddSingleton<IRolloutRegistry, RolloutRegistry>();
-        services.AddGrain<ITenantGrain, TenantGrain>();
-        services.AddGrain<IRolloutGrain, RolloutGrain>();
-        services.AddGrain<ITenantDataGrain, TenantGrain>();
         services.AddSingleton<IApiKeyRegistry, ApiKeyRegistry>();
         services.AddSingleton<IAuditLog, RegistryAuditLog>();
         return services;

@@ -30,6 +30,12 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The Orleans silo-to-silo port it listens on (127.0.0.1).</summary>
+    public int SiloPort { get; private init; }
+
+    /// <summary>How its lease names begin (<c>127.0.0.1:port@</c>, then the generation of this start).</summary>
+    public string LeasePrefix => $"127.0.0.1:{SiloPort}@";
+
     public int ProcessId => _process.Id;
 
     /// <summary>A client for the silo's API that sends the admin key.</summary>
@@ -50,6 +56,7 @@ public sealed class SiloProcess : IAsyncDisposable
     public static async Task<SiloProcess> StartAsync(string connectionString, string name, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = LoopbackPort.Free();
+        var siloPort = LoopbackPort.Free();
         var stateDirectory = Path.Combine(Path.GetTempPath(), "controlplane-tests", Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet")
         {
@@ -65,9 +72,10 @@ public sealed class SiloProcess : IAsyncDisposable
             ["Urls"] = $"http://127.0.0.1:{port}",
             ["ControlPlane__StateDirectory"] = stateDirectory,
             ["ControlPlane__Auth__AdminApiKey"] = AdminKey,
-            ["ControlPlane__Cluster__SiloName"] = name,
-            ["ControlPlane__Cluster__HeartbeatInterval"] = "00:00:00.500",
-            ["ControlPlane__Cluster__DeadAfter"] = "00:00:03",
+            ["Orleans__SiloName"] = name,
+            ["Orleans__Endpoints__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__Endpoints__GatewayPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
             ["ControlPlane__Provisioning__SweepInterval"] = "00:00:00.200",
             ["ControlPlane__Database__RegistryPoolSize"] = "6",
             ["ControlPlane__Database__WorkConnections"] = "2",
@@ -84,7 +92,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
-        var silo = new SiloProcess(process, name, port, stateDirectory);
+        var silo = new SiloProcess(process, name, port, stateDirectory) { SiloPort = siloPort };
         process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
         process.BeginOutputReadLine();
@@ -124,6 +132,21 @@ public sealed class SiloProcess : IAsyncDisposable
     public Task PauseAsync() => SignalAsync("STOP");
 
     public Task ContinueAsync() => SignalAsync("CONT");
+
+    /// <summary>Waits for the process to end by itself; false when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

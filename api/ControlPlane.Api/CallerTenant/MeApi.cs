@@ -2,7 +2,7 @@ using System.Security.Claims;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
 using ControlPlane.Grains.TenantData;
-using ControlPlane.Runtime;
+using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

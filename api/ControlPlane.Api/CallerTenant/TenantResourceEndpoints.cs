@@ -5,7 +5,7 @@ using ControlPlane.Api.Contracts;
 using ControlPlane.Api.Paging;
 using ControlPlane.Grains.TenantData;
 using ControlPlane.Grains.Tenants;
-using ControlPlane.Runtime;
+using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -52,13 +52,13 @@ internal static class TenantResourceEndpoints
     private static async Task<Created<IReadOnlyDictionary<string, object?>>> CreateAsync(
         TenantDataSet dataSet, string path, Dictionary<string, JsonElement> body, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var row = await Grain(user, grains).InsertAsync(dataSet, body, cancellationToken);
+        var row = await Grain(user, grains).InsertAsync(dataSet, JsonSerializer.Serialize(body), cancellationToken);
         return TypedResults.Created(string.Create(CultureInfo.InvariantCulture, $"/v1/me/{path}/{row["id"]}"), row);
     }
 
     private static async Task<Ok<IReadOnlyDictionary<string, object?>>> UpdateAsync(
         TenantDataSet dataSet, string id, Dictionary<string, JsonElement> body, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await Grain(user, grains).UpdateAsync(dataSet, ParseId(id), body, cancellationToken));
+        TypedResults.Ok(await Grain(user, grains).UpdateAsync(dataSet, ParseId(id), JsonSerializer.Serialize(body), cancellationToken));
 
     private static async Task<NoContent> DeleteAsync(
         TenantDataSet dataSet, string id, ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using ControlPlane.Api.CallerTenant;
 using ControlPlane.Grains.ApiKeys;
 using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Tenants;
-using ControlPlane.Runtime;
+using Orleans.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -32,8 +32,13 @@ internal sealed partial class ControlPlaneExceptionHandler(IProblemDetailsServic
             TenantPreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", stale.Message, ("etag", stale.Actual)),
             RolloutNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Rollout not found", notFound.Message),
             RolloutConflictException conflict => RolloutConflict(conflict),
-            MailboxFullException full => Problem(StatusCodes.Status503ServiceUnavailable, "Busy", full.Message),
+            // Orleans' overload limits (MaxEnqueuedRequestsHardLimit, a gateway's load shedding) and a silo that is
+            // leaving or unreachable: nothing was done, so the caller may retry.
+            LimitExceededException full => Problem(StatusCodes.Status503ServiceUnavailable, "Busy", $"The tenant's grain has too many requests waiting; retry later. ({full.Message})"),
+            GatewayTooBusyException busy => Problem(StatusCodes.Status503ServiceUnavailable, "Busy", busy.Message),
             SiloUnavailableException unavailable => Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", unavailable.Message),
+            OrleansMessageRejectionException rejected => Problem(StatusCodes.Status503ServiceUnavailable, "Unavailable", rejected.Message),
+            TimeoutException timeout => Problem(StatusCodes.Status503ServiceUnavailable, "Timed out", timeout.Message),
             _ => null,
         };
         if (problem is null)

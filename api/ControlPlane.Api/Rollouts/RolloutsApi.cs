@@ -4,7 +4,7 @@ using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
 using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Tenants;
-using ControlPlane.Runtime;
+using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -62,7 +62,7 @@ public static class RolloutsApi
         var id = await rollouts.CreateAsync(plan, context.User.Identity?.Name, cancellationToken);
         AuditTrail.Describe(context, target: id, detail: plan.TargetVersion is int target ? $"to version {target}" : "to the newest version");
         var grain = grains.GetGrain<IRolloutGrain>(id);
-        _ = grain.DriveAsync();
+        await grain.WakeAsync();
         var rollout = await grain.GetAsync() ?? throw new RolloutNotFoundException(id);
         return TypedResults.Accepted($"/v1/rollouts/{id}", RolloutResponse.From(rollout));
     }

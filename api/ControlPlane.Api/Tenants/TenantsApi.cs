@@ -4,7 +4,7 @@ using ControlPlane.Api.Contracts;
 using ControlPlane.Api.Paging;
 using ControlPlane.Api.Telemetry;
 using ControlPlane.Grains.Tenants;
-using ControlPlane.Runtime;
+using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

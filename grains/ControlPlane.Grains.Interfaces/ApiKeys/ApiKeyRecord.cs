@@ -1,3 +1,4 @@
+using Orleans;
 namespace ControlPlane.Grains.ApiKeys;
 
 /// <summary>A stored API key, without its secret.</summary>
@@ -8,6 +9,7 @@ namespace ControlPlane.Grains.ApiKeys;
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="CreatedBy">The name of the key that created it.</param>
 /// <param name="RevokedAt">When it was revoked; null while it works.</param>
+[GenerateSerializer, Immutable, Alias("cp.ApiKeyRecord")]
 public sealed record ApiKeyRecord(
     Guid Id,
     string Name,

@@ -1,14 +1,16 @@
+using Orleans;
 namespace ControlPlane.Grains.Cluster;
 
-/// <summary>A row of the membership table: one silo incarnation.</summary>
-/// <param name="SiloId">The incarnation's id (<c>name#random</c>); lease owners name it.</param>
-/// <param name="Name">The silo's stable name; a restart under the same name is a new incarnation.</param>
-/// <param name="Address">Where operators can reach the silo, when it advertises one.</param>
+/// <summary>A row of Orleans' membership table: one silo incarnation.</summary>
+/// <param name="SiloId">The incarnation's Orleans address with its generation (<c>10.0.0.5:11111@123456789</c>); lease owners name it.</param>
+/// <param name="Name">The silo's name (Orleans' <c>SiloName</c>, the host name by default); a restart is a new incarnation.</param>
+/// <param name="Address">The silo-to-silo endpoint it advertises (<c>ip:port</c>).</param>
 /// <param name="StartedAt">When the incarnation joined.</param>
-/// <param name="HeartbeatAt">Its last heartbeat, by the database's clock.</param>
-/// <param name="Status">Active, ShuttingDown, or Dead (declared, left, or silent past the dead-after timeout).</param>
-/// <param name="StoppedAt">When it left or was declared dead.</param>
-/// <param name="ActiveGrains">Activations it reported with its last heartbeat; null once it is dead.</param>
+/// <param name="HeartbeatAt">Its last I-am-alive write to the membership table.</param>
+/// <param name="Status">Joining, Active, ShuttingDown, Stopping or Dead, as Orleans' membership has it.</param>
+/// <param name="StoppedAt">For a dead silo, when it was last seen alive.</param>
+/// <param name="ActiveGrains">Grain activations it hosts now (asked of the silo); null unless it is Active.</param>
+[GenerateSerializer, Immutable, Alias("cp.SiloRecord")]
 public sealed record SiloRecord(
     string SiloId,
     string Name,

@@ -1,14 +1,23 @@
+using Orleans;
+
 namespace ControlPlane.Grains.Cluster;
 
-/// <summary>A silo's state in the membership table.</summary>
+/// <summary>A silo's status in Orleans' membership table, by Orleans' own names.</summary>
+[GenerateSerializer, Alias("cp.SiloStatus")]
 public enum SiloStatus
 {
-    /// <summary>Heartbeating: its leases are valid and it takes work.</summary>
+    /// <summary>Starting, not yet a member.</summary>
+    Joining,
+
+    /// <summary>A live member: it hosts grains and its leases count.</summary>
     Active,
 
-    /// <summary>Stopping gracefully: it takes no new work and its leases are free for other silos.</summary>
+    /// <summary>Leaving gracefully: its leases no longer count, its activations are handed over.</summary>
     ShuttingDown,
 
-    /// <summary>Left, declared dead, or silent past the dead-after timeout: nothing it held is valid.</summary>
+    /// <summary>Stopping after it left.</summary>
+    Stopping,
+
+    /// <summary>Gone: it stopped, or the cluster declared it dead.</summary>
     Dead,
 }

@@ -1,5 +1,6 @@
 using ControlPlane.Grains.Telemetry;
-using ControlPlane.Runtime;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace ControlPlane.Grains.Rollouts;
 
@@ -8,6 +9,7 @@ namespace ControlPlane.Grains.Rollouts;
 /// the failure threshold, with its progress persisted so that any silo can resume it after a crash.
 /// </summary>
 [GrainKeyTag(TelemetryTags.RolloutId)]
+[Alias("cp.IRolloutGrain")]
 public interface IRolloutGrain : IGrainWithStringKey
 {
     /// <summary>The rollout's state, counts, rate and failures; null when no rollout has this id.</summary>
@@ -15,7 +17,9 @@ public interface IRolloutGrain : IGrainWithStringKey
     Task<RolloutSnapshot?> GetAsync();
 
     /// <summary>Runs the rollout until it finishes, pauses, halts or is cancelled (resumable at any point).</summary>
-    Task DriveAsync();
+    /// <remarks>Returns at once: the drive runs as the grain's own turn, at most one queued at a time.</remarks>
+    [AlwaysInterleave, OneWay]
+    Task WakeAsync();
 
     /// <summary>Stops dispatching new tenants; those already dispatched finish.</summary>
     [AlwaysInterleave]

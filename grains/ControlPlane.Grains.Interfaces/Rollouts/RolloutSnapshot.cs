@@ -1,53 +1,74 @@
+using Orleans;
 namespace ControlPlane.Grains.Rollouts;
 
 /// <summary>A rollout as its record says now.</summary>
+[GenerateSerializer, Immutable, Alias("cp.RolloutSnapshot")]
 public sealed record RolloutSnapshot
 {
+    [Id(0)]
     public required string Id { get; init; }
 
+    [Id(1)]
     public required RolloutState State { get; init; }
 
+    [Id(2)]
     public required int TargetVersion { get; init; }
 
+    [Id(3)]
     public required int MaxParallel { get; init; }
 
+    [Id(4)]
     public required double FailureThreshold { get; init; }
 
     /// <summary>Index of the wave being migrated (or the last one, once finished).</summary>
+    [Id(5)]
     public required int CurrentWave { get; init; }
 
+    [Id(6)]
     public required IReadOnlyList<RolloutWaveProgress> Waves { get; init; }
 
+    [Id(7)]
     public required RolloutCounts Totals { get; init; }
 
     /// <summary>Tenants finished per second since the rollout started (or last resumed).</summary>
+    [Id(8)]
     public double TenantsPerSecond { get; init; }
 
     /// <summary>Estimated time left at the current rate; null when unknown or finished.</summary>
+    [Id(9)]
     public TimeSpan? EstimatedRemaining { get; init; }
 
     /// <summary>Why the rollout halted (or was cancelled).</summary>
+    [Id(10)]
     public string? Reason { get; init; }
 
+    [Id(11)]
     public required IReadOnlyList<RolloutFailure> FailedTenants { get; init; }
 
+    [Id(12)]
     public string? CreatedBy { get; init; }
 
+    [Id(13)]
     public required DateTimeOffset CreatedAt { get; init; }
 
+    [Id(14)]
     public DateTimeOffset? FinishedAt { get; init; }
 
+    [Id(15)]
     public required long Etag { get; init; }
 }
 
 /// <summary>One wave's definition and progress.</summary>
+[GenerateSerializer, Immutable, Alias("cp.RolloutWaveProgress")]
 public sealed record RolloutWaveProgress(string Name, int Size, RolloutCounts Counts);
 
 /// <summary>Tenants by status.</summary>
+[GenerateSerializer, Immutable, Alias("cp.RolloutCounts")]
 public sealed record RolloutCounts(int Pending, int Running, int Succeeded, int Failed, int Skipped)
 {
     public int Total => Pending + Running + Succeeded + Failed + Skipped;
 }
 
 /// <summary>A tenant the rollout could not migrate, and why.</summary>
+[GenerateSerializer, Immutable, Alias("cp.RolloutFailure")]
 public sealed record RolloutFailure(string Slug, string Wave, string? Error, int FromVersion);

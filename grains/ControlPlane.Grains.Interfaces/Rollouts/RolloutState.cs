@@ -1,6 +1,8 @@
+using Orleans;
 namespace ControlPlane.Grains.Rollouts;
 
 /// <summary>Where a rollout stands. Running, Paused and Halted are open: only one open rollout exists at a time.</summary>
+[GenerateSerializer, Alias("cp.RolloutState")]
 public enum RolloutState
 {
     /// <summary>Migrating tenants wave by wave.</summary>

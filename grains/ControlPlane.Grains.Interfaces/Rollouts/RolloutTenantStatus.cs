@@ -1,6 +1,8 @@
+using Orleans;
 namespace ControlPlane.Grains.Rollouts;
 
 /// <summary>One tenant's place in a rollout.</summary>
+[GenerateSerializer, Alias("cp.RolloutTenantStatus")]
 public enum RolloutTenantStatus
 {
     Pending,

@@ -1,5 +1,6 @@
 using ControlPlane.Grains.Telemetry;
-using ControlPlane.Runtime;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace ControlPlane.Grains.TenantData;
 
@@ -11,6 +12,7 @@ namespace ControlPlane.Grains.TenantData;
 /// </summary>
 [GrainKeyTag(TelemetryTags.TenantId)]
 [GrainKeyTag(TelemetryTags.TenantSchema, Prefix = TelemetryTags.SchemaPrefix)]
+[Alias("cp.ITenantDataGrain")]
 public interface ITenantDataGrain : IGrainWithStringKey
 {
     /// <summary>The tenant, when it serves.</summary>
@@ -26,13 +28,13 @@ public interface ITenantDataGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<IReadOnlyDictionary<string, object?>> FindAsync(TenantDataSet dataSet, long id, CancellationToken cancellationToken);
 
-    /// <summary>Inserts a row from JSON fields (validated against the table; unknown fields refused) and returns it.</summary>
+    /// <summary>Inserts a row from a JSON object of fields (validated against the table; unknown fields refused) and returns it.</summary>
     [AlwaysInterleave]
-    Task<IReadOnlyDictionary<string, object?>> InsertAsync(TenantDataSet dataSet, IReadOnlyDictionary<string, System.Text.Json.JsonElement> fields, CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<string, object?>> InsertAsync(TenantDataSet dataSet, string fieldsJson, CancellationToken cancellationToken);
 
     /// <summary>Changes the given fields of one row (the others stay) and returns it.</summary>
     [AlwaysInterleave]
-    Task<IReadOnlyDictionary<string, object?>> UpdateAsync(TenantDataSet dataSet, long id, IReadOnlyDictionary<string, System.Text.Json.JsonElement> fields, CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<string, object?>> UpdateAsync(TenantDataSet dataSet, long id, string fieldsJson, CancellationToken cancellationToken);
 
     /// <summary>Deletes one row; throws <see cref="Tenants.TenantRowNotFoundException"/> when there is none.</summary>
     [AlwaysInterleave]

@@ -1,5 +1,6 @@
 using ControlPlane.Grains.Telemetry;
-using ControlPlane.Runtime;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace ControlPlane.Grains.Tenants;
 
@@ -9,6 +10,7 @@ namespace ControlPlane.Grains.Tenants;
 /// </summary>
 [GrainKeyTag(TelemetryTags.TenantId)]
 [GrainKeyTag(TelemetryTags.TenantSchema, Prefix = TelemetryTags.SchemaPrefix)]
+[Alias("cp.ITenantGrain")]
 public interface ITenantGrain : IGrainWithStringKey
 {
     /// <summary>
@@ -31,10 +33,20 @@ public interface ITenantGrain : IGrainWithStringKey
     /// still provisioning finishes provisioning first (to the newest version); a deleted one is skipped. When
     /// <paramref name="rolloutId"/> is given, the tenant's line in that rollout is updated in the same transactions.
     /// </summary>
+    /// <remarks>
+    /// A migration may wait for a lock or a work connection, or build an index concurrently, for longer than Orleans'
+    /// default response timeout: this call's own timeout is long, so the coordinator never records an outcome while the
+    /// work goes on. A call that fails anyway (the silo died) is retried by the coordinator, never recorded as Failed.
+    /// </remarks>
+    [ResponseTimeout("06:00:00")]
     Task<MigrationOutcome> MigrateToAsync(int targetVersion, string? rolloutId);
 
-    /// <summary>Runs whatever work the registry says is due: provisioning steps, retries, deprovisioning.</summary>
-    Task DriveAsync();
+    /// <summary>
+    /// Asks the tenant to run whatever work the registry says is due (provisioning steps, retries, deprovisioning).
+    /// Returns at once: the work runs as the grain's own turn, at most one queued at a time however often this is called.
+    /// </summary>
+    [AlwaysInterleave, OneWay]
+    Task WakeAsync();
 
     /// <summary>Retries a <see cref="TenantStatus.Failed"/> tenant now, with a fresh automatic-retry budget.</summary>
     Task<TenantSnapshot> RetryAsync(long? expectedEtag);

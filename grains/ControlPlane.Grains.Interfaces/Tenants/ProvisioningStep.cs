@@ -1,6 +1,8 @@
+using Orleans;
 namespace ControlPlane.Grains.Tenants;
 
 /// <summary>A unit of work of the state machine; a failure names the step that failed.</summary>
+[GenerateSerializer, Alias("cp.ProvisioningStep")]
 public enum ProvisioningStep
 {
     /// <summary>Create the tenant's role and schema (<c>Requested → SchemaCreated</c>).</summary>

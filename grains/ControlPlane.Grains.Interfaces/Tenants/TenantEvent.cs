@@ -1,3 +1,4 @@
+using Orleans;
 namespace ControlPlane.Grains.Tenants;
 
 /// <summary>One state change in a tenant's timeline.</summary>
@@ -7,6 +8,7 @@ namespace ControlPlane.Grains.Tenants;
 /// <param name="Step">The step that made the change, if any.</param>
 /// <param name="Detail">Free text: the error of a failure, the migration applied, who retried.</param>
 /// <param name="Attempt">The attempt number of the step.</param>
+[GenerateSerializer, Immutable, Alias("cp.TenantEvent")]
 public sealed record TenantEvent(
     DateTimeOffset At,
     TenantStatus? From,

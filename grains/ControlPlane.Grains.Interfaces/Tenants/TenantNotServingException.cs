@@ -1,11 +1,15 @@
+using Orleans;
 namespace ControlPlane.Grains.Tenants;
 
 /// <summary>A credential names a tenant that does not exist or is not Active (answered as 403).</summary>
+[GenerateSerializer, Alias("cp.TenantNotServingException")]
 public sealed class TenantNotServingException(string slug, TenantStatus? state) : Exception(Describe(slug, state))
 {
+    [Id(0)]
     public string Slug { get; } = slug;
 
     /// <summary>The tenant's state, or null when no tenant has this slug.</summary>
+    [Id(1)]
     public TenantStatus? State { get; } = state;
 
     private static string Describe(string slug, TenantStatus? state) => state switch

@@ -1,4 +1,6 @@
+using Orleans;
 namespace ControlPlane.Grains.Tenants;
 
 /// <summary>A page of a tenant listing; <see cref="NextAfter"/> is the slug to continue after, null on the last page.</summary>
+[GenerateSerializer, Immutable, Alias("cp.TenantPage")]
 public sealed record TenantPage(IReadOnlyList<TenantSnapshot> Items, string? NextAfter);

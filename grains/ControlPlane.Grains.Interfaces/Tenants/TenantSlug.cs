@@ -1,3 +1,4 @@
+using Orleans;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
@@ -7,6 +8,7 @@ namespace ControlPlane.Grains.Tenants;
 /// A validated tenant slug and the PostgreSQL names derived from it. The one place the naming rule lives:
 /// the API checks it on input, and the DDL builder checks it again before any name reaches SQL.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("cp.TenantSlug")]
 public sealed record TenantSlug
 {
     /// <summary>Prefix of every tenant schema and role.</summary>
@@ -31,6 +33,7 @@ public sealed record TenantSlug
     private TenantSlug(string value) => Value = value;
 
     /// <summary>The slug, e.g. <c>acme</c>.</summary>
+    [Id(0)]
     public string Value { get; }
 
     /// <summary>The tenant's schema, e.g. <c>tenant_acme</c>.</summary>

@@ -1,3 +1,4 @@
+using Orleans;
 namespace ControlPlane.Grains.Tenants;
 
 /// <summary>The states of a tenant's provisioning state machine.</summary>
@@ -5,6 +6,7 @@ namespace ControlPlane.Grains.Tenants;
 /// Provisioning runs <c>Requested → SchemaCreated → Migrated → Seeded → Active</c>; any step may end in
 /// <see cref="Failed"/>. <c>docs/state-machine.md</c> has the full table.
 /// </remarks>
+[GenerateSerializer, Alias("cp.TenantStatus")]
 public enum TenantStatus
 {
     /// <summary>Registered; nothing created yet.</summary>

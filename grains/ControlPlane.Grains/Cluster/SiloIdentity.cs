@@ -1,36 +1,17 @@
-using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace ControlPlane.Grains.Cluster;
 
 /// <summary>
-/// Who this silo is in the membership table. <see cref="SiloId"/> names one incarnation: a silo declared
-/// dead rejoins under a new one, so nothing it held before stays valid.
+/// Who this silo is in the registry's leases: Orleans' silo address with its generation
+/// (<c>10.0.0.5:11111@123456789</c>), the same text as the membership row's <c>silo_key</c>. A restarted silo is a new
+/// generation, so a lease of its previous life is never mistaken for its own.
 /// </summary>
-public sealed class SiloIdentity
+public sealed class SiloIdentity(ILocalSiloDetails local)
 {
-    private string _siloId;
+    /// <summary>The lease owner's name for this silo incarnation.</summary>
+    public string SiloId { get; } = local.SiloAddress.ToParsableString();
 
-    public SiloIdentity(IOptions<ClusterOptions> options)
-    {
-        Name = string.IsNullOrWhiteSpace(options.Value.SiloName) ? Environment.MachineName : options.Value.SiloName;
-        Address = options.Value.AdvertisedAddress;
-        _siloId = NewId(Name);
-    }
-
-    public string Name { get; }
-
-    public string? Address { get; set; }
-
-    /// <summary>The current incarnation's id, written as the lease owner of tenants this silo drives.</summary>
-    public string SiloId => Volatile.Read(ref _siloId);
-
-    /// <summary>Starts a new incarnation (after this silo was declared dead).</summary>
-    public string Renew()
-    {
-        var id = NewId(Name);
-        Volatile.Write(ref _siloId, id);
-        return id;
-    }
-
-    private static string NewId(string name) => $"{name}#{Guid.NewGuid().ToString("N")[..12]}";
+    /// <summary>The silo's name (Orleans' <c>SiloOptions.SiloName</c>).</summary>
+    public string Name => local.Name;
 }

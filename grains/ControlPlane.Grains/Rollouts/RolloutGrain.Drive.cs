@@ -16,16 +16,17 @@ public sealed partial class RolloutGrain
 
     public async Task DriveAsync()
     {
-        drives.TryEnter(DriveKey);
+        _driveQueued = false;
+        _driving = true;
         var stopping = lifetime.ApplicationStopping;
         long? token = null;
         try
         {
-            token = await RolloutRows.TryClaimAsync(dataSources.Registry, Id, silo.SiloId, cluster.Value.DeadAfter, stopping);
+            token = await RolloutRows.TryClaimAsync(dataSources.Registry, Id, silo.SiloId, fence.Value.HeartbeatExpiry, stopping);
             if (token is long held)
             {
-                Interlocked.Exchange(ref _runStartedAt, Environment.TickCount64);
-                Interlocked.Exchange(ref _finishedThisRun, 0);
+                _runStartedAt = Environment.TickCount64;
+                _finishedThisRun = 0;
                 LogDriving(logger, Id, held);
                 await RunAsync(held, stopping);
             }
@@ -38,7 +39,7 @@ public sealed partial class RolloutGrain
         finally
         {
             _inFlight.Clear();
-            Interlocked.Exchange(ref _runStartedAt, 0);
+            _runStartedAt = 0;
             if (token is long held)
             {
                 try
@@ -51,7 +52,7 @@ public sealed partial class RolloutGrain
                 }
             }
 
-            drives.Exit(DriveKey);
+            _driving = false;
         }
     }
 
@@ -84,7 +85,7 @@ public sealed partial class RolloutGrain
             // snapshots, so a reader never sees it as neither running nor done.
             foreach (var (slug, _, _) in unrecorded)
             {
-                _inFlight.TryRemove(slug, out _);
+                _inFlight.Remove(slug);
             }
 
             unrecorded.Clear();
@@ -96,9 +97,17 @@ public sealed partial class RolloutGrain
             while (finished.Reader.TryRead(out var done))
             {
                 running--;
-                Interlocked.Increment(ref _finishedThisRun);
-                unrecorded.Add((done.Slug, done.Status.ToString(), done.Error));
-                metrics.RolloutTenantFinished(Id, done.Status.ToString().ToLowerInvariant());
+                if (done.Status is null)
+                {
+                    // Interrupted, not finished: it stays pending and is dispatched again with the next refill.
+                    _inFlight.Remove(done.Slug);
+                    LogTenantInterrupted(logger, Id, done.Slug, done.Error);
+                    continue;
+                }
+
+                _finishedThisRun++;
+                unrecorded.Add((done.Slug, done.Status.Value.ToString(), done.Error));
+                metrics.RolloutTenantFinished(Id, done.Status.Value.ToString().ToLowerInvariant());
                 if (done.Status == RolloutTenantStatus.Failed && done.Wave == wave)
                 {
                     failed++;
@@ -197,6 +206,12 @@ public sealed partial class RolloutGrain
             var outcome = await GrainFactory.GetGrain<ITenantGrain>(slug).MigrateToAsync(target, Id);
             finished.TryWrite(new Finished(slug, wave, outcome.Status, outcome.Detail));
         }
+        catch (Exception ex) when (IsInterruption(ex))
+        {
+            // The call did not finish (the tenant's silo died, or the call timed out): that says nothing about the
+            // migration, which may still be running or may have committed. Never record it as an outcome.
+            finished.TryWrite(new Finished(slug, wave, null, ex.Message));
+        }
         catch (Exception ex)
         {
             // The tenant keeps its version; the failure is recorded like any other and can be retried.
@@ -210,7 +225,11 @@ public sealed partial class RolloutGrain
         return (counts.Total, counts.Failed);
     }
 
+    private static bool IsInterruption(Exception ex) =>
+        ex is TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
+            or OperationCanceledException or NpgsqlException;
+
     private static TimeSpan Elapsed(long since) => TimeSpan.FromMilliseconds(Environment.TickCount64 - since);
 
-    private sealed record Finished(string Slug, int Wave, RolloutTenantStatus Status, string? Error);
+    private sealed record Finished(string Slug, int Wave, RolloutTenantStatus? Status, string? Error);
 }

@@ -27,4 +27,7 @@ public sealed partial class RolloutGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Rollout {RolloutId}: drive could not run")]
     private static partial void LogDriveFailed(ILogger logger, string rolloutId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout {RolloutId}: the call migrating tenant {Slug} was interrupted ({Error}); it stays pending and is dispatched again")]
+    private static partial void LogTenantInterrupted(ILogger logger, string rolloutId, string slug, string? error);
 }

@@ -1,9 +1,8 @@
-using System.Collections.Concurrent;
 using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Telemetry;
 using ControlPlane.Grains.Tenants;
-using ControlPlane.Runtime;
+using Orleans;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,24 +18,22 @@ namespace ControlPlane.Grains.Rollouts;
 /// </summary>
 public sealed partial class RolloutGrain(
     ControlPlaneDataSources dataSources,
-    LocalDrives drives,
     SiloIdentity silo,
-    IOptions<ClusterOptions> cluster,
+    IOptions<FenceOptions> fence,
     IHostApplicationLifetime lifetime,
     ControlPlaneMetrics metrics,
-    ILogger<RolloutGrain> logger) : Grain, IRolloutGrain
+    ILogger<RolloutGrain> logger) : Grain, IRolloutGrain, IRolloutDrive
 {
-    private readonly ConcurrentDictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _inFlight = new(StringComparer.Ordinal);
     private long _finishedThisRun;
     private long _runStartedAt;
-    private volatile bool _nudged;
+    private bool _nudged;
 
-    private string Id => GetPrimaryKeyString();
+    // A drive turn is queued (not yet started) or running: wake-ups while either holds queue nothing more.
+    private bool _driveQueued;
+    private bool _driving;
 
-    private string DriveKey => DriveKeyOf(Id);
-
-    /// <summary>The key a rollout's drive holds in <see cref="LocalDrives"/> (beside tenants' slugs, which cannot contain ':').</summary>
-    public static string DriveKeyOf(string rolloutId) => "rollout:" + rolloutId;
+    private string Id => this.GetPrimaryKeyString();
 
     public async Task<RolloutSnapshot?> GetAsync()
     {
@@ -155,10 +152,31 @@ public sealed partial class RolloutGrain(
         return (await GetAsync())!;
     }
 
+    public Task WakeAsync()
+    {
+        KickDrive();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Queues one drive turn unless one is queued or running (a running drive re-reads the rollout's state).</summary>
     private void KickDrive()
     {
+        if (_driveQueued || _driving)
+        {
+            return;
+        }
+
+        _driveQueued = true;
         var id = Id;
-        drives.TryStart(DriveKey, () => GrainFactory.GetGrain<IRolloutGrain>(id).DriveAsync(), ex => LogDriveFailed(logger, id, ex));
+        this.AsReference<IRolloutDrive>().DriveAsync().ContinueWith(
+            task =>
+            {
+                _driveQueued = false;
+                LogDriveFailed(logger, id, task.Exception!.GetBaseException());
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted,
+            TaskScheduler.Current);
     }
 
     private Dictionary<int, int> RunningByWave() =>
@@ -166,8 +184,7 @@ public sealed partial class RolloutGrain(
 
     private double TenantsPerSecond()
     {
-        var started = Interlocked.Read(ref _runStartedAt);
-        var seconds = (Environment.TickCount64 - started) / 1000.0;
-        return started == 0 || seconds <= 0 ? 0 : Interlocked.Read(ref _finishedThisRun) / seconds;
+        var seconds = (Environment.TickCount64 - _runStartedAt) / 1000.0;
+        return _runStartedAt == 0 || seconds <= 0 ? 0 : _finishedThisRun / seconds;
     }
 }

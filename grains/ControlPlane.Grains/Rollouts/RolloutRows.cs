@@ -1,3 +1,4 @@
+using ControlPlane.Grains.Cluster;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -26,21 +27,19 @@ public static class RolloutRows
     /// Takes the coordinator's lease when the rollout is Running and its lease is free, ours, or held by a dead silo;
     /// returns the token, or null when another live silo coordinates it (or it is not Running).
     /// </summary>
-    public static async Task<long?> TryClaimAsync(NpgsqlDataSource dataSource, string id, string siloId, TimeSpan deadAfter, CancellationToken cancellationToken)
+    public static async Task<long?> TryClaimAsync(NpgsqlDataSource dataSource, string id, string siloId, TimeSpan heartbeatExpiry, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            """
+            $"""
             UPDATE controlplane.rollouts r SET lease_owner = $2, lease_token = r.lease_token + 1
             WHERE r.id = $1 AND r.state = 'Running'
-              AND EXISTS (SELECT 1 FROM controlplane.silos s WHERE s.silo_id = $2 AND s.status = 'Active' AND s.heartbeat_at > clock_timestamp() - $3)
-              AND (r.lease_owner IS NULL OR r.lease_owner = $2 OR NOT EXISTS (
-                  SELECT 1 FROM controlplane.silos s
-                  WHERE s.silo_id = r.lease_owner AND s.status = 'Active' AND s.heartbeat_at > clock_timestamp() - $3))
+              AND {LeaseFence.IsLive("$2", "$3")}
+              AND {LeaseFence.Claimable("r.lease_owner", "$2", "$3")}
             RETURNING r.lease_token
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = siloId });
-        command.Parameters.Add(new NpgsqlParameter { Value = deadAfter });
+        command.Parameters.Add(new NpgsqlParameter { Value = heartbeatExpiry });
         return await command.ExecuteScalarAsync(cancellationToken) is long token ? token : null;
     }
 

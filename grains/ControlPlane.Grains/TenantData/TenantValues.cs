@@ -12,6 +12,22 @@ namespace ControlPlane.Grains.TenantData;
 /// </summary>
 public static class TenantValues
 {
+    /// <summary>
+    /// The fields of a request body, sent to the grain as JSON text (a string Orleans passes without copying); the
+    /// API has already checked it is one JSON object.
+    /// </summary>
+    public static Dictionary<string, JsonElement> ParseFields(string fieldsJson)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(fieldsJson) ?? [];
+        }
+        catch (JsonException ex)
+        {
+            throw new TenantValidationException("body", $"The body must be one JSON object of fields: {ex.Message}");
+        }
+    }
+
     public static (List<string> Columns, List<NpgsqlParameter> Parameters) Read(
         TenantTable table, IReadOnlyDictionary<string, JsonElement> fields, bool insert)
     {

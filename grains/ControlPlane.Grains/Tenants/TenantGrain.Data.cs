@@ -45,10 +45,10 @@ public sealed partial class TenantGrain : ITenantDataGrain
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyDictionary<string, object?>> InsertAsync(TenantDataSet dataSet, IReadOnlyDictionary<string, JsonElement> fields, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, object?>> InsertAsync(TenantDataSet dataSet, string fieldsJson, CancellationToken cancellationToken)
     {
         var table = TenantTables.For(dataSet);
-        var (columns, parameters) = TenantValues.Read(table, fields, insert: true);
+        var (columns, parameters) = TenantValues.Read(table, TenantValues.ParseFields(fieldsJson), insert: true);
         return RunDataAsync(table, deleting: false, async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(table.Sql.Insert(columns), connection);
@@ -57,10 +57,10 @@ public sealed partial class TenantGrain : ITenantDataGrain
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyDictionary<string, object?>> UpdateAsync(TenantDataSet dataSet, long id, IReadOnlyDictionary<string, JsonElement> fields, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, object?>> UpdateAsync(TenantDataSet dataSet, long id, string fieldsJson, CancellationToken cancellationToken)
     {
         var table = TenantTables.For(dataSet);
-        var (columns, parameters) = TenantValues.Read(table, fields, insert: false);
+        var (columns, parameters) = TenantValues.Read(table, TenantValues.ParseFields(fieldsJson), insert: false);
         return RunDataAsync(table, deleting: false, async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(table.Sql.Update(columns), connection);
@@ -119,13 +119,8 @@ public sealed partial class TenantGrain : ITenantDataGrain
         }
     }
 
-    private TenantServingStatus Serving()
-    {
-        lock (_poolGate)
-        {
-            return _serving ??= TenantServingStatus.Start(RequireSlug().Value, dataSources.Registry, changes, tenantModel.Value.StatusMaxAge);
-        }
-    }
+    private TenantServingStatus Serving() =>
+        _serving ??= TenantServingStatus.Start(RequireSlug().Value, dataSources.Registry, changes, settings.TenantModel.StatusMaxAge);
 
     private static IReadOnlyDictionary<string, object?> Single(List<IReadOnlyDictionary<string, object?>> rows, TenantTable table, long id) =>
         rows.Count == 1 ? rows[0] : throw new TenantRowNotFoundException(table.Name, id);

@@ -13,14 +13,15 @@ public sealed partial class TenantGrain
 {
     public async Task DriveAsync()
     {
-        var key = GetPrimaryKeyString();
+        _driveQueued = false;
+        _driving = true;
         try
         {
-            await DriveCoreAsync();
+            await DriveCoreAsync(DriveTurn.Due);
         }
         finally
         {
-            drives.Exit(key);
+            _driving = false;
         }
     }
 
@@ -28,20 +29,18 @@ public sealed partial class TenantGrain
     {
         var slug = RequireSlug();
         System.Diagnostics.Activity.Current?.SetTag(TelemetryTags.MigrationVersion, targetVersion).SetTag(TelemetryTags.RolloutId, rolloutId);
-        _upgradeTarget = targetVersion;
-        _rolloutId = rolloutId;
-        _lastRow = null;
+        var turn = new DriveTurn(targetVersion, rolloutId);
+        _driving = true;
         try
         {
-            await DriveCoreAsync();
+            await DriveCoreAsync(turn);
         }
         finally
         {
-            _upgradeTarget = null;
-            _rolloutId = null;
+            _driving = false;
         }
 
-        var row = _lastRow ?? await ReadRowAsync(slug);
+        var row = turn.LastRow ?? await ReadRowAsync(slug);
         return row switch
         {
             null => new MigrationOutcome(RolloutTenantStatus.Skipped, 0, "the tenant does not exist"),
@@ -54,10 +53,10 @@ public sealed partial class TenantGrain
         };
     }
 
-    /// <summary>Runs units until none is due; the target of an upgrade, if any, is held in fields for this turn.</summary>
-    private async Task DriveCoreAsync()
+    /// <summary>Runs units until none is due.</summary>
+    private async Task DriveCoreAsync(DriveTurn turn)
     {
-        var key = GetPrimaryKeyString();
+        var key = this.GetPrimaryKeyString();
         try
         {
             if (_slug is not { } slug)
@@ -67,7 +66,7 @@ public sealed partial class TenantGrain
 
             var stopping = lifetime.ApplicationStopping;
             await using var lease = await budget.OpenAsync(stopping);
-            while (!stopping.IsCancellationRequested && await RunUnitAsync(lease.Connection, slug, stopping))
+            while (!stopping.IsCancellationRequested && await RunUnitAsync(lease.Connection, slug, turn, stopping))
             {
             }
         }
@@ -95,20 +94,20 @@ public sealed partial class TenantGrain
     }
 
     /// <summary>Runs one unit of work in its own transaction; true when more work follows right away.</summary>
-    private async Task<bool> RunUnitAsync(NpgsqlConnection connection, TenantSlug slug, CancellationToken cancellationToken)
+    private async Task<bool> RunUnitAsync(NpgsqlConnection connection, TenantSlug slug, DriveTurn turn, CancellationToken cancellationToken)
     {
         MigrationPlan? outsideTransaction;
         TenantRow saved;
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, cluster.Value.DeadAfter, cancellationToken, database.Value.AsynchronousStepCommits);
+            var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken, settings.Database.AsynchronousStepCommits);
             if (locked is null || !FenceHolds(slug, locked))
             {
                 return false;
             }
 
-            _lastRow = locked.Row;
-            var unit = WorkPlan.Next(locked.Row, locked.Due, _upgradeTarget);
+            turn.LastRow = locked.Row;
+            var unit = WorkPlan.Next(locked.Row, locked.Due, turn.UpgradeTarget);
             if (unit == WorkUnit.None)
             {
                 await FinishAsync(connection, transaction, locked, cancellationToken);
@@ -123,21 +122,21 @@ public sealed partial class TenantGrain
 
             var context = new StepContext(connection, transaction, Claim(locked.Row), slug, Pool, cancellationToken)
             {
-                UpgradeTarget = _upgradeTarget,
-                RolloutId = _rolloutId,
+                UpgradeTarget = turn.UpgradeTarget,
+                RolloutId = turn.RolloutId,
                 Applied = locked.Applied,
             };
-            using var span = ProvisioningTelemetry.StartUnit(unit, locked.Row, _rolloutId);
+            using var span = ProvisioningTelemetry.StartUnit(unit, locked.Row, turn.RolloutId);
             StepOutcome outcome;
             try
             {
-                (outcome, outsideTransaction) = await RunAsync(unit, context);
+                (outcome, outsideTransaction) = await RunAsync(unit, context, turn);
             }
             catch (Exception ex) when (IsStepFailure(ex))
             {
                 ProvisioningTelemetry.Failed(span, ex);
                 await transaction.RollbackAsync(cancellationToken);
-                await RecordFailureAsync(connection, slug, unit, ex, null, cancellationToken);
+                await RecordFailureAsync(connection, slug, unit, ex, null, turn, cancellationToken);
                 return false;
             }
 
@@ -147,7 +146,7 @@ public sealed partial class TenantGrain
                 row = row with { FailedStep = null, LastError = null, Attempts = 0 };
             }
 
-            if (outsideTransaction is null && WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow, _upgradeTarget) == WorkUnit.None)
+            if (outsideTransaction is null && WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow, turn.UpgradeTarget) == WorkUnit.None)
             {
                 row = row with { LeaseOwner = null, NextAttemptAt = null };
             }
@@ -165,7 +164,7 @@ public sealed partial class TenantGrain
                 metrics.MigrationApplied(failedScript.Version, "failed", saving.Elapsed);
                 ProvisioningTelemetry.Failed(span, ex);
                 await transaction.DisposeAsync();
-                await RecordFailureAsync(connection, slug, unit, new MigrationFailedException(failedScript, ex), null, cancellationToken);
+                await RecordFailureAsync(connection, slug, unit, new MigrationFailedException(failedScript, ex), null, turn, cancellationToken);
                 return false;
             }
 
@@ -176,7 +175,7 @@ public sealed partial class TenantGrain
 
             _serving?.Invalidate();
             _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
-            _lastRow = saved;
+            turn.LastRow = saved;
             span?.SetTag("tenant.state", saved.State.ToString());
             if (saved.State == TenantStatus.Active && locked.Row.State == TenantStatus.Seeded)
             {
@@ -188,7 +187,7 @@ public sealed partial class TenantGrain
 
         if (outsideTransaction is { Script: { } script })
         {
-            return await RunOutsideTransactionAsync(connection, slug, script, outsideTransaction.Target, cancellationToken);
+            return await RunOutsideTransactionAsync(connection, slug, script, outsideTransaction.Target, turn, cancellationToken);
         }
 
         if (saved.LeaseOwner is null)
@@ -200,7 +199,7 @@ public sealed partial class TenantGrain
         return true;
     }
 
-    private async Task<(StepOutcome Outcome, MigrationPlan? OutsideTransaction)> RunAsync(WorkUnit unit, StepContext context)
+    private async Task<(StepOutcome Outcome, MigrationPlan? OutsideTransaction)> RunAsync(WorkUnit unit, StepContext context, DriveTurn turn)
     {
         switch (unit)
         {
@@ -240,14 +239,14 @@ public sealed partial class TenantGrain
         var from = TenantTransitions.From(step);
         var resumed = row with { State = from };
         return new StepOutcome(resumed, new TenantEventDraft(
-            row.State, from, step, $"retrying {step} (attempt {row.Attempts + 1} of {provisioning.Value.MaxAttempts})", row.Attempts + 1));
+            row.State, from, step, $"retrying {step} (attempt {row.Attempts + 1} of {settings.Provisioning.MaxAttempts})", row.Attempts + 1));
     }
 
     /// <summary>Phases two and three of a no-transaction migration (phase one is already committed).</summary>
-    private async Task<bool> RunOutsideTransactionAsync(NpgsqlConnection connection, TenantSlug slug, MigrationScript script, int target, CancellationToken cancellationToken)
+    private async Task<bool> RunOutsideTransactionAsync(NpgsqlConnection connection, TenantSlug slug, MigrationScript script, int target, DriveTurn turn, CancellationToken cancellationToken)
     {
         TimeSpan took;
-        using var span = ProvisioningTelemetry.StartUnit(WorkUnit.Migrate, _lastRow!, _rolloutId);
+        using var span = ProvisioningTelemetry.StartUnit(WorkUnit.Migrate, turn.LastRow!, turn.RolloutId);
         ProvisioningTelemetry.Migrating(script.Version, script.Name);
         try
         {
@@ -258,12 +257,12 @@ public sealed partial class TenantGrain
         {
             ProvisioningTelemetry.Failed(span, ex);
             metrics.MigrationApplied(script.Version, "failed", TimeSpan.Zero);
-            await RecordFailureAsync(connection, slug, WorkUnit.Migrate, ex, NoTransactionMigration.MarkNeedsRepair(slug.Value, script), cancellationToken);
+            await RecordFailureAsync(connection, slug, WorkUnit.Migrate, ex, NoTransactionMigration.MarkNeedsRepair(slug.Value, script), turn, cancellationToken);
             return false;
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, cluster.Value.DeadAfter, cancellationToken, database.Value.AsynchronousStepCommits);
+        var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken, settings.Database.AsynchronousStepCommits);
         if (locked is null || !FenceHolds(slug, locked))
         {
             return false;
@@ -271,12 +270,12 @@ public sealed partial class TenantGrain
 
         var context = new StepContext(connection, transaction, locked.Row, slug, Pool, cancellationToken)
         {
-            UpgradeTarget = _upgradeTarget,
-            RolloutId = _rolloutId,
+            UpgradeTarget = turn.UpgradeTarget,
+            RolloutId = turn.RolloutId,
         };
         var outcome = await NoTransactionMigration.ConfirmAsync(context, script, target, took);
         var row = outcome.Row;
-        if (WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow, _upgradeTarget) == WorkUnit.None)
+        if (WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow, turn.UpgradeTarget) == WorkUnit.None)
         {
             row = row with { LeaseOwner = null, NextAttemptAt = null };
         }
@@ -284,7 +283,7 @@ public sealed partial class TenantGrain
         var saved = await TenantRows.SaveAsync(connection, transaction, row, silo.SiloId, outcome.AlsoRun, cancellationToken, outcome.Events);
         await transaction.CommitAsync(cancellationToken);
         _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
-        _lastRow = saved;
+        turn.LastRow = saved;
         return saved.LeaseOwner is not null;
     }
 
@@ -342,10 +341,11 @@ public sealed partial class TenantGrain
         WorkUnit unit,
         Exception error,
         NpgsqlBatchCommand? alsoRecord,
+        DriveTurn turn,
         CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, cluster.Value.DeadAfter, cancellationToken);
+        var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken);
         if (locked is null || !FenceHolds(slug, locked))
         {
             return;
@@ -354,7 +354,7 @@ public sealed partial class TenantGrain
         var row = locked.Row;
         var step = WorkPlan.StepOf(unit) ?? row.FailedStep ?? ProvisioningStep.CreateSchema;
         var attempts = row.Attempts + 1;
-        var options = provisioning.Value;
+        var options = settings.Provisioning;
 
         // An upgrade that fails leaves the tenant serving on its old version; provisioning failures stop in Failed.
         var upgrading = row.State is TenantStatus.Active or TenantStatus.Suspended;
@@ -379,7 +379,7 @@ public sealed partial class TenantGrain
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        _lastRow = await TenantRows.SaveAsync(connection, transaction, failed, silo.SiloId, cancellationToken, new TenantEventDraft(row.State, failed.State, step, detail, attempts));
+        turn.LastRow = await TenantRows.SaveAsync(connection, transaction, failed, silo.SiloId, cancellationToken, new TenantEventDraft(row.State, failed.State, step, detail, attempts));
         if (!upgrading)
         {
             metrics.ProvisioningEnded("failed", locked.DbNow - row.CreatedAt);

@@ -1,4 +1,3 @@
-using ControlPlane.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.Grains.Tenants;
@@ -30,5 +29,5 @@ public sealed partial class TenantGrain
     private static partial void LogDriveFailed(ILogger logger, string slug, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Tenant {Slug}: deactivated ({Reason})")]
-    private static partial void LogDeactivated(ILogger logger, string slug, DeactivationReason reason);
+    private static partial void LogDeactivated(ILogger logger, string slug, Orleans.DeactivationReasonCode reason);
 }

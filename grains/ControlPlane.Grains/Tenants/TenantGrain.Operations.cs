@@ -1,6 +1,6 @@
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Tenants.Steps;
-using ControlPlane.Runtime;
+using Orleans.Runtime;
 
 namespace ControlPlane.Grains.Tenants;
 
@@ -17,7 +17,7 @@ public sealed partial class TenantGrain
             return Task.FromResult<StepOutcome?>(new StepOutcome(retried, new TenantEventDraft(
                 row.State, row.State, row.FailedStep, $"manual retry requested after {row.Attempts} failed attempt(s)", row.Attempts)));
         });
-        KickDrive(slug);
+        Wake();
         return (await LoadAsync(slug))!;
     }
 
@@ -74,7 +74,7 @@ public sealed partial class TenantGrain
         if (changed)
         {
             await ClosePoolAsync();
-            KickDrive(slug);
+            Wake();
         }
 
         return (await LoadAsync(slug))!;
@@ -93,7 +93,7 @@ public sealed partial class TenantGrain
         var cancellationToken = lifetime.ApplicationStopping;
         await using var connection = await dataSources.Registry.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, cluster.Value.DeadAfter, cancellationToken)
+        var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken)
             ?? throw new TenantNotFoundException(slug.Value);
         if (!locked.SelfAlive)
         {

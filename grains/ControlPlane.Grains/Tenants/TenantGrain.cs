@@ -4,40 +4,40 @@ using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Telemetry;
 using ControlPlane.Grains.Tenants.Steps;
-using ControlPlane.Runtime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Placement;
 
 namespace ControlPlane.Grains.Tenants;
 
 /// <summary>
-/// One tenant: its provisioning state machine, its migration version and its dedicated pool. The registry row is
-/// the durable state; every turn that changes it holds the row lock and passes the fence, so two silos never both
-/// write one tenant.
+/// One tenant: its provisioning state machine, its migration version and its dedicated pool. Orleans keeps one
+/// activation per tenant cluster-wide and runs its turns one at a time on one thread; the registry row is the durable
+/// state, and every turn that changes it holds the row lock and passes the fence, so even a duplicate activation
+/// (possible for a moment while membership changes) never writes twice.
 /// </summary>
+/// <remarks>
+/// Placed on the silo whose API took the tenant's first request: its pool then opens where its requests arrive, and
+/// a single silo needs no hop at all.
+/// </remarks>
+[PreferLocalPlacement]
 public sealed partial class TenantGrain(
     ControlPlaneDataSources dataSources,
     WorkConnectionBudget budget,
     TenantSteps steps,
     MigrationCatalog catalog,
     TenantPoolFactory pools,
-    LocalDrives drives,
     SiloIdentity silo,
     IEnumerable<ITenantWorkObserver> observers,
-    IOptions<ProvisioningOptions> provisioning,
-    IOptions<ClusterOptions> cluster,
-    IOptions<DatabaseOptions> database,
-    IOptions<TenantModelOptions> tenantModel,
+    TenantGrainSettings settings,
     ITenantChangeWaiter changes,
     IHostApplicationLifetime lifetime,
     ControlPlaneMetrics metrics,
-    ILogger<TenantGrain> logger) : Grain, ITenantGrain
+    ILogger<TenantGrain> logger) : Grain, ITenantGrain, ITenantDrive
 {
     private const int MaxDisplayNameLength = 200;
 
-    // Guards _pool and _serving: interleaved data calls run beside turns, on other threads.
-    private readonly Lock _poolGate = new();
     private TenantSlug? _slug;
     private TenantPool? _pool;
     private TenantServingStatus? _serving;
@@ -45,14 +45,13 @@ public sealed partial class TenantGrain(
     // The lease token this activation holds while driving; null when it holds none.
     private long? _leaseToken;
 
-    // Held only for the turn of a MigrateToAsync: the version to reach, the rollout asking, and the row last seen.
-    private int? _upgradeTarget;
-    private string? _rolloutId;
-    private TenantRow? _lastRow;
+    // A drive turn is queued (not yet started) or running: wake-ups while either holds queue nothing more.
+    private bool _driveQueued;
+    private bool _driving;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (TenantSlug.TryParse(GetPrimaryKeyString(), out var slug, out _))
+        if (TenantSlug.TryParse(this.GetPrimaryKeyString(), out var slug, out _))
         {
             _slug = slug;
             _pool = pools.Create(slug);
@@ -65,8 +64,8 @@ public sealed partial class TenantGrain(
     {
         await ClosePoolAsync();
         _serving?.Dispose();
-        var key = GetPrimaryKeyString();
-        LogDeactivated(logger, key, reason);
+        var key = this.GetPrimaryKeyString();
+        LogDeactivated(logger, key, reason.ReasonCode);
     }
 
     public async Task<ProvisionResult> ProvisionAsync(ProvisionRequest request)
@@ -89,7 +88,7 @@ public sealed partial class TenantGrain(
 
         if (row.NextAttemptAt is not null && row.State != TenantStatus.Failed)
         {
-            KickDrive(slug);
+            Wake();
         }
 
         var snapshot = await LoadAsync(slug) ?? TenantSnapshots.From(row);
@@ -105,7 +104,7 @@ public sealed partial class TenantGrain(
         }
 
         var snapshot = await LoadAsync(_slug);
-        if (snapshot is null)
+        if (snapshot is null && !_driving && !_driveQueued)
         {
             // A lookup of an unknown slug should not keep an activation alive.
             DeactivateOnIdle();
@@ -132,10 +131,16 @@ public sealed partial class TenantGrain(
         return new TenantConnectionCheck(reader.GetString(0), reader.GetFieldValue<string[]>(1), watch.Elapsed.TotalMilliseconds);
     }
 
+    public Task WakeAsync()
+    {
+        Wake();
+        return Task.CompletedTask;
+    }
+
     private Task<TenantSnapshot?> LoadAsync(TenantSlug slug) =>
         TenantSnapshots.LoadAsync(dataSources.Registry, slug.Value, catalog, CancellationToken.None);
 
-    private TenantSlug RequireSlug() => _slug ?? TenantSlug.Parse(GetPrimaryKeyString());
+    private TenantSlug RequireSlug() => _slug ?? TenantSlug.Parse(this.GetPrimaryKeyString());
 
     private static string ValidateDisplayName(string? value)
     {
@@ -158,33 +163,40 @@ public sealed partial class TenantGrain(
         return trimmed;
     }
 
-    private TenantPool Pool()
-    {
-        lock (_poolGate)
-        {
-            return _pool ??= pools.Create(RequireSlug());
-        }
-    }
+    // Grain code runs on the activation's one thread, so the pool and the status cache need no lock.
+    private TenantPool Pool() => _pool ??= pools.Create(RequireSlug());
 
     private async Task ClosePoolAsync()
     {
-        TenantPool? pool;
-        lock (_poolGate)
-        {
-            pool = _pool;
-            _pool = null;
-        }
-
+        var pool = _pool;
+        _pool = null;
         if (pool is not null)
         {
             await pool.DisposeAsync();
         }
     }
 
-    /// <summary>Queues a drive as a new turn (never awaited here: that would wait on this very turn).</summary>
-    private void KickDrive(TenantSlug slug)
+    /// <summary>
+    /// Queues one drive turn unless one is queued already; a running drive re-reads the registry after each unit, so it
+    /// sees whatever this wake-up was for. Never awaited: that would wait on this very turn.
+    /// </summary>
+    private void Wake()
     {
-        var key = slug.Value;
-        drives.TryStart(key, () => GrainFactory.GetGrain<ITenantGrain>(key).DriveAsync(), ex => LogDriveFailed(logger, key, ex));
+        if (_driveQueued || _slug is null)
+        {
+            return;
+        }
+
+        _driveQueued = true;
+        var key = _slug.Value;
+        this.AsReference<ITenantDrive>().DriveAsync().ContinueWith(
+            task =>
+            {
+                _driveQueued = false;
+                LogDriveFailed(logger, key, task.Exception!.GetBaseException());
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted,
+            TaskScheduler.Current);
     }
 }

@@ -1,3 +1,4 @@
+using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
 using Npgsql;
@@ -16,7 +17,7 @@ public static class TenantLock
         NpgsqlTransaction transaction,
         string slug,
         string siloId,
-        TimeSpan deadAfter,
+        TimeSpan heartbeatExpiry,
         CancellationToken cancellationToken,
         bool asynchronousCommit = false)
     {
@@ -25,12 +26,8 @@ public static class TenantLock
             $"""
             SELECT {TenantRows.Columns},
                    t.next_attempt_at IS NOT NULL AND t.next_attempt_at <= clock_timestamp() AS due,
-                   t.lease_owner IS NULL OR t.lease_owner = $2 OR NOT EXISTS (
-                       SELECT 1 FROM controlplane.silos s
-                       WHERE s.silo_id = t.lease_owner AND s.status = 'Active' AND s.heartbeat_at > clock_timestamp() - $3) AS claimable,
-                   EXISTS (
-                       SELECT 1 FROM controlplane.silos s
-                       WHERE s.silo_id = $2 AND s.status = 'Active' AND s.heartbeat_at > clock_timestamp() - $3) AS self_alive,
+                   {LeaseFence.Claimable("t.lease_owner", "$2", "$3")} AS claimable,
+                   {LeaseFence.IsLive("$2", "$3")} AS self_alive,
                    clock_timestamp() AS db_now{(asynchronousCommit ? ",\n                   pg_catalog.set_config('synchronous_commit', 'off', true)" : string.Empty)}
             FROM controlplane.tenants t
             WHERE t.slug = $1
@@ -38,7 +35,7 @@ public static class TenantLock
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = slug });
         command.Parameters.Add(new NpgsqlParameter { Value = siloId });
-        command.Parameters.Add(new NpgsqlParameter { Value = deadAfter });
+        command.Parameters.Add(new NpgsqlParameter { Value = heartbeatExpiry });
         batch.BatchCommands.Add(command);
 
         // The applied migrations come in the same round trip: the migrate step needs them, and the row is locked now.

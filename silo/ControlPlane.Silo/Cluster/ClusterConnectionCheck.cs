@@ -15,7 +15,7 @@ internal sealed partial class ClusterConnectionCheck(
     ControlPlaneDataSources dataSources,
     IOptions<DatabaseOptions> database,
     IOptions<TenantModelOptions> tenants,
-    IOptions<ClusterOptions> cluster,
+    IOptions<FenceOptions> fence,
     ILogger<ClusterConnectionCheck> logger)
 {
     /// <summary>Connections one silo may open: registry pool, work connections, and every tenant pool together.</summary>
@@ -24,11 +24,11 @@ internal sealed partial class ClusterConnectionCheck(
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSources.Registry.CreateCommand(
-            """
+            $"""
             SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int,
-                   (SELECT count(*)::int FROM controlplane.silos WHERE status = 'Active' AND heartbeat_at > clock_timestamp() - $1)
+                   1 + (SELECT count(*)::int FROM orleans.membership m WHERE {LeaseFence.IsLive("m.silo_key", "$1")})
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = cluster.Value.DeadAfter });
+        command.Parameters.Add(new NpgsqlParameter { Value = fence.Value.HeartbeatExpiry });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var (available, silos) = (reader.GetInt32(0), reader.GetInt32(1));

@@ -17,7 +17,6 @@ internal sealed partial class RegistryStartup(
     ControlPlaneDataSources dataSources,
     TenantRolePasswords passwords,
     IOptions<TenantModelOptions> tenantModel,
-    MembershipTable membership,
     SiloIdentity silo,
     ClusterConnectionCheck connections,
     IOptions<PlatformAuthOptions> auth,
@@ -30,7 +29,6 @@ internal sealed partial class RegistryStartup(
         var applied = await schema.UpgradeAsync(dataSources.Registry, cancellationToken);
         passwords.UseKey(tenantModel.Value.RolePasswordKey
             ?? await RegistrySettings.GetOrCreateAsync(dataSources.Registry, RolePasswordKeySetting, RegistrySettings.NewSecret, cancellationToken));
-        await membership.JoinAsync(silo, cancellationToken);
         await connections.CheckAsync(cancellationToken);
         LogReady(logger, RegistrySchema.CurrentVersion, applied, silo.SiloId, dataSources.Host, dataSources.DatabaseName);
         LogAdminKey(logger, auth.Value.AdminApiKeySource ?? "configuration (ControlPlane:Auth:AdminApiKey)");
@@ -49,6 +47,6 @@ internal sealed partial class RegistryStartup(
     [LoggerMessage(Level = LogLevel.Information, Message = "Platform admin API key: from {Source}")]
     private static partial void LogAdminKey(ILogger logger, string source);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Registry at version {Version} ({Applied} upgrades applied); joined as silo {SiloId} on {Host}/{Database}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registry at version {Version} ({Applied} upgrades applied); joining as silo {SiloId} on {Host}/{Database}")]
     private static partial void LogReady(ILogger logger, int version, int applied, string siloId, string host, string database);
 }

@@ -5,32 +5,34 @@ using ControlPlane.Api.Telemetry;
 using ControlPlane.Grains;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Registry;
-using ControlPlane.Runtime.Hosting;
 using ControlPlane.Silo.Cluster;
 using ControlPlane.Silo.Dashboard;
 using ControlPlane.Silo.LocalPostgres;
-using ControlPlane.Silo.Rollouts;
+using ControlPlane.Silo.OrleansSilo;
+using Orleans.Dashboard;
 using ControlPlane.Silo.Telemetry;
-using ControlPlane.Silo.Tenants;
 
 namespace ControlPlane.Silo.Hosting;
 
-/// <summary>Composition of the silo: database, actor runtime, grains, cluster membership, HTTP API.</summary>
+/// <summary>Composition of the silo: database, Orleans (membership, grains), the HTTP API and telemetry.</summary>
 public static class SiloHostingExtensions
 {
     /// <summary>The connection string name: <c>ConnectionStrings__ControlPlane</c> in the environment.</summary>
     public const string ConnectionStringName = "ControlPlane";
+
+    /// <summary>Where Orleans' own dashboard is served, behind the platform read scope (it has no authentication of its own).</summary>
+    public const string OrleansDashboardPath = "/orleans-dashboard";
 
     private const string ReadyTag = "ready";
 
     public static WebApplicationBuilder AddControlPlaneSilo(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddHostedService<SiloTelemetry>();
-        SiloTelemetry.AddLogging(builder);
+        builder.AddControlPlaneTelemetry();
 
-        // Order matters for shutdown, which runs in reverse: telemetry is flushed last; the private server stops just before, after the silo has
-        // deactivated its grains (closing tenant pools) and left the cluster (releasing its leases).
+        // The private server is a hosted service registered before Orleans', so it stops after the silo has left the
+        // cluster and deactivated its grains (closing tenant pools). Everything Orleans runs is ordered by the silo's
+        // lifecycle stages instead (see OrleansSiloSetup).
         services.AddSingleton<SiloStateDirectory>();
         services.AddOptions<PrivatePostgresOptions>().BindConfiguration(PrivatePostgresOptions.SectionName);
         services.AddSingleton<PrivatePostgresHost>();
@@ -52,13 +54,12 @@ public static class SiloHostingExtensions
         });
 
         services.AddSingleton<ClusterConnectionCheck>();
+        // The registry (and with it Orleans' tables) is brought up to date in StartingAsync, before any hosted service
+        // starts, Orleans' silo among them: its providers read their queries from the registry at start.
         services.AddHostedService<RegistryStartup>();
-        services.AddHostedService<MembershipAgent>();
-        services.AddGrainRuntime();
-        services.AddControlPlaneGrains();
-        services.AddHostedService<TenantWorkSweeper>();
-        services.AddHostedService<RolloutSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<TenantChangeFeed>());
+        services.AddControlPlaneGrains();
+        builder.AddControlPlaneOrleans();
         services.AddControlPlaneApi();
         services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry", tags: [ReadyTag]);
         return builder;
@@ -74,6 +75,7 @@ public static class SiloHostingExtensions
         app.UseAuthorization();
         app.MapControlPlaneApi();
         app.MapDashboard();
+        app.MapOrleansDashboard(OrleansDashboardPath).RequireAuthorization(ControlPlaneScopes.ReadPolicy);
 
         // Live: the process serves. Ready: it can do its job (registry reachable, schema current). No auth: probes.
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });

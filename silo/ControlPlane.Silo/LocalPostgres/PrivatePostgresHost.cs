@@ -1,4 +1,3 @@
-using ControlPlane.Runtime.Hosting;
 using ControlPlane.Silo.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,6 @@
+using System.Diagnostics;
 using ControlPlane.Api.Telemetry;
-using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Telemetry;
-using ControlPlane.Runtime.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -11,85 +10,72 @@ using OpenTelemetry.Trace;
 namespace ControlPlane.Silo.Telemetry;
 
 /// <summary>
-/// The silo's OpenTelemetry providers, tied to the host's lifetime by hand (the SDK's hosting package is not in our
-/// package source): built when the host starts, flushed and disposed when it stops. Nothing is built, and so
-/// nothing exported, unless <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set or a <see cref="TelemetryExport"/> is registered.
-/// The OTLP exporter reads the standard <c>OTEL_*</c> variables itself.
+/// OpenTelemetry through the standard host (<c>AddOpenTelemetry()</c>): our spans and meters beside Orleans' (grain
+/// calls, with activity propagation across silos) and Npgsql's, exported over OTLP when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and to any <see cref="TelemetryExport"/> registered (the tests' in-process
+/// collector). With neither, nothing is sampled, so an unobserved silo pays nothing for its spans.
 /// </summary>
-internal sealed class SiloTelemetry(IConfiguration configuration, IEnumerable<TelemetryExport> exports, SiloIdentity silo) : IHostedService, IDisposable
+internal static class SiloTelemetry
 {
     public const string EndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
-    private static readonly string[] Sources = [RequestTelemetry.AspNetCoreSourceName, RuntimeTelemetry.SourceName, ProvisioningTelemetry.SourceName, "Npgsql"];
-    private static readonly string[] Meters = [RuntimeTelemetry.MeterName, ControlPlaneMetrics.MeterName];
+    /// <summary>Orleans' grain-call spans (caller and callee share the trace).</summary>
+    public const string OrleansApplicationSource = "Microsoft.Orleans.Application";
 
-    private TracerProvider? _traces;
-    private MeterProvider? _metrics;
+    /// <summary>Orleans' one meter: requests, activations, directory, messaging, reminders, storage.</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
 
-    public static bool OtlpEnabled(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration[EndpointVariable]);
+    private static readonly string[] Sources = [RequestTelemetry.AspNetCoreSourceName, OrleansApplicationSource, ProvisioningTelemetry.SourceName, "Npgsql"];
+    private static readonly string[] Meters = [OrleansMeter, ControlPlaneMetrics.MeterName];
 
-    /// <summary>Logs go through the host's logging builder, so the logger factory owns (and disposes) their provider.</summary>
-    public static void AddLogging(WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddControlPlaneTelemetry(this WebApplicationBuilder builder)
     {
-        if (!OtlpEnabled(builder.Configuration))
-        {
-            return;
-        }
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[EndpointVariable]);
+        var telemetry = builder.Services.AddOpenTelemetry()
+            // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, read last, override these defaults.
+            .ConfigureResource(resource => resource
+                .AddService("controlplane-silo", serviceInstanceId: Environment.MachineName)
+                .AddEnvironmentVariableDetector())
+            .WithTracing(traces =>
+            {
+                traces.AddSource(Sources);
+                if (otlp)
+                {
+                    traces.AddOtlpExporter();
+                }
 
-        builder.Logging.AddOpenTelemetry(o =>
-        {
-            o.IncludeScopes = true;
-            o.IncludeFormattedMessage = true;
-            o.SetResourceBuilder(Resource(builder.Configuration["ControlPlane:Cluster:SiloName"]));
-            o.AddOtlpExporter();
-        });
-    }
+                traces.AddProcessor(services => services.GetService<TelemetryExport>()?.Spans ?? new NoSpans());
+                traces.SetSampler(services => otlp || services.GetService<TelemetryExport>() is not null
+                    ? new ParentBasedSampler(new AlwaysOnSampler())
+                    : new AlwaysOffSampler());
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Meters);
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        var extra = exports.ToList();
-        var otlp = OtlpEnabled(configuration);
-        if (!otlp && extra.Count == 0)
-        {
-            return Task.CompletedTask;
-        }
-
-        var traces = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(Resource(silo.Name)).AddSource(Sources);
-        var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(Resource(silo.Name)).AddMeter(Meters);
+                // A registered export's reader, or one that is never collected.
+                metrics.AddReader(services => services.GetService<TelemetryExport>()?.Metrics ?? new BaseExportingMetricReader(new NoExport()));
+            });
         if (otlp)
         {
-            traces.AddOtlpExporter();
-            metrics.AddOtlpExporter();
+            telemetry.WithLogging(logs => logs.AddOtlpExporter(), options =>
+            {
+                options.IncludeScopes = true;
+                options.IncludeFormattedMessage = true;
+            });
         }
 
-        foreach (var export in extra)
-        {
-            export.Traces?.Invoke(traces);
-            export.Metrics?.Invoke(metrics);
-        }
-
-        _traces = traces.Build();
-        _metrics = metrics.Build();
-        return Task.CompletedTask;
+        return builder;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    private sealed class NoSpans : BaseProcessor<Activity>;
+
+    private sealed class NoExport : BaseExporter<Metric>
     {
-        // Registered first, so stopped last: the shutdown's own spans are still exported.
-        Dispose();
-        return Task.CompletedTask;
+        public override ExportResult Export(in Batch<Metric> batch) => ExportResult.Success;
     }
-
-    // Stopping and the container's disposal can both get here, on different threads: each provider is disposed once.
-    public void Dispose()
-    {
-        Interlocked.Exchange(ref _traces, null)?.Dispose();
-        Interlocked.Exchange(ref _metrics, null)?.Dispose();
-    }
-
-    // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, read last, override these defaults.
-    private static ResourceBuilder Resource(string? siloName) => ResourceBuilder.CreateEmpty()
-        .AddService("controlplane-silo", serviceInstanceId: siloName ?? Environment.MachineName)
-        .AddTelemetrySdk()
-        .AddEnvironmentVariableDetector();
 }

@@ -1,60 +1,33 @@
 using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Tenants;
-using ControlPlane.Runtime;
+using ControlPlane.Silo.OrleansSilo;
 using Microsoft.Extensions.Options;
-using ControlPlane.Silo.Hosting;
-using Npgsql;
 
 namespace ControlPlane.Silo.Tenants;
 
 /// <summary>
-/// The durable reminder behind provisioning: finds tenants whose work is due (a retry, or a step a dead silo left
-/// half-way) and hands each to its grain. This is what makes provisioning survive a crash.
+/// The durable wake-up behind provisioning: finds tenants whose work is due (a retry, or a step a dead silo left
+/// half-way) and wakes each one's grain, wherever Orleans places it. This is what makes provisioning survive a crash.
+/// Every silo scans; a grain queues at most one drive however many wake-ups reach it.
 /// </summary>
 internal sealed partial class TenantWorkSweeper(
     DueTenantWork due,
-    LocalDrives drives,
     IGrainFactory grains,
     SiloIdentity silo,
     IOptions<ProvisioningOptions> provisioning,
-    IOptions<ClusterOptions> cluster,
-    ILogger<TenantWorkSweeper> logger) : BackgroundService
+    IOptions<FenceOptions> fence,
+    ILogger<TenantWorkSweeper> logger) : PeriodicSiloScan(provisioning.Value.SweepInterval, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ScanAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(provisioning.Value.SweepInterval);
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
-            {
-                LogSweepFailed(logger, ex);
-            }
-        }
-        while (await timer.TickOrStopAsync(stoppingToken));
-    }
-
-    private async Task SweepAsync(CancellationToken cancellationToken)
-    {
-        var slugs = await due.FindDueAsync(silo.SiloId, cluster.Value.DeadAfter, provisioning.Value.SweepBatchSize, cancellationToken);
+        var slugs = await due.FindDueAsync(silo.SiloId, fence.Value.HeartbeatExpiry, provisioning.Value.SweepBatchSize, cancellationToken);
         foreach (var slug in slugs)
         {
-            if (drives.TryStart(slug, () => grains.GetGrain<ITenantGrain>(slug).DriveAsync(), ex => LogDriveFailed(logger, slug, ex)))
-            {
-                LogResuming(logger, slug);
-            }
+            LogResuming(logger, slug);
+            await grains.GetGrain<ITenantGrain>(slug).WakeAsync();
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Tenant {Slug} has due work; handing it to its grain")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Tenant {Slug} has due work; waking its grain")]
     private static partial void LogResuming(ILogger logger, string slug);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Tenant {Slug}: drive could not run")]
-    private static partial void LogDriveFailed(ILogger logger, string slug, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep for due tenant work failed; trying again next interval")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }

@@ -14,19 +14,19 @@ public sealed class BackpressureShould : IAsyncLifetime
     public Task DisposeAsync() => _database.DisposeAsync().AsTask();
 
     [Fact]
-    public async Task AnswerACallToAGrainWithAFullMailboxWith503AndRetryAfter()
+    public async Task AnswerACallToAGrainOverOrleansQueueLimitWith503AndRetryAfter()
     {
         var slug = TestSlugs.New("busy");
         var gate = new StepGate(slug, WorkUnit.Seed, crash: false);
         await using var silo = new SiloFactory(
             _database.ConnectionString,
-            new Dictionary<string, string?> { ["ControlPlane:Runtime:MailboxCapacity"] = "1" },
+            new Dictionary<string, string?> { ["Orleans:Messaging:MaxEnqueuedRequestsHardLimit"] = "1" },
             s => s.AddSingleton<ITenantWorkObserver>(gate));
         using var client = silo.CreateAdminClient();
         using var created = await client.CreateAsync(slug, "Busy Ltd");
         await gate.Reached.WaitAsync(TimeSpan.FromSeconds(30));
 
-        // The grain's turn is held inside its drive; one call may wait in its mailbox, the next is refused.
+        // The grain's turn is held inside its drive; one call may wait for it (Orleans' hard limit), the next is refused.
         var queued = client.PostActionAsync(slug, "suspend");
         await Task.Delay(200);
         using var refused = await client.PostActionAsync(slug, "suspend");
@@ -35,7 +35,7 @@ public sealed class BackpressureShould : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal("1", refused.Headers.GetValues("Retry-After").Single());
-        Assert.Contains("mailbox", (await Problem.ReadAsync(refused)).Detail, StringComparison.Ordinal);
+        Assert.Contains("too many requests waiting", (await Problem.ReadAsync(refused)).Detail, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode); // it ran after the drive finished: the tenant was Active
     }
 }

@@ -43,7 +43,7 @@ public sealed class PostgresRestartShould : IAsyncLifetime
         var slugs = Enumerable.Range(0, 15).Select(i => $"{prefix}_{i:00}").ToArray();
         var silos = Enumerable.Range(0, 3).Select(i => new SiloFactory(_server.ConnectionString, new Dictionary<string, string?>
         {
-            ["ControlPlane:Cluster:SiloName"] = $"pgr-{i}",
+            ["Orleans:SiloName"] = $"pgr-{i}",
             [_migrations.Setting.Key] = _migrations.Path,
         })).ToList();
         var clients = silos.Select(s => s.CreateAdminClient()).ToList();
@@ -64,7 +64,7 @@ public sealed class PostgresRestartShould : IAsyncLifetime
                 TimeSpan.FromSeconds(150),
                 async () => string.Join(", ", await QueryAsync<string>("SELECT slug || ':' || state || ':' || migration_version || ':' || coalesce(last_error, '') FROM controlplane.tenants WHERE slug LIKE $1 AND state <> 'Active'", prefix + "%")));
             await Eventually.HoldsAsync(
-                async () => await ScalarAsync<long>("SELECT count(*) FROM controlplane.silos WHERE status = 'Active' AND heartbeat_at > clock_timestamp() - interval '3 seconds'") == silos.Count,
+                async () => await ScalarAsync<long>("SELECT count(*) FROM orleans.membership WHERE status = 3 AND heartbeat_at > clock_timestamp() - interval '3 seconds'") == silos.Count,
                 "all three silos live again");
 
             Assert.True(unfinishedAtRestart > 0, "the restart landed while tenants were still provisioning");

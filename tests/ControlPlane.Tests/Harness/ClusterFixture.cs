@@ -26,7 +26,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Another silo on the same database (the caller disposes it).</summary>
     public SiloFactory NewSilo(string name) => new(Database.ConnectionString, new Dictionary<string, string?>
     {
-        ["ControlPlane:Cluster:SiloName"] = name,
+        ["Orleans:SiloName"] = name,
         [Migrations.Setting.Key] = Migrations.Path,
     });
 

@@ -20,9 +20,7 @@ public sealed class CollectedTelemetry
     public CollectedTelemetry()
     {
         _reader = new BaseExportingMetricReader(_metrics) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative };
-        Export = new TelemetryExport(
-            traces => traces.AddProcessor(new SimpleActivityExportProcessor(new SpanCollector(_spans))),
-            metrics => metrics.AddReader(_reader));
+        Export = new TelemetryExport(new SimpleActivityExportProcessor(new SpanCollector(_spans)), _reader);
     }
 
     /// <summary>Register this with the silo's services.</summary>

@@ -1,8 +1,9 @@
-using ControlPlane.Runtime.Core;
+using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 
 namespace ControlPlane.Tests.Harness;
 
@@ -19,9 +20,26 @@ public sealed class SiloFactory(
 
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "controlplane-tests", Guid.NewGuid().ToString("N"));
 
-    public string SiloName { get; } = settings?.GetValueOrDefault("ControlPlane:Cluster:SiloName") ?? $"test-{Guid.NewGuid().ToString("N")[..8]}";
+    public string SiloName { get; } = settings?.GetValueOrDefault("Orleans:SiloName") ?? $"test-{Guid.NewGuid().ToString("N")[..8]}";
 
-    public GrainRuntime Runtime => Services.GetRequiredService<GrainRuntime>();
+    /// <summary>This silo's Orleans silo-to-silo port on 127.0.0.1.</summary>
+    public int SiloPort { get; } = LoopbackPort.Free();
+
+    /// <summary>This silo's Orleans gateway port on 127.0.0.1.</summary>
+    public int GatewayPort { get; } = LoopbackPort.Free();
+
+    /// <summary>The silo's lease name (its Orleans address and generation), once it has started.</summary>
+    public string SiloId => Services.GetRequiredService<ControlPlane.Grains.Cluster.SiloIdentity>().SiloId;
+
+    /// <summary>This silo's grain factory: calls go wherever Orleans places the grain.</summary>
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>True when the tenant's grain has an activation anywhere in the cluster (as Orleans' management grain sees it).</summary>
+    public async Task<bool> IsTenantGrainActiveAsync(string slug)
+    {
+        var grains = await Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return grains.Any(g => g.GrainId.Key.ToString() == slug && g.GrainType.Contains("TenantGrain", StringComparison.Ordinal));
+    }
 
     public T Service<T>()
         where T : notnull => Services.GetRequiredService<T>();
@@ -41,9 +59,15 @@ public sealed class SiloFactory(
             ["ConnectionStrings:ControlPlane"] = connectionString,
             ["ControlPlane:StateDirectory"] = _stateDirectory,
             ["ControlPlane:Auth:AdminApiKey"] = AdminKey,
-            ["ControlPlane:Cluster:SiloName"] = SiloName,
-            ["ControlPlane:Cluster:HeartbeatInterval"] = "00:00:00.500",
-            ["ControlPlane:Cluster:DeadAfter"] = "00:00:03",
+            ["Orleans:SiloName"] = SiloName,
+            ["Orleans:Endpoints:SiloPort"] = SiloPort.ToString(CultureInfo.InvariantCulture),
+            ["Orleans:Endpoints:GatewayPort"] = GatewayPort.ToString(CultureInfo.InvariantCulture),
+            ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
+            ["Orleans:Membership:ProbeTimeout"] = "00:00:01",
+            ["Orleans:Membership:NumMissedProbesLimit"] = "2",
+            ["Orleans:Membership:TableRefreshTimeout"] = "00:00:01",
+            ["Orleans:Membership:IAmAliveTablePublishTimeout"] = "00:00:00.500",
+            ["ControlPlane:Fence:HeartbeatExpiry"] = "00:00:03",
             ["ControlPlane:Provisioning:SweepInterval"] = "00:00:00.200",
             ["ControlPlane:Provisioning:RetryBaseDelay"] = "00:00:00.200",
             ["ControlPlane:Provisioning:RetryMaxDelay"] = "00:00:01",
@@ -69,6 +93,9 @@ public sealed class SiloFactory(
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+
+        // Orleans ends the process of a silo declared dead; in the test process it stops this silo's host instead.
+        builder.ConfigureServices(s => s.AddSingleton<IFatalErrorHandler, StopSiloOnFatalError>());
         if (services is not null)
         {
             builder.ConfigureServices(services);

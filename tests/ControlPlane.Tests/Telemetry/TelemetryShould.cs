@@ -65,7 +65,7 @@ public sealed class TelemetryShould
     }
 
     [Fact]
-    public async Task MeasureProvisioningTenantsByStateActivationsMailboxesAndThePoolBudget()
+    public async Task MeasureProvisioningTenantsByStateActivationsAndThePoolBudget()
     {
         await using var fixture = await StartAsync(("ControlPlane:Tenants:PoolSize", "2"), ("ControlPlane:Tenants:MaxConnections", "10"));
         var slug = TestSlugs.New("otelmetrics");
@@ -86,9 +86,8 @@ public sealed class TelemetryShould
 
         Assert.Equal(10, Assert.Single(readings, r => r.Name == "controlplane.tenant_pool.connections.budget").Value);
         Assert.Equal(0, Assert.Single(readings, r => r.Name == "controlplane.tenant_pool.connections.in_use").Value);
-        Assert.True(Assert.Single(readings, r => r.Name == "controlplane.grain.activations" && r.Has("grain.type", "TenantGrain")).Value >= 1);
-        Assert.True(Assert.Single(readings, r => r.Name == "controlplane.grain.active").Value >= 1);
-        Assert.Equal(0, Assert.Single(readings, r => r.Name == "controlplane.grain.mailbox.depth").Value);
+        // Orleans' own meter is exported beside ours: the tenant's activation is counted.
+        Assert.True(readings.Where(r => r.Name == "orleans-catalog-activations").Sum(r => r.Value) >= 1, "Orleans counts the tenant's activation");
     }
 
     [Fact]

@@ -1,10 +1,10 @@
-namespace ControlPlane.Runtime.Hosting;
+namespace ControlPlane.Silo.Hosting;
 
 /// <summary>
 /// Runs an asynchronous action at most once; every caller awaits the same run. Hosts can stop a service twice
 /// at once (WebApplicationFactory stops the host while Program's own Run does too), and shutdown must not run twice.
 /// </summary>
-public sealed class Once
+internal sealed class Once
 {
     private Task? _run;
 

@@ -1,8 +1,9 @@
-namespace ControlPlane.Runtime;
+namespace ControlPlane.Grains.Telemetry;
 
 /// <summary>
-/// Names the telemetry attribute that carries a grain's key: every turn of a grain whose interface has it is traced
+/// Names the telemetry attribute that carries a grain's key: every call to a grain whose interface has it is traced
 /// and logged with <c>{Name} = {Prefix}{key}</c> (for example <c>tenant.id = acme</c>, <c>tenant.schema = tenant_acme</c>).
+/// Read by the silo's grain call filter.
 /// </summary>
 [AttributeUsage(AttributeTargets.Interface, AllowMultiple = true)]
 public sealed class GrainKeyTagAttribute(string name) : Attribute

@@ -1,0 +1,24 @@
+using System.Net;
+using ControlPlane.Tests.Harness;
+
+namespace ControlPlane.Tests.Dashboard;
+
+/// <summary>Orleans' dashboard is served by the silo, but only to callers with the platform read scope.</summary>
+public sealed class OrleansDashboardShould(SiloFixture fixture) : IClassFixture<SiloFixture>
+{
+    [Fact]
+    public async Task RefuseOrleansDashboardWithoutAKeyAndServeItWithOne()
+    {
+        using var anonymous = fixture.Silo.CreateClient();
+        using var admin = fixture.Silo.CreateClient();
+        admin.DefaultRequestHeaders.Add("X-Api-Key", SiloFactory.AdminKey);
+
+        using var refused = await anonymous.GetAsync("/orleans-dashboard/");
+        using var served = await admin.GetAsync("/orleans-dashboard/");
+        var page = await served.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Contains("Orleans", page, StringComparison.OrdinalIgnoreCase);
+    }
+}
