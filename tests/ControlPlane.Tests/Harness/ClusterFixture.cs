@@ -1,7 +1,7 @@
 namespace ControlPlane.Tests.Harness;
 
 /// <summary>
-/// Three silos in the test process on one database, as Orleans' TestCluster: each has its own actor runtime, pools and
+/// Three silos in the test process on one database, as Orleans' TestCluster: each is an Orleans silo with its own ports, pools and
 /// membership row, and they share nothing but PostgreSQL. Each test uses its own tenants.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
