@@ -16,7 +16,7 @@ public sealed partial class RolloutGrain
 
     public async Task DriveAsync()
     {
-        _driveQueued = false;
+        _drive.Started();
         _driving = true;
         var stopping = lifetime.ApplicationStopping;
         long? token = null;

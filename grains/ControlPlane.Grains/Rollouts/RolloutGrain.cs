@@ -30,7 +30,7 @@ public sealed partial class RolloutGrain(
     private bool _nudged;
 
     // A drive turn is queued (not yet started) or running: wake-ups while either holds queue nothing more.
-    private bool _driveQueued;
+    private readonly QueuedDrive _drive = new();
     private bool _driving;
 
     private string Id => this.GetPrimaryKeyString();
@@ -161,22 +161,11 @@ public sealed partial class RolloutGrain(
     /// <summary>Queues one drive turn unless one is queued or running (a running drive re-reads the rollout's state).</summary>
     private void KickDrive()
     {
-        if (_driveQueued || _driving)
+        if (!_driving)
         {
-            return;
+            var id = Id;
+            _drive.Request(() => this.AsReference<IRolloutDrive>().DriveAsync(), ex => LogDriveFailed(logger, id, ex));
         }
-
-        _driveQueued = true;
-        var id = Id;
-        this.AsReference<IRolloutDrive>().DriveAsync().ContinueWith(
-            task =>
-            {
-                _driveQueued = false;
-                LogDriveFailed(logger, id, task.Exception!.GetBaseException());
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted,
-            TaskScheduler.Current);
     }
 
     private Dictionary<int, int> RunningByWave() =>

@@ -13,7 +13,7 @@ public sealed partial class TenantGrain
 {
     public async Task DriveAsync()
     {
-        _driveQueued = false;
+        _drive.Started();
         _driving = true;
         try
         {

@@ -45,8 +45,8 @@ public sealed partial class TenantGrain(
     // The lease token this activation holds while driving; null when it holds none.
     private long? _leaseToken;
 
-    // A drive turn is queued (not yet started) or running: wake-ups while either holds queue nothing more.
-    private bool _driveQueued;
+    // At most one drive turn queued; _driving while one runs (a wake-up then still queues the next).
+    private readonly QueuedDrive _drive = new();
     private bool _driving;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -104,7 +104,7 @@ public sealed partial class TenantGrain(
         }
 
         var snapshot = await LoadAsync(_slug);
-        if (snapshot is null && !_driving && !_driveQueued)
+        if (snapshot is null && !_driving && !_drive.Queued)
         {
             // A lookup of an unknown slug should not keep an activation alive.
             DeactivateOnIdle();
@@ -176,27 +176,12 @@ public sealed partial class TenantGrain(
         }
     }
 
-    /// <summary>
-    /// Queues one drive turn unless one is queued already; a running drive re-reads the registry after each unit, so it
-    /// sees whatever this wake-up was for. Never awaited: that would wait on this very turn.
-    /// </summary>
+    /// <summary>Queues one drive turn unless one is queued already (see <see cref="QueuedDrive"/>).</summary>
     private void Wake()
     {
-        if (_driveQueued || _slug is null)
+        if (_slug is { } slug)
         {
-            return;
+            _drive.Request(() => this.AsReference<ITenantDrive>().DriveAsync(), ex => LogDriveFailed(logger, slug.Value, ex));
         }
-
-        _driveQueued = true;
-        var key = _slug.Value;
-        this.AsReference<ITenantDrive>().DriveAsync().ContinueWith(
-            task =>
-            {
-                _driveQueued = false;
-                LogDriveFailed(logger, key, task.Exception!.GetBaseException());
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted,
-            TaskScheduler.Current);
     }
 }
