@@ -1,5 +1,5 @@
 using Orleans;
-namespace ControlPlane.Grains.Audit;
+namespace ControlPlane.Registry.Contracts.Audit;
 
 /// <summary>One recorded platform action.</summary>
 /// <param name="Id">Grows with every entry: the paging key.</param>

@@ -1,5 +1,5 @@
 using Orleans;
-namespace ControlPlane.Grains.Rollouts;
+namespace ControlPlane.Registry.Contracts.Migrations;
 
 /// <summary>A migration of the catalogue and how many tenants are exactly at its version.</summary>
 [GenerateSerializer, Immutable, Alias("cp.MigrationCatalogEntry")]

@@ -1,5 +1,5 @@
 using Orleans;
-namespace ControlPlane.Grains.ApiKeys;
+namespace ControlPlane.Registry.Contracts.ApiKeys;
 
 /// <summary>A stored API key, without its secret.</summary>
 /// <param name="Id">Its id, used to revoke it.</param>

@@ -1,6 +1,6 @@
 using Orleans;
 
-namespace ControlPlane.Grains.Cluster;
+namespace ControlPlane.Registry.Contracts.Cluster;
 
 /// <summary>A silo's status in Orleans' membership table, by Orleans' own names.</summary>
 [GenerateSerializer, Alias("cp.SiloStatus")]

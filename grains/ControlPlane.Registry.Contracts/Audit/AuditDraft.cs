@@ -1,5 +1,5 @@
 using Orleans;
-namespace ControlPlane.Grains.Audit;
+namespace ControlPlane.Registry.Contracts.Audit;
 
 /// <summary>A platform action to record; the registry assigns its id and time.</summary>
 [GenerateSerializer, Immutable, Alias("cp.AuditDraft")]

@@ -1,5 +1,5 @@
 using Orleans;
-namespace ControlPlane.Grains.Cluster;
+namespace ControlPlane.Registry.Contracts.Cluster;
 
 /// <summary>A row of Orleans' membership table: one silo incarnation.</summary>
 /// <param name="SiloId">The incarnation's Orleans address with its generation (<c>10.0.0.5:11111@123456789</c>); lease owners name it.</param>

@@ -1,5 +1,5 @@
 using Orleans;
-namespace ControlPlane.Grains.ApiKeys;
+namespace ControlPlane.Registry.Contracts.ApiKeys;
 
 /// <summary>A key to store: its SHA-256 hash, never the secret.</summary>
 [GenerateSerializer, Immutable, Alias("cp.ApiKeyDraft")]

@@ -1,5 +1,5 @@
 using Orleans;
-namespace ControlPlane.Grains.ApiKeys;
+namespace ControlPlane.Registry.Contracts.ApiKeys;
 
 /// <summary>An unrevoked key already has this name (answered as 409).</summary>
 [GenerateSerializer, Alias("cp.ApiKeyConflictException")]

@@ -1,5 +1,5 @@
 using Orleans;
-namespace ControlPlane.Grains.Rollouts;
+namespace ControlPlane.Registry.Contracts.Rollouts;
 
 /// <summary>What an operator asks for; null fields take the defaults the coordinator chooses.</summary>
 /// <param name="TargetVersion">Migration version to reach; default: the newest in the catalogue.</param>
