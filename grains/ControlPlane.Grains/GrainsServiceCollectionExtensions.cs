@@ -9,6 +9,11 @@ using ControlPlane.Grains.Telemetry;
 using ControlPlane.Grains.TenantData;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Grains.Tenants.Steps;
+using ControlPlane.Registry.Contracts.ApiKeys;
+using ControlPlane.Registry.Contracts.Audit;
+using ControlPlane.Registry.Contracts.Migrations;
+using ControlPlane.Registry.Contracts.Rollouts;
+using ControlPlane.Registry.Contracts.Tenants;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.Grains;

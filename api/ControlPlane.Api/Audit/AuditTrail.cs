@@ -1,4 +1,4 @@
-using ControlPlane.Grains.Audit;
+using ControlPlane.Registry.Contracts.Audit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

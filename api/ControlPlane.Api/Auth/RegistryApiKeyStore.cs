@@ -1,4 +1,4 @@
-using ControlPlane.Grains.ApiKeys;
+using ControlPlane.Registry.Contracts.ApiKeys;
 
 namespace ControlPlane.Api.Auth;
 

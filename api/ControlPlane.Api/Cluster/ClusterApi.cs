@@ -1,6 +1,6 @@
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
-using ControlPlane.Grains.Cluster;
+using ControlPlane.Registry.Contracts.Cluster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

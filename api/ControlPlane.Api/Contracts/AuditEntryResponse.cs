@@ -1,4 +1,4 @@
-using ControlPlane.Grains.Audit;
+using ControlPlane.Registry.Contracts.Audit;
 
 namespace ControlPlane.Api.Contracts;
 

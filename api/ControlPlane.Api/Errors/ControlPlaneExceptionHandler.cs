@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ControlPlane.Api.CallerTenant;
-using ControlPlane.Grains.ApiKeys;
 using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Tenants;
+using ControlPlane.Registry.Contracts.ApiKeys;
 using Orleans.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;

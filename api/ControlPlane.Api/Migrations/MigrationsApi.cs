@@ -1,7 +1,7 @@
 using System.Globalization;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
-using ControlPlane.Grains.Rollouts;
+using ControlPlane.Registry.Contracts.Migrations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -4,6 +4,7 @@ using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
 using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Tenants;
+using ControlPlane.Registry.Contracts.Rollouts;
 using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

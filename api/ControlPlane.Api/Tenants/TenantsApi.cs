@@ -4,6 +4,7 @@ using ControlPlane.Api.Contracts;
 using ControlPlane.Api.Paging;
 using ControlPlane.Api.Telemetry;
 using ControlPlane.Grains.Tenants;
+using ControlPlane.Registry.Contracts.Tenants;
 using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

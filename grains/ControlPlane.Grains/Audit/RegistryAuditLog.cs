@@ -1,4 +1,5 @@
 using ControlPlane.Grains.Database;
+using ControlPlane.Registry.Contracts.Audit;
 using Npgsql;
 
 namespace ControlPlane.Grains.Audit;

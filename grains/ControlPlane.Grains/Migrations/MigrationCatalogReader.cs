@@ -1,5 +1,5 @@
 using ControlPlane.Grains.Database;
-using ControlPlane.Grains.Rollouts;
+using ControlPlane.Registry.Contracts.Migrations;
 
 namespace ControlPlane.Grains.Migrations;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using ControlPlane.Grains.Database;
+using ControlPlane.Registry.Contracts.Tenants;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ControlPlane.Grains.Tenants;
 using Npgsql;
 
 namespace ControlPlane.Grains.Registry;

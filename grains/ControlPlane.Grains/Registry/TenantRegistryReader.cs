@@ -1,5 +1,6 @@
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Tenants;
+using ControlPlane.Registry.Contracts.Tenants;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Tenants;
+using ControlPlane.Registry.Contracts.Rollouts;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,3 +1,5 @@
+using ControlPlane.Registry.Contracts.Rollouts;
+
 namespace ControlPlane.Grains.Rollouts;
 
 /// <summary>Assigns tenants to waves: sizes in order, the last wave takes whatever remains.</summary>

@@ -4,6 +4,7 @@ using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Telemetry;
 using ControlPlane.Grains.Tenants.Steps;
+using ControlPlane.Registry.Contracts.Tenants;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans;

@@ -1,4 +1,5 @@
 using ControlPlane.Grains.TenantData;
+using ControlPlane.Registry.Contracts.Tenants;
 using Npgsql;
 
 namespace ControlPlane.Grains.Tenants;

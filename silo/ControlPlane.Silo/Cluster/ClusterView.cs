@@ -1,7 +1,7 @@
-using ControlPlane.Grains.Cluster;
+using ControlPlane.Registry.Contracts.Cluster;
 using Orleans.Runtime;
 using OrleansStatus = Orleans.Runtime.SiloStatus;
-using SiloStatus = ControlPlane.Grains.Cluster.SiloStatus;
+using SiloStatus = ControlPlane.Registry.Contracts.Cluster.SiloStatus;
 
 namespace ControlPlane.Silo.Cluster;
 

@@ -1,4 +1,5 @@
 using ControlPlane.Grains.Database;
+using ControlPlane.Registry.Contracts.Cluster;
 using ControlPlane.Silo.Cluster;
 using ControlPlane.Silo.Rollouts;
 using ControlPlane.Silo.Telemetry;
@@ -95,7 +96,7 @@ public static class OrleansSiloSetup
         });
 
         services.AddSingleton<ClusterView>();
-        services.AddSingleton<Grains.Cluster.IClusterMembership>(sp => sp.GetRequiredService<ClusterView>());
+        services.AddSingleton<IClusterMembership>(sp => sp.GetRequiredService<ClusterView>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TenantWorkSweeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RolloutSweeper>();
         return builder;

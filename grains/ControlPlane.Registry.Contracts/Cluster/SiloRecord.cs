@@ -1,5 +1,4 @@
-using Orleans;
-namespace ControlPlane.Grains.Cluster;
+namespace ControlPlane.Registry.Contracts.Cluster;
 
 /// <summary>A row of Orleans' membership table: one silo incarnation.</summary>
 /// <param name="SiloId">The incarnation's Orleans address with its generation (<c>10.0.0.5:11111@123456789</c>); lease owners name it.</param>
@@ -10,7 +9,6 @@ namespace ControlPlane.Grains.Cluster;
 /// <param name="Status">Joining, Active, ShuttingDown, Stopping or Dead, as Orleans' membership has it.</param>
 /// <param name="StoppedAt">For a dead silo, when it was last seen alive.</param>
 /// <param name="ActiveGrains">Grain activations it hosts now (asked of the silo); null unless it is Active.</param>
-[GenerateSerializer, Immutable, Alias("cp.SiloRecord")]
 public sealed record SiloRecord(
     string SiloId,
     string Name,

@@ -1,4 +1,4 @@
-namespace ControlPlane.Grains.Audit;
+namespace ControlPlane.Registry.Contracts.Audit;
 
 /// <summary>The audit log in the registry (<c>controlplane.audit_log</c>): append-only, read newest first.</summary>
 public interface IAuditLog

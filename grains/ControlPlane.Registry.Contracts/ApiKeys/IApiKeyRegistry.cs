@@ -1,4 +1,4 @@
-namespace ControlPlane.Grains.ApiKeys;
+namespace ControlPlane.Registry.Contracts.ApiKeys;
 
 /// <summary>
 /// Platform API keys kept in the registry. Only hashes cross this interface: the secret is generated, shown once and

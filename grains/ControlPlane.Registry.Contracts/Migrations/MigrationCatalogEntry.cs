@@ -1,12 +1,9 @@
-using Orleans;
-namespace ControlPlane.Grains.Rollouts;
+namespace ControlPlane.Registry.Contracts.Migrations;
 
 /// <summary>A migration of the catalogue and how many tenants are exactly at its version.</summary>
-[GenerateSerializer, Immutable, Alias("cp.MigrationCatalogEntry")]
 public sealed record MigrationCatalogEntry(int Version, string Name, string Checksum, bool Transactional, long TenantsAtVersion);
 
 /// <summary>The catalogue as listed: migrations, and tenants per version (including versions no longer in the catalogue).</summary>
-[GenerateSerializer, Immutable, Alias("cp.MigrationCatalogView")]
 public sealed record MigrationCatalogView(int LatestVersion, IReadOnlyList<MigrationCatalogEntry> Migrations, IReadOnlyDictionary<int, long> TenantsByVersion);
 
 /// <summary>Reads the migration catalogue with the tenants' versions.</summary>

@@ -1,4 +1,5 @@
-namespace ControlPlane.Grains.Tenants;
+using ControlPlane.Grains.Tenants;
+namespace ControlPlane.Registry.Contracts.Tenants;
 
 /// <summary>Read-only queries over all tenants (listing is not a single-tenant request, so it bypasses the grains).</summary>
 public interface ITenantRegistryReader

@@ -1,11 +1,8 @@
-using Orleans;
-namespace ControlPlane.Grains.ApiKeys;
+namespace ControlPlane.Registry.Contracts.ApiKeys;
 
 /// <summary>An unrevoked key already has this name (answered as 409).</summary>
-[GenerateSerializer, Alias("cp.ApiKeyConflictException")]
 public sealed class ApiKeyConflictException(string name)
     : Exception($"An unrevoked API key is already named '{name}'; revoke it or choose another name.")
 {
-    [Id(0)]
     public string Name { get; } = name;
 }

@@ -1,4 +1,5 @@
-namespace ControlPlane.Grains.Rollouts;
+using ControlPlane.Grains.Rollouts;
+namespace ControlPlane.Registry.Contracts.Rollouts;
 
 /// <summary>Starting and finding rollouts (the coordinator grain runs each one).</summary>
 public interface IRolloutRegistry

@@ -1,6 +1,5 @@
-using Orleans;
-namespace ControlPlane.Grains.Tenants;
+using ControlPlane.Grains.Tenants;
+namespace ControlPlane.Registry.Contracts.Tenants;
 
 /// <summary>A page of a tenant listing; <see cref="NextAfter"/> is the slug to continue after, null on the last page.</summary>
-[GenerateSerializer, Immutable, Alias("cp.TenantPage")]
 public sealed record TenantPage(IReadOnlyList<TenantSnapshot> Items, string? NextAfter);

@@ -1,6 +1,4 @@
-using Orleans;
-namespace ControlPlane.Grains.ApiKeys;
+namespace ControlPlane.Registry.Contracts.ApiKeys;
 
 /// <summary>A key to store: its SHA-256 hash, never the secret.</summary>
-[GenerateSerializer, Immutable, Alias("cp.ApiKeyDraft")]
 public sealed record ApiKeyDraft(string Name, string Scope, string Prefix, byte[] Hash, string? CreatedBy);

@@ -1,5 +1,4 @@
-using Orleans;
-namespace ControlPlane.Grains.ApiKeys;
+namespace ControlPlane.Registry.Contracts.ApiKeys;
 
 /// <summary>A stored API key, without its secret.</summary>
 /// <param name="Id">Its id, used to revoke it.</param>
@@ -9,7 +8,6 @@ namespace ControlPlane.Grains.ApiKeys;
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="CreatedBy">The name of the key that created it.</param>
 /// <param name="RevokedAt">When it was revoked; null while it works.</param>
-[GenerateSerializer, Immutable, Alias("cp.ApiKeyRecord")]
 public sealed record ApiKeyRecord(
     Guid Id,
     string Name,

@@ -1,5 +1,4 @@
-using Orleans;
-namespace ControlPlane.Grains.Audit;
+namespace ControlPlane.Registry.Contracts.Audit;
 
 /// <summary>One recorded platform action.</summary>
 /// <param name="Id">Grows with every entry: the paging key.</param>
@@ -11,6 +10,5 @@ namespace ControlPlane.Grains.Audit;
 /// <param name="Status">The HTTP status the caller got.</param>
 /// <param name="Outcome"><c>succeeded</c> (2xx), <c>refused</c> (4xx) or <c>failed</c> (5xx).</param>
 /// <param name="Detail">What else identifies it (a key's name and scope, a problem's title).</param>
-[GenerateSerializer, Immutable, Alias("cp.AuditEntry")]
 public sealed record AuditEntry(
     long Id, DateTimeOffset At, string Actor, string Action, string? Tenant, string? Target, int Status, string Outcome, string? Detail);

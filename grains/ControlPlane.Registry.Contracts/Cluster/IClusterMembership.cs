@@ -1,4 +1,4 @@
-namespace ControlPlane.Grains.Cluster;
+namespace ControlPlane.Registry.Contracts.Cluster;
 
 /// <summary>Reads the cluster's membership table, which every silo shares through the registry.</summary>
 public interface IClusterMembership

@@ -1,4 +1,4 @@
-namespace ControlPlane.Grains.Tenants;
+namespace ControlPlane.Registry.Contracts.Tenants;
 
 /// <summary>Lets a caller wait for a tenant to change instead of polling for it (cluster-wide).</summary>
 public interface ITenantChangeWaiter
