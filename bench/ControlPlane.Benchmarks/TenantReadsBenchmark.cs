@@ -31,7 +31,8 @@ internal static class TenantReadsBenchmark
         var rounds = Math.Max(1, options.Int("rounds", 2));
         Console.WriteLine($"Tenant reads benchmark: {tenants} tenants x {rows} components, wrk -c {connections} for {seconds} s x {rounds} rounds each side, {Environment.ProcessorCount} cores");
         await using var database = await BenchmarkDatabase.StartAsync(options.Text("pg"), maxConnections: tenants * 2 + connections + 60);
-        await using var silo = await SiloProcess.StartAsync(database.ConnectionString, "bench-reads", new Dictionary<string, string>
+        var siloCount = Math.Max(1, options.Int("silos", 3));
+        var siloSettings = new Dictionary<string, string>
         {
             ["ControlPlane__Auth__Jwt__Issuer"] = Issuer,
             ["ControlPlane__Auth__Jwt__Audience"] = Audience,
@@ -41,7 +42,8 @@ internal static class TenantReadsBenchmark
             ["ControlPlane__Database__WorkConnections"] = "4",
             ["ControlPlane__Database__RegistryPoolSize"] = "8",
             ["Logging__LogLevel__Default"] = "Warning",
-        });
+        };
+        await using var silo = await SiloProcess.StartAsync(database.ConnectionString, "bench-reads", siloSettings);
 
         var slugs = Enumerable.Range(0, tenants).Select(i => $"reads{i:000}").ToArray();
         const string big = "reads_big";
@@ -75,6 +77,7 @@ internal static class TenantReadsBenchmark
 
         var bigPages = await BigTenantPagesAsync(silo.Port, Token(big), bigRows, options.Int("big-requests", 300));
         var (o, d) = (Combine(oursRuns), Combine(directRuns));
+        var spread = siloCount > 1 ? await SpreadOverSilosAsync(database, silo, siloSettings, siloCount, slugs, tokens, connections, seconds, rounds) : null;
         Console.WriteLine();
         Console.WriteLine($"{"GET /v1/me/components?limit=50",-34}{"control plane",16}{"direct SET path",18}{"ratio",10}");
         Row("requests per second", o.RequestsPerSecond, d.RequestsPerSecond, o.RequestsPerSecond / d.RequestsPerSecond);
@@ -82,11 +85,80 @@ internal static class TenantReadsBenchmark
         Row("p99 latency (ms)", o.P99Ms, d.P99Ms, o.P99Ms / d.P99Ms);
         Console.WriteLine($"{"errors (non-2xx, socket)",-34}{o.Errors,16}{d.Errors,18}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"silo resident memory (MiB)",-34}{silo.ResidentBytes() / 1024.0 / 1024.0,16:0}"));
+        if (spread is var (spreadRun, remote))
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{$"the same, over {siloCount} silos",-34}{$"{siloCount} silos",16}{"1 silo",18}{"ratio",10}");
+            Row("requests per second", spreadRun.RequestsPerSecond, o.RequestsPerSecond, spreadRun.RequestsPerSecond / o.RequestsPerSecond);
+            Row("p50 latency (ms)", spreadRun.P50Ms, o.P50Ms, spreadRun.P50Ms / o.P50Ms);
+            Row("p99 latency (ms)", spreadRun.P99Ms, o.P99Ms, spreadRun.P99Ms / o.P99Ms);
+            Console.WriteLine($"{"errors (non-2xx, socket)",-34}{spreadRun.Errors,16}{o.Errors,18}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{siloCount} silos: wrk spread over every silo's port; about {remote:0%} of requests reached a silo without the tenant's activation (a remote grain call)."));
+        }
+
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Tenant with {bigRows} components, {bigPages.Count} sequential pages of 50 at random cursors: p50 {Stats.Median(bigPages):0.00} ms, p95 {Stats.Percentile(bigPages, 95):0.00} ms, p99 {Stats.Percentile(bigPages, 99):0.00} ms"));
         Console.WriteLine("ratio = control plane / direct (throughput target >= 0.80; p99 target < 20 ms; big-tenant page p95 target < 30 ms)");
         return 0;
+    }
+
+    /// <summary>
+    /// Starts more silos on the same database (one Orleans cluster), checks every tenant through each, and loads all
+    /// of them at once. The tenants' activations stay on the first silo (where onboarding placed them), so requests to
+    /// the others cross to it: the cost of a remote grain call on the read path.
+    /// </summary>
+    private static async Task<(WrkRun Run, double RemoteShare)?> SpreadOverSilosAsync(
+        BenchmarkDatabase database, SiloProcess first, Dictionary<string, string> settings, int siloCount, string[] slugs, string[] tokens, int connections, int seconds, int rounds)
+    {
+        var others = new List<SiloProcess>();
+        try
+        {
+            for (var i = 1; i < siloCount; i++)
+            {
+                others.Add(await SiloProcess.StartAsync(database.ConnectionString, $"bench-reads-{i + 1}", settings));
+            }
+
+            var active = await database.ScalarAsync<int>("SELECT count(*)::int FROM orleans.membership WHERE status = 3");
+            if (active != siloCount)
+            {
+                throw new InvalidOperationException($"Expected {siloCount} active silos in Orleans' membership, found {active}.");
+            }
+
+            var urls = new[] { first }.Concat(others).Select(s => new Uri($"http://127.0.0.1:{s.Port}/v1/me/components?limit=50")).ToArray();
+            foreach (var url in urls.Skip(1))
+            {
+                await CheckEveryTenantAsync(url, url, slugs, tokens);
+            }
+
+            await WrkRun.RunSpreadAsync(urls, tokens, connections, 3);
+            var runs = new List<WrkRun>();
+            for (var round = 0; round < rounds; round++)
+            {
+                runs.Add(await WrkRun.RunSpreadAsync(urls, tokens, connections, seconds));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round + 1} over {siloCount} silos: {runs[^1].RequestsPerSecond:0} req/s p99 {runs[^1].P99Ms:0.00} ms"));
+            }
+
+            // Orleans' own count of activations per silo (system grains included): with requests spread evenly, the
+            // share that lands on a silo without the activation is 1 - sum over silos of (its share of activations / n).
+            var cluster = await first.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("/v1/cluster");
+            var activations = cluster.GetProperty("silos").EnumerateArray()
+                .Where(s => s.GetProperty("status").GetString() == "Active")
+                .Select(s => s.GetProperty("activeGrains").ValueKind == System.Text.Json.JsonValueKind.Number ? s.GetProperty("activeGrains").GetInt32() : 0)
+                .ToArray();
+            Console.WriteLine($"activations per silo (Orleans' count, system grains included): {string.Join(", ", activations)}");
+            var total = Math.Max(1, activations.Sum());
+            return (Combine(runs), 1 - activations.Sum(a => a / (double)total / siloCount));
+        }
+        finally
+        {
+            foreach (var other in others)
+            {
+                await other.DisposeAsync();
+            }
+        }
     }
 
     private static void Row(string name, double ours, double direct, double ratio) =>

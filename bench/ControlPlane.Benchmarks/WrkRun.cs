@@ -54,6 +54,23 @@ internal sealed partial record WrkRun(double RequestsPerSecond, double P50Ms, do
         }
     }
 
+    /// <summary>
+    /// One run against several URLs at once (a wrk process per URL, the connections split between them, one thread
+    /// each): throughput is their sum, p50 their request-weighted mean, p99 the worst of them.
+    /// </summary>
+    public static async Task<WrkRun> RunSpreadAsync(IReadOnlyList<Uri> urls, IReadOnlyList<string> tokens, int connections, int seconds)
+    {
+        var runs = await Task.WhenAll(urls.Select((url, i) =>
+            RunAsync(url, tokens, Math.Max(1, connections / urls.Count + (i < connections % urls.Count ? 1 : 0)), 1, seconds)));
+        var requests = runs.Sum(r => r.Requests);
+        return new WrkRun(
+            runs.Sum(r => r.RequestsPerSecond),
+            requests == 0 ? 0 : runs.Sum(r => r.P50Ms * r.Requests) / requests,
+            runs.Max(r => r.P99Ms),
+            requests,
+            runs.Sum(r => r.Errors));
+    }
+
     private static WrkRun Parse(string output)
     {
         double Latency(string percentile) => Percentile().Matches(output).FirstOrDefault(m => m.Groups["p"].Value == percentile) is { } m
