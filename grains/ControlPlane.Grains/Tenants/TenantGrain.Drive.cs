@@ -215,7 +215,7 @@ public sealed partial class TenantGrain
             case WorkUnit.Resume:
                 return (Resume(context.Row), null);
             case WorkUnit.Migrate:
-                TenantTransitions.EnsureStep(context.Slug.Value, context.Row.State, ProvisioningStep.Migrate);
+                TenantStateMachine.EnsureStep(context.Slug.Value, context.Row.State, ProvisioningStep.Migrate);
                 var plan = steps.Migrate.Plan(context);
                 if (plan.Script is null)
                 {
@@ -236,7 +236,7 @@ public sealed partial class TenantGrain
     private StepOutcome Resume(TenantRow row)
     {
         var step = row.FailedStep ?? throw new InvalidOperationException($"Tenant '{row.Slug}' failed without a recorded step.");
-        var from = TenantTransitions.From(step);
+        var from = TenantStateMachine.From(step);
         var resumed = row with { State = from };
         return new StepOutcome(resumed, new TenantEventDraft(
             row.State, from, step, $"retrying {step} (attempt {row.Attempts + 1} of {settings.Provisioning.MaxAttempts})", row.Attempts + 1));

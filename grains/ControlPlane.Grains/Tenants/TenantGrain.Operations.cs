@@ -110,7 +110,7 @@ public sealed partial class TenantGrain
             return false;
         }
 
-        TenantTransitions.Ensure(slug.Value, locked.Row.State, action);
+        TenantStateMachine.Ensure(slug.Value, locked.Row.State, action);
         var outcome = await apply(new StepContext(connection, transaction, locked.Row, slug, Pool, cancellationToken), locked);
         if (outcome is null)
         {

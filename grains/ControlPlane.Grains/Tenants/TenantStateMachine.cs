@@ -3,19 +3,21 @@ using System.Collections.Frozen;
 namespace ControlPlane.Grains.Tenants;
 
 /// <summary>
-/// The state machine's table: which state each step moves from and to, and which operator actions each state
-/// allows. Every transition goes through these guards.
+/// The tenant state machine's one home: which state each step moves from and to, and which operator actions each
+/// state allows. Every transition goes through these guards (docs/state-machine.md).
 /// </summary>
-public static class TenantTransitions
+public static class TenantStateMachine
 {
-    private static readonly FrozenDictionary<ProvisioningStep, (TenantStatus From, TenantStatus To)> Steps =
-        new Dictionary<ProvisioningStep, (TenantStatus, TenantStatus)>
+    private static readonly FrozenDictionary<ProvisioningStep, StepRule> Steps =
+        new Dictionary<ProvisioningStep, StepRule>
         {
-            [ProvisioningStep.CreateSchema] = (TenantStatus.Requested, TenantStatus.SchemaCreated),
-            [ProvisioningStep.Migrate] = (TenantStatus.SchemaCreated, TenantStatus.Migrated),
-            [ProvisioningStep.Seed] = (TenantStatus.Migrated, TenantStatus.Seeded),
-            [ProvisioningStep.Activate] = (TenantStatus.Seeded, TenantStatus.Active),
-            [ProvisioningStep.Deprovision] = (TenantStatus.Deprovisioning, TenantStatus.Deleted),
+            [ProvisioningStep.CreateSchema] = new(TenantStatus.Requested, TenantStatus.SchemaCreated),
+
+            // A rollout's upgrade runs Migrate in place: the tenant stays Active (or Suspended) and keeps its state.
+            [ProvisioningStep.Migrate] = new(TenantStatus.SchemaCreated, TenantStatus.Migrated, InPlace: [TenantStatus.Active, TenantStatus.Suspended]),
+            [ProvisioningStep.Seed] = new(TenantStatus.Migrated, TenantStatus.Seeded),
+            [ProvisioningStep.Activate] = new(TenantStatus.Seeded, TenantStatus.Active),
+            [ProvisioningStep.Deprovision] = new(TenantStatus.Deprovisioning, TenantStatus.Deleted),
         }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<TenantAction, TenantStatus[]> Actions =
@@ -52,10 +54,15 @@ public static class TenantTransitions
     /// <summary>Throws when a step would run from a state it does not start from (a bug, or a lost fence).</summary>
     public static void EnsureStep(string slug, TenantStatus current, ProvisioningStep step)
     {
-        var from = From(step);
-        if (current != from && !(step == ProvisioningStep.Migrate && current is TenantStatus.Active or TenantStatus.Suspended))
+        var rule = Steps[step];
+        if (current != rule.From && !rule.InPlace.Contains(current))
         {
-            throw new InvalidTenantTransitionException(slug, current, $"run step {step} (it starts from {from})");
+            throw new InvalidTenantTransitionException(slug, current, $"run step {step} (it starts from {rule.From})");
         }
     }
+
+    /// <param name="From">The state the step starts from.</param>
+    /// <param name="To">The state it ends in.</param>
+    /// <param name="InPlace">States it also runs in without leaving them.</param>
+    private sealed record StepRule(TenantStatus From, TenantStatus To, params TenantStatus[] InPlace);
 }
