@@ -20,17 +20,24 @@ public static class TenantStateMachine
             [ProvisioningStep.Deprovision] = new(TenantStatus.Deprovisioning, TenantStatus.Deleted),
         }.ToFrozenDictionary();
 
-    private static readonly FrozenDictionary<TenantAction, TenantStatus[]> Actions =
-        new Dictionary<TenantAction, TenantStatus[]>
+    // Deleted, or on the way there: its schema and role are gone or going.
+    private static readonly TenantStatus[] Gone = [TenantStatus.Deprovisioning, TenantStatus.Deleted];
+
+    private static readonly FrozenDictionary<TenantAction, ActionRule> Actions =
+        new Dictionary<TenantAction, ActionRule>
         {
-            [TenantAction.Retry] = [TenantStatus.Failed],
-            [TenantAction.Suspend] = [TenantStatus.Active],
-            [TenantAction.Resume] = [TenantStatus.Suspended],
-            [TenantAction.Delete] =
-            [
-                TenantStatus.Requested, TenantStatus.SchemaCreated, TenantStatus.Migrated, TenantStatus.Seeded,
-                TenantStatus.Active, TenantStatus.Failed, TenantStatus.Suspended,
-            ],
+            // A retry keeps the tenant Failed and makes its retry due now.
+            [TenantAction.Retry] = new(TenantStatus.Failed, AllowedFrom: [TenantStatus.Failed], AlreadyAt: []),
+            [TenantAction.Suspend] = new(TenantStatus.Suspended, AllowedFrom: [TenantStatus.Active], AlreadyAt: [TenantStatus.Suspended]),
+            [TenantAction.Resume] = new(TenantStatus.Active, AllowedFrom: [TenantStatus.Suspended], AlreadyAt: [TenantStatus.Active]),
+            [TenantAction.Delete] = new(
+                TenantStatus.Deprovisioning,
+                AllowedFrom:
+                [
+                    TenantStatus.Requested, TenantStatus.SchemaCreated, TenantStatus.Migrated, TenantStatus.Seeded,
+                    TenantStatus.Active, TenantStatus.Failed, TenantStatus.Suspended,
+                ],
+                AlreadyAt: Gone),
         }.ToFrozenDictionary();
 
     /// <summary>The state a step starts from (and a failed tenant returns to when the step is retried).</summary>
@@ -40,7 +47,13 @@ public static class TenantStateMachine
     public static TenantStatus To(ProvisioningStep step) => Steps[step].To;
 
     /// <summary>True when <paramref name="action"/> is allowed from <paramref name="current"/>.</summary>
-    public static bool Allows(TenantStatus current, TenantAction action) => Actions[action].Contains(current);
+    public static bool Allows(TenantStatus current, TenantAction action) => Actions[action].AllowedFrom.Contains(current);
+
+    /// <summary>True when the tenant is already where <paramref name="action"/> leads: the action changes nothing.</summary>
+    public static bool AlreadyThere(TenantStatus current, TenantAction action) => Actions[action].AlreadyAt.Contains(current);
+
+    /// <summary>The state <paramref name="action"/> leads to.</summary>
+    public static TenantStatus LeadsTo(TenantAction action) => Actions[action].To;
 
     /// <summary>Throws <see cref="InvalidTenantTransitionException"/> naming the tenant and both states when not allowed.</summary>
     public static void Ensure(string slug, TenantStatus current, TenantAction action)
@@ -60,6 +73,11 @@ public static class TenantStateMachine
             throw new InvalidTenantTransitionException(slug, current, $"run step {step} (it starts from {rule.From})");
         }
     }
+
+    /// <param name="To">The state the action leads to.</param>
+    /// <param name="AllowedFrom">The states it may be asked in.</param>
+    /// <param name="AlreadyAt">The states where asking changes nothing (it is idempotent); checked before the guard.</param>
+    private sealed record ActionRule(TenantStatus To, TenantStatus[] AllowedFrom, TenantStatus[] AlreadyAt);
 
     /// <param name="From">The state the step starts from.</param>
     /// <param name="To">The state it ends in.</param>

@@ -29,6 +29,47 @@ public sealed class TenantStateMachineShould
     public void AllowOperatorActionsOnlyFromTheirStates(TenantStatus state, TenantAction action, bool allowed) =>
         Assert.Equal(allowed, TenantStateMachine.Allows(state, action));
 
+    [Theory]
+    [InlineData(TenantStatus.Suspended, TenantAction.Suspend)]
+    [InlineData(TenantStatus.Active, TenantAction.Resume)]
+    [InlineData(TenantStatus.Deprovisioning, TenantAction.Delete)]
+    [InlineData(TenantStatus.Deleted, TenantAction.Delete)]
+    public void TreatAnActionAsDoneWhenTheTenantIsAlreadyWhereItLeads(TenantStatus state, TenantAction action)
+    {
+        Assert.True(TenantStateMachine.AlreadyThere(state, action));
+        Assert.False(TenantStateMachine.Allows(state, action));
+    }
+
+    [Theory]
+    [InlineData(TenantAction.Retry)]
+    [InlineData(TenantAction.Suspend)]
+    [InlineData(TenantAction.Resume)]
+    [InlineData(TenantAction.Delete)]
+    public void NeverTreatAnActionAsDoneFromAStateItIsAllowedFrom(TenantAction action)
+    {
+        var both = Enum.GetValues<TenantStatus>().Where(s => TenantStateMachine.Allows(s, action) && TenantStateMachine.AlreadyThere(s, action));
+
+        Assert.Empty(both);
+    }
+
+    [Theory]
+    [InlineData(TenantAction.Retry, TenantStatus.Failed)]
+    [InlineData(TenantAction.Suspend, TenantStatus.Suspended)]
+    [InlineData(TenantAction.Resume, TenantStatus.Active)]
+    [InlineData(TenantAction.Delete, TenantStatus.Deprovisioning)]
+    public void LeadEachActionToItsState(TenantAction action, TenantStatus to) =>
+        Assert.Equal(to, TenantStateMachine.LeadsTo(action));
+
+    [Fact]
+    public void AllowDeleteFromEveryStateButDeletedOrBeingDeleted()
+    {
+        var allowed = Enum.GetValues<TenantStatus>().Where(s => TenantStateMachine.Allows(s, TenantAction.Delete));
+
+        Assert.Equal(
+            [TenantStatus.Requested, TenantStatus.SchemaCreated, TenantStatus.Migrated, TenantStatus.Seeded, TenantStatus.Active, TenantStatus.Failed, TenantStatus.Suspended],
+            allowed);
+    }
+
     [Fact]
     public void NameTheTenantAndBothStatesWhenRefusing()
     {
