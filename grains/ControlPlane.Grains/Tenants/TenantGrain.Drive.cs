@@ -107,7 +107,7 @@ public sealed partial class TenantGrain
             }
 
             turn.LastRow = locked.Row;
-            var unit = WorkPlan.Next(locked.Row, locked.Due, turn.UpgradeTarget);
+            var unit = TenantStateMachine.NextWork(locked.Row, locked.Due, turn.UpgradeTarget);
             if (unit == WorkUnit.None)
             {
                 await FinishAsync(connection, transaction, locked, cancellationToken);
@@ -146,7 +146,7 @@ public sealed partial class TenantGrain
                 row = row with { FailedStep = null, LastError = null, Attempts = 0 };
             }
 
-            if (outsideTransaction is null && WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow, turn.UpgradeTarget) == WorkUnit.None)
+            if (outsideTransaction is null && TenantStateMachine.NextWork(row, row.NextAttemptAt <= locked.DbNow, turn.UpgradeTarget) == WorkUnit.None)
             {
                 row = row with { LeaseOwner = null, NextAttemptAt = null };
             }
@@ -195,7 +195,7 @@ public sealed partial class TenantGrain
             return false;
         }
 
-        await NotifyObserversAsync(slug, WorkPlan.Next(saved, due: true), cancellationToken);
+        await NotifyObserversAsync(slug, TenantStateMachine.NextWork(saved, due: true), cancellationToken);
         return true;
     }
 
@@ -275,7 +275,7 @@ public sealed partial class TenantGrain
         };
         var outcome = await NoTransactionMigration.ConfirmAsync(context, script, target, took);
         var row = outcome.Row;
-        if (WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow, turn.UpgradeTarget) == WorkUnit.None)
+        if (TenantStateMachine.NextWork(row, row.NextAttemptAt <= locked.DbNow, turn.UpgradeTarget) == WorkUnit.None)
         {
             row = row with { LeaseOwner = null, NextAttemptAt = null };
         }
@@ -352,7 +352,7 @@ public sealed partial class TenantGrain
         }
 
         var row = locked.Row;
-        var step = WorkPlan.StepOf(unit) ?? row.FailedStep ?? ProvisioningStep.CreateSchema;
+        var step = TenantStateMachine.StepOf(unit) ?? row.FailedStep ?? ProvisioningStep.CreateSchema;
         var attempts = row.Attempts + 1;
         var options = settings.Provisioning;
 

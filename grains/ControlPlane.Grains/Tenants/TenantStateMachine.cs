@@ -1,24 +1,31 @@
 using System.Collections.Frozen;
+using ControlPlane.Grains.Registry;
 
 namespace ControlPlane.Grains.Tenants;
 
 /// <summary>
-/// The tenant state machine's one home: which state each step moves from and to, and which operator actions each
-/// state allows. Every transition goes through these guards (docs/state-machine.md).
+/// The tenant state machine's one home: which state each step moves from and to, which work a state implies, and
+/// which operator actions each state allows. Every transition goes through these guards, and the next unit of work is
+/// decided from the registry row alone, so any silo decides the same (docs/state-machine.md).
 /// </summary>
 public static class TenantStateMachine
 {
     private static readonly FrozenDictionary<ProvisioningStep, StepRule> Steps =
         new Dictionary<ProvisioningStep, StepRule>
         {
-            [ProvisioningStep.CreateSchema] = new(TenantStatus.Requested, TenantStatus.SchemaCreated),
+            [ProvisioningStep.CreateSchema] = new(WorkUnit.CreateSchema, TenantStatus.Requested, TenantStatus.SchemaCreated),
 
-            // A rollout's upgrade runs Migrate in place: the tenant stays Active (or Suspended) and keeps its state.
-            [ProvisioningStep.Migrate] = new(TenantStatus.SchemaCreated, TenantStatus.Migrated, InPlace: [TenantStatus.Active, TenantStatus.Suspended]),
-            [ProvisioningStep.Seed] = new(TenantStatus.Migrated, TenantStatus.Seeded),
-            [ProvisioningStep.Activate] = new(TenantStatus.Seeded, TenantStatus.Active),
-            [ProvisioningStep.Deprovision] = new(TenantStatus.Deprovisioning, TenantStatus.Deleted),
+            // Upgrades run Migrate in place, only while a rollout asks; the tenant stays Active (or Suspended).
+            [ProvisioningStep.Migrate] = new(WorkUnit.Migrate, TenantStatus.SchemaCreated, TenantStatus.Migrated, InPlace: [TenantStatus.Active, TenantStatus.Suspended]),
+            [ProvisioningStep.Seed] = new(WorkUnit.Seed, TenantStatus.Migrated, TenantStatus.Seeded),
+            [ProvisioningStep.Activate] = new(WorkUnit.Activate, TenantStatus.Seeded, TenantStatus.Active),
+            [ProvisioningStep.Deprovision] = new(WorkUnit.Deprovision, TenantStatus.Deprovisioning, TenantStatus.Deleted),
         }.ToFrozenDictionary();
+
+    // The work a state implies: the step that starts from it.
+    private static readonly FrozenDictionary<TenantStatus, WorkUnit> WorkFrom = Steps.Values.ToFrozenDictionary(s => s.From, s => s.Unit);
+
+    private static readonly FrozenDictionary<WorkUnit, ProvisioningStep> StepByUnit = Steps.ToFrozenDictionary(s => s.Value.Unit, s => s.Key);
 
     // Deleted, or on the way there: its schema and role are gone or going.
     private static readonly TenantStatus[] Gone = [TenantStatus.Deprovisioning, TenantStatus.Deleted];
@@ -45,6 +52,32 @@ public static class TenantStateMachine
 
     /// <summary>The state a step ends in.</summary>
     public static TenantStatus To(ProvisioningStep step) => Steps[step].To;
+
+    /// <summary>True when <paramref name="state"/> is one a rollout upgrades in place (Migrate runs without leaving it).</summary>
+    public static bool UpgradesInPlace(TenantStatus state) => Steps[ProvisioningStep.Migrate].InPlace.Contains(state);
+
+    /// <summary>
+    /// The next unit for <paramref name="row"/>; <paramref name="due"/> says whether scheduled work (a retry) is due, and
+    /// <paramref name="upgradeTarget"/> is the version a rollout asks an active tenant to reach.
+    /// </summary>
+    public static WorkUnit NextWork(TenantRow row, bool due, int? upgradeTarget = null)
+    {
+        if (WorkFrom.TryGetValue(row.State, out var unit))
+        {
+            return unit;
+        }
+
+        if (row.State == TenantStatus.Failed)
+        {
+            return due && row.FailedStep is not null ? WorkUnit.Resume : WorkUnit.None;
+        }
+
+        // A provisioning tenant finishes first (above); a serving one upgrades only while a rollout asks.
+        return UpgradesInPlace(row.State) && upgradeTarget is int target && row.MigrationVersion < target ? WorkUnit.Migrate : WorkUnit.None;
+    }
+
+    /// <summary>The provisioning step a unit performs (for failure records); null for <see cref="WorkUnit.Resume"/> and none.</summary>
+    public static ProvisioningStep? StepOf(WorkUnit unit) => StepByUnit.TryGetValue(unit, out var step) ? step : null;
 
     /// <summary>True when <paramref name="action"/> is allowed from <paramref name="current"/>.</summary>
     public static bool Allows(TenantStatus current, TenantAction action) => Actions[action].AllowedFrom.Contains(current);
@@ -79,8 +112,9 @@ public static class TenantStateMachine
     /// <param name="AlreadyAt">The states where asking changes nothing (it is idempotent); checked before the guard.</param>
     private sealed record ActionRule(TenantStatus To, TenantStatus[] AllowedFrom, TenantStatus[] AlreadyAt);
 
+    /// <param name="Unit">The work unit that runs the step.</param>
     /// <param name="From">The state the step starts from.</param>
     /// <param name="To">The state it ends in.</param>
     /// <param name="InPlace">States it also runs in without leaving them.</param>
-    private sealed record StepRule(TenantStatus From, TenantStatus To, params TenantStatus[] InPlace);
+    private sealed record StepRule(WorkUnit Unit, TenantStatus From, TenantStatus To, params TenantStatus[] InPlace);
 }

@@ -2,7 +2,7 @@ using ControlPlane.Grains.Tenants;
 
 namespace ControlPlane.Tests.Domain;
 
-public sealed class TenantStateMachineShould
+public sealed partial class TenantStateMachineShould
 {
     [Theory]
     [InlineData(ProvisioningStep.CreateSchema, TenantStatus.Requested, TenantStatus.SchemaCreated)]
