@@ -44,7 +44,7 @@ public static class TenantSnapshots
         }
 
         IReadOnlyList<MigrationDrift> drift = [];
-        if (tenant.State is not (TenantStatus.Deleted or TenantStatus.Deprovisioning))
+        if (!TenantStateMachine.IsGone(tenant.State))
         {
             var applied = await AppliedMigrations.ReadAsync(connection, null, slug, cancellationToken);
             drift = TryFindDrift(applied, catalog);

@@ -45,8 +45,8 @@ public sealed partial class TenantGrain
         {
             null => new MigrationOutcome(RolloutTenantStatus.Skipped, 0, "the tenant does not exist"),
             { MigrationVersion: var version } when version >= targetVersion => new MigrationOutcome(RolloutTenantStatus.Succeeded, version, null),
-            { State: TenantStatus.Deleted or TenantStatus.Deprovisioning } => new MigrationOutcome(RolloutTenantStatus.Skipped, row.MigrationVersion, $"the tenant is {row.State}"),
             { State: TenantStatus.Failed } => new MigrationOutcome(RolloutTenantStatus.Skipped, row.MigrationVersion, $"provisioning failed at {row.FailedStep}: {row.LastError}"),
+            { State: var state } when TenantStateMachine.RolloutSkips(state) => new MigrationOutcome(RolloutTenantStatus.Skipped, row.MigrationVersion, $"the tenant is {row.State}"),
             { FailedStep: ProvisioningStep.Migrate, LastError: { } error } => new MigrationOutcome(RolloutTenantStatus.Failed, row.MigrationVersion, error),
             { LeaseOwner: { } owner } when owner != silo.SiloId => new MigrationOutcome(RolloutTenantStatus.Failed, row.MigrationVersion, $"the tenant is being driven by silo {owner}; retry later"),
             _ => new MigrationOutcome(RolloutTenantStatus.Failed, row.MigrationVersion, $"not migrated: the tenant is {row.State} at version {row.MigrationVersion}"),
@@ -177,7 +177,7 @@ public sealed partial class TenantGrain
             _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
             turn.LastRow = saved;
             span?.SetTag("tenant.state", saved.State.ToString());
-            if (saved.State == TenantStatus.Active && locked.Row.State == TenantStatus.Seeded)
+            if (TenantStateMachine.EndsProvisioning(locked.Row.State, saved.State))
             {
                 metrics.ProvisioningEnded("succeeded", locked.DbNow - saved.CreatedAt);
             }
@@ -357,7 +357,7 @@ public sealed partial class TenantGrain
         var options = settings.Provisioning;
 
         // An upgrade that fails leaves the tenant serving on its old version; provisioning failures stop in Failed.
-        var upgrading = row.State is TenantStatus.Active or TenantStatus.Suspended;
+        var upgrading = TenantStateMachine.UpgradesInPlace(row.State);
         var retryable = !upgrading && error is not (StepFailedException { Retryable: false } or MigrationCatalogException) && attempts < options.MaxAttempts;
         DateTimeOffset? nextAttempt = retryable
             ? locked.DbNow + RetryBackoff.Delay(attempts, options.RetryBaseDelay, options.RetryMaxDelay, Random.Shared.NextDouble())
@@ -365,7 +365,7 @@ public sealed partial class TenantGrain
         var message = Describe(error);
         var failed = row with
         {
-            State = upgrading ? row.State : TenantStatus.Failed,
+            State = TenantStateMachine.AfterFailure(row.State),
             FailedStep = step,
             LastError = message,
             Attempts = attempts,

@@ -4,9 +4,10 @@ using ControlPlane.Grains.Registry;
 namespace ControlPlane.Grains.Tenants;
 
 /// <summary>
-/// The tenant state machine's one home: which state each step moves from and to, which work a state implies, and
-/// which operator actions each state allows. Every transition goes through these guards, and the next unit of work is
-/// decided from the registry row alone, so any silo decides the same (docs/state-machine.md).
+/// The tenant state machine's one home: which state each step moves from and to, which work a state implies, where a
+/// failure leaves a tenant, which operator actions each state allows, and which states serve data. Every transition
+/// goes through these guards, and the next unit of work is decided from the registry row alone, so any silo decides
+/// the same (docs/state-machine.md).
 /// </summary>
 public static class TenantStateMachine
 {
@@ -55,6 +56,25 @@ public static class TenantStateMachine
 
     /// <summary>True when <paramref name="state"/> is one a rollout upgrades in place (Migrate runs without leaving it).</summary>
     public static bool UpgradesInPlace(TenantStatus state) => Steps[ProvisioningStep.Migrate].InPlace.Contains(state);
+
+    /// <summary>True when moving <paramref name="from"/> → <paramref name="to"/> is the last step of provisioning.</summary>
+    public static bool EndsProvisioning(TenantStatus from, TenantStatus to) =>
+        from == Steps[ProvisioningStep.Activate].From && to == Steps[ProvisioningStep.Activate].To;
+
+    /// <summary>Where a failed step leaves a tenant: Failed, except that a failed upgrade leaves it serving where it was.</summary>
+    public static TenantStatus AfterFailure(TenantStatus state) => UpgradesInPlace(state) ? state : TenantStatus.Failed;
+
+    /// <summary>True when a tenant in <paramref name="state"/> serves its data (its role logs in, its pool opens).</summary>
+    public static bool Serves(TenantStatus state) => state == TenantStatus.Active;
+
+    /// <summary>True when the tenant is deleted or being deleted: its schema and role are gone or going.</summary>
+    public static bool IsGone(TenantStatus state) => Gone.Contains(state);
+
+    /// <summary>
+    /// True when a rollout skips a tenant in <paramref name="state"/>: a failed one reaches the newest version when
+    /// retried, and a gone one never will. A provisioning tenant reaches it by provisioning; a serving one upgrades in place.
+    /// </summary>
+    public static bool RolloutSkips(TenantStatus state) => state == TenantStatus.Failed || IsGone(state);
 
     /// <summary>
     /// The next unit for <paramref name="row"/>; <paramref name="due"/> says whether scheduled work (a retry) is due, and

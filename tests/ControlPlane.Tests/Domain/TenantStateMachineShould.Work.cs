@@ -58,6 +58,24 @@ public sealed partial class TenantStateMachineShould
     }
 
     [Theory]
+    [InlineData(TenantStatus.Requested, TenantStatus.Failed)]
+    [InlineData(TenantStatus.SchemaCreated, TenantStatus.Failed)]
+    [InlineData(TenantStatus.Seeded, TenantStatus.Failed)]
+    [InlineData(TenantStatus.Deprovisioning, TenantStatus.Failed)]
+    [InlineData(TenantStatus.Active, TenantStatus.Active)]
+    [InlineData(TenantStatus.Suspended, TenantStatus.Suspended)]
+    public void StopAFailedStepInFailedButLeaveAFailedUpgradeServing(TenantStatus state, TenantStatus after) =>
+        Assert.Equal(after, TenantStateMachine.AfterFailure(state));
+
+    [Fact]
+    public void EndProvisioningOnlyWithTheMoveFromSeededToActive()
+    {
+        Assert.True(TenantStateMachine.EndsProvisioning(TenantStatus.Seeded, TenantStatus.Active));
+        Assert.False(TenantStateMachine.EndsProvisioning(TenantStatus.Suspended, TenantStatus.Active));
+        Assert.False(TenantStateMachine.EndsProvisioning(TenantStatus.Active, TenantStatus.Active));
+    }
+
+    [Theory]
     [InlineData(WorkUnit.CreateSchema, ProvisioningStep.CreateSchema)]
     [InlineData(WorkUnit.Migrate, ProvisioningStep.Migrate)]
     [InlineData(WorkUnit.Seed, ProvisioningStep.Seed)]

@@ -71,6 +71,30 @@ public sealed partial class TenantStateMachineShould
     }
 
     [Fact]
+    public void ServeDataOnlyWhenActive()
+    {
+        var serving = Enum.GetValues<TenantStatus>().Where(TenantStateMachine.Serves);
+
+        Assert.Equal([TenantStatus.Active], serving);
+    }
+
+    [Fact]
+    public void CountOnlyDeprovisioningAndDeletedAsGone()
+    {
+        var gone = Enum.GetValues<TenantStatus>().Where(TenantStateMachine.IsGone);
+
+        Assert.Equal([TenantStatus.Deprovisioning, TenantStatus.Deleted], gone);
+    }
+
+    [Fact]
+    public void SkipFailedAndGoneTenantsInARollout()
+    {
+        var skipped = Enum.GetValues<TenantStatus>().Where(TenantStateMachine.RolloutSkips);
+
+        Assert.Equal([TenantStatus.Failed, TenantStatus.Deprovisioning, TenantStatus.Deleted], skipped);
+    }
+
+    [Fact]
     public void NameTheTenantAndBothStatesWhenRefusing()
     {
         var error = Assert.Throws<InvalidTenantTransitionException>(() => TenantStateMachine.Ensure("acme", TenantStatus.Deleted, TenantAction.Resume));
