@@ -48,6 +48,9 @@ public static class TenantStateMachine
                 AlreadyAt: Gone),
         }.ToFrozenDictionary();
 
+    /// <summary>The state a tenant is registered in: the one provisioning's first step starts from.</summary>
+    public static TenantStatus Initial => From(ProvisioningStep.CreateSchema);
+
     /// <summary>The state a step starts from (and a failed tenant returns to when the step is retried).</summary>
     public static TenantStatus From(ProvisioningStep step) => Steps[step].From;
 

@@ -16,6 +16,10 @@ public sealed partial class TenantStateMachineShould
         Assert.Equal(to, TenantStateMachine.To(step));
     }
 
+    [Fact]
+    public void RegisterANewTenantInRequested() =>
+        Assert.Equal(TenantStatus.Requested, TenantStateMachine.Initial);
+
     [Theory]
     [InlineData(TenantStatus.Failed, TenantAction.Retry, true)]
     [InlineData(TenantStatus.Active, TenantAction.Retry, false)]
