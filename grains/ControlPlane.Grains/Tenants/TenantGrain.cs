@@ -87,7 +87,7 @@ public sealed partial class TenantGrain(
             }
         }
 
-        if (row.NextAttemptAt is not null && row.State != TenantStatus.Failed)
+        if (row.NextAttemptAt is not null && !TenantStateMachine.WaitsForRetry(row.State))
         {
             Wake();
         }

@@ -90,7 +90,7 @@ public static class TenantStateMachine
             return unit;
         }
 
-        if (row.State == TenantStatus.Failed)
+        if (WaitsForRetry(row.State))
         {
             return due && row.FailedStep is not null ? WorkUnit.Resume : WorkUnit.None;
         }
@@ -98,6 +98,12 @@ public static class TenantStateMachine
         // A provisioning tenant finishes first (above); a serving one upgrades only while a rollout asks.
         return UpgradesInPlace(row.State) && upgradeTarget is int target && row.MigrationVersion < target ? WorkUnit.Migrate : WorkUnit.None;
     }
+
+    /// <summary>
+    /// True when a tenant's scheduled work in <paramref name="state"/> is a retry that waits until it is due (Failed);
+    /// in every other state scheduled work runs as soon as the grain is woken.
+    /// </summary>
+    public static bool WaitsForRetry(TenantStatus state) => state == TenantStatus.Failed;
 
     /// <summary>The provisioning step a unit performs (for failure records); null for <see cref="WorkUnit.Resume"/> and none.</summary>
     public static ProvisioningStep? StepOf(WorkUnit unit) => StepByUnit.TryGetValue(unit, out var step) ? step : null;

@@ -39,6 +39,14 @@ public sealed partial class TenantStateMachineShould
     }
 
     [Fact]
+    public void WaitForTheRetryTimeOnlyInFailed()
+    {
+        var waiting = Enum.GetValues<TenantStatus>().Where(TenantStateMachine.WaitsForRetry);
+
+        Assert.Equal([TenantStatus.Failed], waiting);
+    }
+
+    [Fact]
     public void LeaveAFailedTenantWithoutARecordedStepAlone() =>
         Assert.Equal(WorkUnit.None, TenantStateMachine.NextWork(Row(TenantStatus.Failed), due: true));
 
