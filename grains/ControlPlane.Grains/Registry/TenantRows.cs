@@ -15,7 +15,7 @@ public static class TenantRows
     /// <summary>Number of columns in <see cref="Columns"/>; extra columns of a query start here.</summary>
     public const int ColumnCount = 15;
 
-    /// <summary>Registers a tenant in state Requested with work due now, or returns the existing row.</summary>
+    /// <summary>Registers a tenant in <see cref="TenantStateMachine.Initial"/> with work due now, or returns the existing row.</summary>
     public static async Task<(TenantRow Row, bool Created)> InsertOrGetAsync(
         NpgsqlDataSource dataSource, TenantSlug slug, string displayName, string siloId, CancellationToken cancellationToken)
     {
@@ -24,12 +24,12 @@ public static class TenantRows
             $"""
             WITH t AS (
                 INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, next_attempt_at)
-                VALUES (@slug, @display_name, @schema_name, @role_name, 'Requested', clock_timestamp())
+                VALUES (@slug, @display_name, @schema_name, @role_name, @state, clock_timestamp())
                 ON CONFLICT (slug) DO NOTHING
                 RETURNING *),
             e AS (
                 INSERT INTO controlplane.tenant_events (slug, from_state, to_state, detail, silo_id)
-                SELECT slug, NULL, 'Requested', 'onboarding requested', @silo FROM t),
+                SELECT slug, NULL, state, 'onboarding requested', @silo FROM t),
             n AS (
                 SELECT pg_catalog.pg_notify('{TenantChangeFeed.Channel}', slug) FROM t)
             SELECT {Columns} FROM t, (SELECT count(*) FROM n) notified
@@ -39,6 +39,7 @@ public static class TenantRows
         insert.Parameters.AddWithValue("display_name", displayName);
         insert.Parameters.AddWithValue("schema_name", slug.SchemaName);
         insert.Parameters.AddWithValue("role_name", slug.RoleName);
+        insert.Parameters.AddWithValue("state", TenantStateMachine.Initial.ToString());
         insert.Parameters.AddWithValue("silo", siloId);
         await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
         {

@@ -44,7 +44,7 @@ public static class TenantSnapshots
         }
 
         IReadOnlyList<MigrationDrift> drift = [];
-        if (tenant.State is not (TenantStatus.Deleted or TenantStatus.Deprovisioning))
+        if (!TenantStateMachine.IsGone(tenant.State))
         {
             var applied = await AppliedMigrations.ReadAsync(connection, null, slug, cancellationToken);
             drift = TryFindDrift(applied, catalog);
@@ -65,7 +65,7 @@ public static class TenantSnapshots
         Attempts = row.Attempts,
         FailedStep = row.FailedStep,
         LastError = row.LastError,
-        NextRetryAt = row.State == TenantStatus.Failed ? row.NextAttemptAt : null,
+        NextRetryAt = TenantStateMachine.WaitsForRetry(row.State) ? row.NextAttemptAt : null,
         Etag = row.Etag,
         CreatedAt = row.CreatedAt,
         UpdatedAt = row.UpdatedAt,

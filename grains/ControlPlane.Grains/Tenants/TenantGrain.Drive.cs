@@ -45,8 +45,8 @@ public sealed partial class TenantGrain
         {
             null => new MigrationOutcome(RolloutTenantStatus.Skipped, 0, "the tenant does not exist"),
             { MigrationVersion: var version } when version >= targetVersion => new MigrationOutcome(RolloutTenantStatus.Succeeded, version, null),
-            { State: TenantStatus.Deleted or TenantStatus.Deprovisioning } => new MigrationOutcome(RolloutTenantStatus.Skipped, row.MigrationVersion, $"the tenant is {row.State}"),
             { State: TenantStatus.Failed } => new MigrationOutcome(RolloutTenantStatus.Skipped, row.MigrationVersion, $"provisioning failed at {row.FailedStep}: {row.LastError}"),
+            { State: var state } when TenantStateMachine.RolloutSkips(state) => new MigrationOutcome(RolloutTenantStatus.Skipped, row.MigrationVersion, $"the tenant is {row.State}"),
             { FailedStep: ProvisioningStep.Migrate, LastError: { } error } => new MigrationOutcome(RolloutTenantStatus.Failed, row.MigrationVersion, error),
             { LeaseOwner: { } owner } when owner != silo.SiloId => new MigrationOutcome(RolloutTenantStatus.Failed, row.MigrationVersion, $"the tenant is being driven by silo {owner}; retry later"),
             _ => new MigrationOutcome(RolloutTenantStatus.Failed, row.MigrationVersion, $"not migrated: the tenant is {row.State} at version {row.MigrationVersion}"),
@@ -107,7 +107,7 @@ public sealed partial class TenantGrain
             }
 
             turn.LastRow = locked.Row;
-            var unit = WorkPlan.Next(locked.Row, locked.Due, turn.UpgradeTarget);
+            var unit = TenantStateMachine.NextWork(locked.Row, locked.Due, turn.UpgradeTarget);
             if (unit == WorkUnit.None)
             {
                 await FinishAsync(connection, transaction, locked, cancellationToken);
@@ -146,7 +146,7 @@ public sealed partial class TenantGrain
                 row = row with { FailedStep = null, LastError = null, Attempts = 0 };
             }
 
-            if (outsideTransaction is null && WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow, turn.UpgradeTarget) == WorkUnit.None)
+            if (outsideTransaction is null && TenantStateMachine.NextWork(row, row.NextAttemptAt <= locked.DbNow, turn.UpgradeTarget) == WorkUnit.None)
             {
                 row = row with { LeaseOwner = null, NextAttemptAt = null };
             }
@@ -177,7 +177,7 @@ public sealed partial class TenantGrain
             _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
             turn.LastRow = saved;
             span?.SetTag("tenant.state", saved.State.ToString());
-            if (saved.State == TenantStatus.Active && locked.Row.State == TenantStatus.Seeded)
+            if (TenantStateMachine.EndsProvisioning(locked.Row.State, saved.State))
             {
                 metrics.ProvisioningEnded("succeeded", locked.DbNow - saved.CreatedAt);
             }
@@ -195,7 +195,7 @@ public sealed partial class TenantGrain
             return false;
         }
 
-        await NotifyObserversAsync(slug, WorkPlan.Next(saved, due: true), cancellationToken);
+        await NotifyObserversAsync(slug, TenantStateMachine.NextWork(saved, due: true), cancellationToken);
         return true;
     }
 
@@ -215,7 +215,7 @@ public sealed partial class TenantGrain
             case WorkUnit.Resume:
                 return (Resume(context.Row), null);
             case WorkUnit.Migrate:
-                TenantTransitions.EnsureStep(context.Slug.Value, context.Row.State, ProvisioningStep.Migrate);
+                TenantStateMachine.EnsureStep(context.Slug.Value, context.Row.State, ProvisioningStep.Migrate);
                 var plan = steps.Migrate.Plan(context);
                 if (plan.Script is null)
                 {
@@ -236,7 +236,7 @@ public sealed partial class TenantGrain
     private StepOutcome Resume(TenantRow row)
     {
         var step = row.FailedStep ?? throw new InvalidOperationException($"Tenant '{row.Slug}' failed without a recorded step.");
-        var from = TenantTransitions.From(step);
+        var from = TenantStateMachine.From(step);
         var resumed = row with { State = from };
         return new StepOutcome(resumed, new TenantEventDraft(
             row.State, from, step, $"retrying {step} (attempt {row.Attempts + 1} of {settings.Provisioning.MaxAttempts})", row.Attempts + 1));
@@ -275,7 +275,7 @@ public sealed partial class TenantGrain
         };
         var outcome = await NoTransactionMigration.ConfirmAsync(context, script, target, took);
         var row = outcome.Row;
-        if (WorkPlan.Next(row, row.NextAttemptAt <= locked.DbNow, turn.UpgradeTarget) == WorkUnit.None)
+        if (TenantStateMachine.NextWork(row, row.NextAttemptAt <= locked.DbNow, turn.UpgradeTarget) == WorkUnit.None)
         {
             row = row with { LeaseOwner = null, NextAttemptAt = null };
         }
@@ -352,12 +352,12 @@ public sealed partial class TenantGrain
         }
 
         var row = locked.Row;
-        var step = WorkPlan.StepOf(unit) ?? row.FailedStep ?? ProvisioningStep.CreateSchema;
+        var step = TenantStateMachine.StepOf(unit) ?? row.FailedStep ?? ProvisioningStep.CreateSchema;
         var attempts = row.Attempts + 1;
         var options = settings.Provisioning;
 
         // An upgrade that fails leaves the tenant serving on its old version; provisioning failures stop in Failed.
-        var upgrading = row.State is TenantStatus.Active or TenantStatus.Suspended;
+        var upgrading = TenantStateMachine.UpgradesInPlace(row.State);
         var retryable = !upgrading && error is not (StepFailedException { Retryable: false } or MigrationCatalogException) && attempts < options.MaxAttempts;
         DateTimeOffset? nextAttempt = retryable
             ? locked.DbNow + RetryBackoff.Delay(attempts, options.RetryBaseDelay, options.RetryMaxDelay, Random.Shared.NextDouble())
@@ -365,7 +365,7 @@ public sealed partial class TenantGrain
         var message = Describe(error);
         var failed = row with
         {
-            State = upgrading ? row.State : TenantStatus.Failed,
+            State = TenantStateMachine.AfterFailure(row.State),
             FailedStep = step,
             LastError = message,
             Attempts = attempts,

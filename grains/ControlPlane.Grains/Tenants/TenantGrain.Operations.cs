@@ -13,9 +13,9 @@ public sealed partial class TenantGrain
         await ActAsync(TenantAction.Retry, expectedEtag, (context, locked) =>
         {
             var row = context.Row;
-            var retried = row with { Attempts = 0, NextAttemptAt = locked.DbNow };
+            var retried = row with { State = TenantStateMachine.LeadsTo(TenantAction.Retry), Attempts = 0, NextAttemptAt = locked.DbNow };
             return Task.FromResult<StepOutcome?>(new StepOutcome(retried, new TenantEventDraft(
-                row.State, row.State, row.FailedStep, $"manual retry requested after {row.Attempts} failed attempt(s)", row.Attempts)));
+                row.State, retried.State, row.FailedStep, $"manual retry requested after {row.Attempts} failed attempt(s)", row.Attempts)));
         });
         Wake();
         return (await LoadAsync(slug))!;
@@ -28,8 +28,9 @@ public sealed partial class TenantGrain
         {
             await TenantRoles.SetLoginAsync(context, dataSources.DatabaseName, canLogin: false);
             var row = context.Row;
-            return new StepOutcome(row with { State = TenantStatus.Suspended }, new TenantEventDraft(
-                row.State, TenantStatus.Suspended, null, "suspended by operator: the role cannot log in", 0));
+            var suspended = row with { State = TenantStateMachine.LeadsTo(TenantAction.Suspend) };
+            return new StepOutcome(suspended, new TenantEventDraft(
+                row.State, suspended.State, null, "suspended by operator: the role cannot log in", 0));
         });
         if (changed)
         {
@@ -47,8 +48,9 @@ public sealed partial class TenantGrain
         {
             await TenantRoles.SetLoginAsync(context, dataSources.DatabaseName, canLogin: true);
             var row = context.Row;
-            return new StepOutcome(row with { State = TenantStatus.Active }, new TenantEventDraft(
-                row.State, TenantStatus.Active, null, "resumed by operator", 0));
+            var resumed = row with { State = TenantStateMachine.LeadsTo(TenantAction.Resume) };
+            return new StepOutcome(resumed, new TenantEventDraft(
+                row.State, resumed.State, null, "resumed by operator", 0));
         });
         return (await LoadAsync(slug))!;
     }
@@ -63,7 +65,7 @@ public sealed partial class TenantGrain
             var row = context.Row;
             var deleting = row with
             {
-                State = TenantStatus.Deprovisioning,
+                State = TenantStateMachine.LeadsTo(TenantAction.Delete),
                 FailedStep = null,
                 LastError = null,
                 Attempts = 0,
@@ -105,12 +107,12 @@ public sealed partial class TenantGrain
             throw new TenantPreconditionFailedException(slug.Value, etag, locked.Row.Etag);
         }
 
-        if (AlreadyThere(locked.Row.State, action))
+        if (TenantStateMachine.AlreadyThere(locked.Row.State, action))
         {
             return false;
         }
 
-        TenantTransitions.Ensure(slug.Value, locked.Row.State, action);
+        TenantStateMachine.Ensure(slug.Value, locked.Row.State, action);
         var outcome = await apply(new StepContext(connection, transaction, locked.Row, slug, Pool, cancellationToken), locked);
         if (outcome is null)
         {
@@ -123,14 +125,6 @@ public sealed partial class TenantGrain
         LogAction(logger, slug.Value, action, locked.Row.State, outcome.Row.State);
         return true;
     }
-
-    private static bool AlreadyThere(TenantStatus state, TenantAction action) => (state, action) switch
-    {
-        (TenantStatus.Suspended, TenantAction.Suspend) => true,
-        (TenantStatus.Active, TenantAction.Resume) => true,
-        (TenantStatus.Deprovisioning or TenantStatus.Deleted, TenantAction.Delete) => true,
-        _ => false,
-    };
 
     private async Task TerminateRoleSessionsAsync(TenantSlug slug)
     {

@@ -87,7 +87,7 @@ public sealed partial class TenantGrain(
             }
         }
 
-        if (row.NextAttemptAt is not null && row.State != TenantStatus.Failed)
+        if (row.NextAttemptAt is not null && !TenantStateMachine.WaitsForRetry(row.State))
         {
             Wake();
         }
@@ -118,7 +118,7 @@ public sealed partial class TenantGrain(
     {
         var slug = RequireSlug();
         var tenant = await LoadAsync(slug) ?? throw new TenantNotFoundException(slug.Value);
-        if (tenant.Status != TenantStatus.Active)
+        if (!TenantStateMachine.Serves(tenant.Status))
         {
             throw new InvalidTenantTransitionException(slug.Value, tenant.Status, "check its connection (only Active tenants serve)");
         }

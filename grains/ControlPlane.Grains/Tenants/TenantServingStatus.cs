@@ -5,7 +5,7 @@ using Npgsql;
 namespace ControlPlane.Grains.Tenants;
 
 /// <summary>
-/// Whether a grain's tenant serves data (exists and is Active), cached so data calls do not each read the registry.
+/// Whether a grain's tenant serves data (exists and <see cref="TenantStateMachine.Serves"/> says so), cached so data calls do not each read the registry.
 /// The cache is dropped on every change the cluster announces for the tenant (the change feed, so a suspension on
 /// another silo bites within milliseconds), on the grain's own transitions, and after <c>maxAge</c> at the latest,
 /// which covers notifications lost while the feed reconnects. Loads racing a change cannot store the older answer:
@@ -50,8 +50,8 @@ internal sealed class TenantServingStatus : IDisposable
             Store(cached);
         }
 
-        return cached.Tenant is { State: TenantStatus.Active } serving
-            ? serving
+        return cached.Tenant is { } tenant && TenantStateMachine.Serves(tenant.State)
+            ? tenant
             : throw new TenantNotServingException(_slug, cached.Tenant?.State);
     }
 

@@ -70,7 +70,7 @@ public static class ActivateStep
             }
         }
 
-        var row = context.Row with { State = TenantStatus.Active };
+        var row = context.Row with { State = TenantStateMachine.To(ProvisioningStep.Activate) };
         return new StepOutcome(row, new TenantEventDraft(
             context.Row.State, row.State, ProvisioningStep.Activate, $"verified: {context.Slug.RoleName} confined to {context.Slug.SchemaName}", context.Row.Attempts + 1));
     }

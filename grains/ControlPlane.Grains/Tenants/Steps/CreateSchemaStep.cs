@@ -30,7 +30,7 @@ public sealed class CreateSchemaStep(ControlPlaneDataSources dataSources, Tenant
         var verifier = ScramVerifier.Create(passwords.For(slug.RoleName));
         await context.ExecuteAsync(TenantDdl.CreateRoleAndSchema(slug, database, verifier, exists));
 
-        var row = context.Row with { State = TenantStatus.SchemaCreated };
+        var row = context.Row with { State = TenantStateMachine.To(ProvisioningStep.CreateSchema) };
         return new StepOutcome(row, new TenantEventDraft(
             context.Row.State, row.State, ProvisioningStep.CreateSchema, $"schema {slug.SchemaName} and role {slug.RoleName} created", context.Row.Attempts + 1));
     }

@@ -18,7 +18,7 @@ public sealed class DeprovisionStep(ControlPlaneDataSources dataSources)
             await context.ExecuteAsync($"DROP OWNED BY {role}; DROP ROLE {role}");
         }
 
-        var row = context.Row with { State = TenantStatus.Deleted };
+        var row = context.Row with { State = TenantStateMachine.To(ProvisioningStep.Deprovision) };
         var detail = exists && !ours
             ? $"schema {slug.SchemaName} dropped; role {slug.RoleName} left alone (not created by this control plane)"
             : $"schema {slug.SchemaName} and role {slug.RoleName} dropped";

@@ -47,9 +47,9 @@ public sealed class MigrateStep(MigrationCatalog catalog)
     public static StepOutcome Complete(StepContext context, int target)
     {
         var row = context.Row;
-        if (row.State == TenantStatus.SchemaCreated)
+        if (row.State == TenantStateMachine.From(ProvisioningStep.Migrate))
         {
-            var migrated = row with { State = TenantStatus.Migrated };
+            var migrated = row with { State = TenantStateMachine.To(ProvisioningStep.Migrate) };
             return new StepOutcome(migrated, new TenantEventDraft(row.State, migrated.State, ProvisioningStep.Migrate, $"at version {row.MigrationVersion}", row.Attempts + 1));
         }
 
@@ -87,9 +87,9 @@ public sealed class MigrateStep(MigrationCatalog catalog)
         var updated = row with { MigrationVersion = script.Version, FailedStep = null, LastError = null, Attempts = 0 };
         var detail = $"applied V{script.Version:0000} {script.Name}" + (took is { } ran ? $" ({ran.TotalMilliseconds:0} ms)" : string.Empty)
             + (context.RolloutId is { } rollout ? $" for rollout {rollout}" : string.Empty);
-        if (script.Version >= target && row.State == TenantStatus.SchemaCreated)
+        if (script.Version >= target && row.State == TenantStateMachine.From(ProvisioningStep.Migrate))
         {
-            updated = updated with { State = TenantStatus.Migrated };
+            updated = updated with { State = TenantStateMachine.To(ProvisioningStep.Migrate) };
         }
 
         return new StepOutcome(updated, new TenantEventDraft(row.State, updated.State, ProvisioningStep.Migrate, detail, row.Attempts + 1));

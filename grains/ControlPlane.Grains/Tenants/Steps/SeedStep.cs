@@ -27,7 +27,7 @@ public sealed class SeedStep(SeedScript seed)
             await context.ExecuteAsync(sql);
         }
 
-        var row = context.Row with { State = TenantStatus.Seeded };
+        var row = context.Row with { State = TenantStateMachine.To(ProvisioningStep.Seed) };
         return new StepOutcome(row, new TenantEventDraft(
             context.Row.State, row.State, ProvisioningStep.Seed, sql is null ? "no seed script configured" : "base data seeded", context.Row.Attempts + 1));
     }

@@ -1,0 +1,149 @@
+using System.Collections.Frozen;
+using ControlPlane.Grains.Registry;
+
+namespace ControlPlane.Grains.Tenants;
+
+/// <summary>
+/// The tenant state machine's one home: which state each step moves from and to, which work a state implies, where a
+/// failure leaves a tenant, which operator actions each state allows, and which states serve data. Every transition
+/// goes through these guards, and the next unit of work is decided from the registry row alone, so any silo decides
+/// the same (docs/state-machine.md).
+/// </summary>
+public static class TenantStateMachine
+{
+    private static readonly FrozenDictionary<ProvisioningStep, StepRule> Steps =
+        new Dictionary<ProvisioningStep, StepRule>
+        {
+            [ProvisioningStep.CreateSchema] = new(WorkUnit.CreateSchema, TenantStatus.Requested, TenantStatus.SchemaCreated),
+
+            // Upgrades run Migrate in place, only while a rollout asks; the tenant stays Active (or Suspended).
+            [ProvisioningStep.Migrate] = new(WorkUnit.Migrate, TenantStatus.SchemaCreated, TenantStatus.Migrated, InPlace: [TenantStatus.Active, TenantStatus.Suspended]),
+            [ProvisioningStep.Seed] = new(WorkUnit.Seed, TenantStatus.Migrated, TenantStatus.Seeded),
+            [ProvisioningStep.Activate] = new(WorkUnit.Activate, TenantStatus.Seeded, TenantStatus.Active),
+            [ProvisioningStep.Deprovision] = new(WorkUnit.Deprovision, TenantStatus.Deprovisioning, TenantStatus.Deleted),
+        }.ToFrozenDictionary();
+
+    // The work a state implies: the step that starts from it.
+    private static readonly FrozenDictionary<TenantStatus, WorkUnit> WorkFrom = Steps.Values.ToFrozenDictionary(s => s.From, s => s.Unit);
+
+    private static readonly FrozenDictionary<WorkUnit, ProvisioningStep> StepByUnit = Steps.ToFrozenDictionary(s => s.Value.Unit, s => s.Key);
+
+    // Deleted, or on the way there: its schema and role are gone or going.
+    private static readonly TenantStatus[] Gone = [TenantStatus.Deprovisioning, TenantStatus.Deleted];
+
+    private static readonly FrozenDictionary<TenantAction, ActionRule> Actions =
+        new Dictionary<TenantAction, ActionRule>
+        {
+            // A retry keeps the tenant Failed and makes its retry due now.
+            [TenantAction.Retry] = new(TenantStatus.Failed, AllowedFrom: [TenantStatus.Failed], AlreadyAt: []),
+            [TenantAction.Suspend] = new(TenantStatus.Suspended, AllowedFrom: [TenantStatus.Active], AlreadyAt: [TenantStatus.Suspended]),
+            [TenantAction.Resume] = new(TenantStatus.Active, AllowedFrom: [TenantStatus.Suspended], AlreadyAt: [TenantStatus.Active]),
+            [TenantAction.Delete] = new(
+                TenantStatus.Deprovisioning,
+                AllowedFrom:
+                [
+                    TenantStatus.Requested, TenantStatus.SchemaCreated, TenantStatus.Migrated, TenantStatus.Seeded,
+                    TenantStatus.Active, TenantStatus.Failed, TenantStatus.Suspended,
+                ],
+                AlreadyAt: Gone),
+        }.ToFrozenDictionary();
+
+    /// <summary>The state a tenant is registered in: the one provisioning's first step starts from.</summary>
+    public static TenantStatus Initial => From(ProvisioningStep.CreateSchema);
+
+    /// <summary>The state a step starts from (and a failed tenant returns to when the step is retried).</summary>
+    public static TenantStatus From(ProvisioningStep step) => Steps[step].From;
+
+    /// <summary>The state a step ends in.</summary>
+    public static TenantStatus To(ProvisioningStep step) => Steps[step].To;
+
+    /// <summary>True when <paramref name="state"/> is one a rollout upgrades in place (Migrate runs without leaving it).</summary>
+    public static bool UpgradesInPlace(TenantStatus state) => Steps[ProvisioningStep.Migrate].InPlace.Contains(state);
+
+    /// <summary>True when moving <paramref name="from"/> → <paramref name="to"/> is the last step of provisioning.</summary>
+    public static bool EndsProvisioning(TenantStatus from, TenantStatus to) =>
+        from == Steps[ProvisioningStep.Activate].From && to == Steps[ProvisioningStep.Activate].To;
+
+    /// <summary>Where a failed step leaves a tenant: Failed, except that a failed upgrade leaves it serving where it was.</summary>
+    public static TenantStatus AfterFailure(TenantStatus state) => UpgradesInPlace(state) ? state : TenantStatus.Failed;
+
+    /// <summary>True when a tenant in <paramref name="state"/> serves its data (its role logs in, its pool opens).</summary>
+    public static bool Serves(TenantStatus state) => state == TenantStatus.Active;
+
+    /// <summary>True when the tenant is deleted or being deleted: its schema and role are gone or going.</summary>
+    public static bool IsGone(TenantStatus state) => Gone.Contains(state);
+
+    /// <summary>
+    /// True when a rollout skips a tenant in <paramref name="state"/>: a failed one reaches the newest version when
+    /// retried, and a gone one never will. A provisioning tenant reaches it by provisioning; a serving one upgrades in place.
+    /// </summary>
+    public static bool RolloutSkips(TenantStatus state) => state == TenantStatus.Failed || IsGone(state);
+
+    /// <summary>
+    /// The next unit for <paramref name="row"/>; <paramref name="due"/> says whether scheduled work (a retry) is due, and
+    /// <paramref name="upgradeTarget"/> is the version a rollout asks an active tenant to reach.
+    /// </summary>
+    public static WorkUnit NextWork(TenantRow row, bool due, int? upgradeTarget = null)
+    {
+        if (WorkFrom.TryGetValue(row.State, out var unit))
+        {
+            return unit;
+        }
+
+        if (WaitsForRetry(row.State))
+        {
+            return due && row.FailedStep is not null ? WorkUnit.Resume : WorkUnit.None;
+        }
+
+        // A provisioning tenant finishes first (above); a serving one upgrades only while a rollout asks.
+        return UpgradesInPlace(row.State) && upgradeTarget is int target && row.MigrationVersion < target ? WorkUnit.Migrate : WorkUnit.None;
+    }
+
+    /// <summary>
+    /// True when a tenant's scheduled work in <paramref name="state"/> is a retry that waits until it is due (Failed);
+    /// in every other state scheduled work runs as soon as the grain is woken.
+    /// </summary>
+    public static bool WaitsForRetry(TenantStatus state) => state == TenantStatus.Failed;
+
+    /// <summary>The provisioning step a unit performs (for failure records); null for <see cref="WorkUnit.Resume"/> and none.</summary>
+    public static ProvisioningStep? StepOf(WorkUnit unit) => StepByUnit.TryGetValue(unit, out var step) ? step : null;
+
+    /// <summary>True when <paramref name="action"/> is allowed from <paramref name="current"/>.</summary>
+    public static bool Allows(TenantStatus current, TenantAction action) => Actions[action].AllowedFrom.Contains(current);
+
+    /// <summary>True when the tenant is already where <paramref name="action"/> leads: the action changes nothing.</summary>
+    public static bool AlreadyThere(TenantStatus current, TenantAction action) => Actions[action].AlreadyAt.Contains(current);
+
+    /// <summary>The state <paramref name="action"/> leads to.</summary>
+    public static TenantStatus LeadsTo(TenantAction action) => Actions[action].To;
+
+    /// <summary>Throws <see cref="InvalidTenantTransitionException"/> naming the tenant and both states when not allowed.</summary>
+    public static void Ensure(string slug, TenantStatus current, TenantAction action)
+    {
+        if (!Allows(current, action))
+        {
+            throw new InvalidTenantTransitionException(slug, current, action.ToString().ToLowerInvariant());
+        }
+    }
+
+    /// <summary>Throws when a step would run from a state it does not start from (a bug, or a lost fence).</summary>
+    public static void EnsureStep(string slug, TenantStatus current, ProvisioningStep step)
+    {
+        var rule = Steps[step];
+        if (current != rule.From && !rule.InPlace.Contains(current))
+        {
+            throw new InvalidTenantTransitionException(slug, current, $"run step {step} (it starts from {rule.From})");
+        }
+    }
+
+    /// <param name="To">The state the action leads to.</param>
+    /// <param name="AllowedFrom">The states it may be asked in.</param>
+    /// <param name="AlreadyAt">The states where asking changes nothing (it is idempotent); checked before the guard.</param>
+    private sealed record ActionRule(TenantStatus To, TenantStatus[] AllowedFrom, TenantStatus[] AlreadyAt);
+
+    /// <param name="Unit">The work unit that runs the step.</param>
+    /// <param name="From">The state the step starts from.</param>
+    /// <param name="To">The state it ends in.</param>
+    /// <param name="InPlace">States it also runs in without leaving them.</param>
+    private sealed record StepRule(WorkUnit Unit, TenantStatus From, TenantStatus To, params TenantStatus[] InPlace);
+}
