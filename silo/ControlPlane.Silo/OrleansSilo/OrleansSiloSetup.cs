@@ -47,6 +47,18 @@ public static class OrleansSiloSetup
                     : throw new OptionsValidationException("Orleans:Endpoints:AdvertisedIPAddress", typeof(EndpointOptions), [$"Orleans:Endpoints:AdvertisedIPAddress must be an IP address (other silos dial it); '{advertised}' is not."]);
             }
         });
+        builder.UseOrleans(silo => silo.AddControlPlaneGrainServices());
+        return builder;
+    }
+
+    /// <summary>
+    /// What the grains need of the silo that hosts them, whoever builds it (this process's web host, or a test cluster
+    /// that sets the silo's name, ports and cluster itself): membership, messaging and collection settings, the ADO.NET
+    /// providers on the registry's database, the call filter, telemetry propagation, the dashboard and the scans.
+    /// </summary>
+    public static ISiloBuilder AddControlPlaneGrainServices(this ISiloBuilder silo)
+    {
+        var services = silo.Services;
         services.AddOptions<ClusterMembershipOptions>().Configure(o =>
         {
             // A killed silo is declared dead in ~ProbeTimeout x NumMissedProbesLimit (about 6 s), well inside the
@@ -67,15 +79,12 @@ public static class OrleansSiloSetup
         }).BindConfiguration("Orleans:Messaging");
         services.AddOptions<GrainCollectionOptions>().BindConfiguration("Orleans:GrainCollection");
 
-        builder.UseOrleans(silo =>
-        {
-            silo.UseAdoNetClustering((Action<AdoNetClusteringSiloOptions>)(_ => { }));
-            silo.UseAdoNetReminderService((Action<AdoNetReminderTableOptions>)(_ => { }));
-            silo.AddAdoNetGrainStorage(StorageName, (Action<AdoNetGrainStorageOptions>)(_ => { }));
-            silo.AddActivityPropagation();
-            silo.AddIncomingGrainCallFilter<GrainKeyTagFilter>();
-            silo.AddDashboard(_ => { });
-        });
+        silo.UseAdoNetClustering((Action<AdoNetClusteringSiloOptions>)(_ => { }));
+        silo.UseAdoNetReminderService((Action<AdoNetReminderTableOptions>)(_ => { }));
+        silo.AddAdoNetGrainStorage(StorageName, (Action<AdoNetGrainStorageOptions>)(_ => { }));
+        silo.AddActivityPropagation();
+        silo.AddIncomingGrainCallFilter<GrainKeyTagFilter>();
+        silo.AddDashboard(_ => { });
 
         // The providers' connection string names the registry's database with the orleans schema on its path; it is
         // known only once the private server (if any) has started, so it is set when the options are first read.
@@ -99,7 +108,7 @@ public static class OrleansSiloSetup
         services.AddSingleton<IClusterMembership>(sp => sp.GetRequiredService<ClusterView>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TenantWorkSweeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RolloutSweeper>();
-        return builder;
+        return silo;
     }
 
     private static string ConnectionString(ControlPlaneConnectionString registry, string applicationName) =>

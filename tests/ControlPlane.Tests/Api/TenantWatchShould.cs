@@ -8,7 +8,7 @@ using ControlPlane.Tests.Harness;
 namespace ControlPlane.Tests.Api;
 
 /// <summary>Clients follow a tenant with conditional, waiting GETs instead of polling.</summary>
-public sealed class TenantWatchShould(SiloFixture fixture) : IClassFixture<SiloFixture>
+public sealed class TenantWatchShould(TenantWatchFixture fixture) : IClassFixture<TenantWatchFixture>
 {
     [Fact]
     public async Task AnswerAConditionalGetOfAnUnchangedTenantWith304()
@@ -30,7 +30,7 @@ public sealed class TenantWatchShould(SiloFixture fixture) : IClassFixture<SiloF
         var watch = Stopwatch.StartNew();
 
         var waiting = Get(slug, tenant.Etag, waitSeconds: 30);
-        await Task.Delay(300);
+        await fixture.Changes.Waiting(slug).WaitOrFailAsync(TimeSpan.FromSeconds(10), $"the GET of tenant '{slug}' to wait for a change");
         using var suspend = await fixture.Client.PostActionAsync(slug, "suspend");
         using var response = await waiting;
 

@@ -17,4 +17,13 @@ public static class Eventually
             await Task.Delay(every ?? TimeSpan.FromMilliseconds(100));
         }
     }
+
+    /// <summary>Reads until the value read satisfies <paramref name="until"/> and returns it; the failure describes the last value read.</summary>
+    public static async Task<T> ReadsAsync<T>(
+        Func<Task<T>> read, Func<T, bool> until, string what, Func<T, string> describe, TimeSpan? timeout = null, TimeSpan? every = null)
+    {
+        var last = default(T)!;
+        await HoldsAsync(async () => until(last = await read()), what, timeout, () => Task.FromResult(describe(last)), every);
+        return last;
+    }
 }

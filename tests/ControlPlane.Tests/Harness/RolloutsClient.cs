@@ -27,24 +27,11 @@ public sealed class RolloutsClient(HttpClient http)
         (await http.GetFromJsonAsync<MigrationsResponse>("/v1/migrations", TenantsClient.Json))!;
 
     /// <summary>Polls until the rollout is in <paramref name="expected"/>; the failure names the rollout, expected and last seen.</summary>
-    public async Task<RolloutResponse> WaitForStateAsync(string id, RolloutState expected, TimeSpan? timeout = null, Func<RolloutResponse, bool>? also = null)
-    {
-        var limit = timeout ?? TimeSpan.FromSeconds(60);
-        var deadline = DateTime.UtcNow + limit;
-        RolloutResponse? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await GetAsync(id);
-            if (last.State == expected && (also is null || also(last)))
-            {
-                return last;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"Rollout {id} did not reach {expected} within {limit}; last seen: {last?.State} " +
-            $"(wave {last?.CurrentWave}, totals {last?.Totals}, reason '{last?.Reason}')");
-        return null!;
-    }
+    public Task<RolloutResponse> WaitForStateAsync(string id, RolloutState expected, TimeSpan? timeout = null, Func<RolloutResponse, bool>? also = null) =>
+        Eventually.ReadsAsync(
+            () => GetAsync(id),
+            r => r.State == expected && (also is null || also(r)),
+            $"rollout {id} to reach {expected}",
+            last => $"{last.State} (wave {last.CurrentWave}, totals {last.Totals}, reason '{last.Reason}')",
+            timeout ?? TimeSpan.FromSeconds(60));
 }

@@ -20,6 +20,26 @@ public sealed class SiloFactory(
 
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "controlplane-tests", Guid.NewGuid().ToString("N"));
 
+    /// <summary>
+    /// Timings shortened so that retries, sweeps and failure detection happen within a test's patience, and pools small
+    /// enough for many silos on one test server (also used by <see cref="GrainCluster"/>'s silos).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> ShortTimings { get; } = new Dictionary<string, string?>
+    {
+        ["Orleans:Membership:ProbeTimeout"] = "00:00:01",
+        ["Orleans:Membership:NumMissedProbesLimit"] = "2",
+        ["Orleans:Membership:TableRefreshTimeout"] = "00:00:01",
+        ["Orleans:Membership:IAmAliveTablePublishTimeout"] = "00:00:00.500",
+        ["ControlPlane:Fence:HeartbeatExpiry"] = "00:00:03",
+        ["ControlPlane:Provisioning:SweepInterval"] = "00:00:00.200",
+        ["ControlPlane:Provisioning:RetryBaseDelay"] = "00:00:00.200",
+        ["ControlPlane:Provisioning:RetryMaxDelay"] = "00:00:01",
+        ["ControlPlane:Provisioning:MaxAttempts"] = "3",
+        ["ControlPlane:Database:RegistryPoolSize"] = "6",
+        ["ControlPlane:Database:WorkConnections"] = "3",
+        ["ControlPlane:Database:IdleInTransactionTimeout"] = "00:00:05",
+    };
+
     public string SiloName { get; } = settings?.GetValueOrDefault("Orleans:SiloName") ?? $"test-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>This silo's Orleans silo-to-silo port on 127.0.0.1.</summary>
@@ -63,21 +83,9 @@ public sealed class SiloFactory(
             ["Orleans:Endpoints:SiloPort"] = SiloPort.ToString(CultureInfo.InvariantCulture),
             ["Orleans:Endpoints:GatewayPort"] = GatewayPort.ToString(CultureInfo.InvariantCulture),
             ["Orleans:Endpoints:AdvertisedIPAddress"] = "127.0.0.1",
-            ["Orleans:Membership:ProbeTimeout"] = "00:00:01",
-            ["Orleans:Membership:NumMissedProbesLimit"] = "2",
-            ["Orleans:Membership:TableRefreshTimeout"] = "00:00:01",
-            ["Orleans:Membership:IAmAliveTablePublishTimeout"] = "00:00:00.500",
-            ["ControlPlane:Fence:HeartbeatExpiry"] = "00:00:03",
-            ["ControlPlane:Provisioning:SweepInterval"] = "00:00:00.200",
-            ["ControlPlane:Provisioning:RetryBaseDelay"] = "00:00:00.200",
-            ["ControlPlane:Provisioning:RetryMaxDelay"] = "00:00:01",
-            ["ControlPlane:Provisioning:MaxAttempts"] = "3",
-            ["ControlPlane:Database:RegistryPoolSize"] = "6",
-            ["ControlPlane:Database:WorkConnections"] = "3",
-            ["ControlPlane:Database:IdleInTransactionTimeout"] = "00:00:05",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in TenantTokens.Settings)
+        foreach (var (key, value) in ShortTimings.Concat(TenantTokens.Settings))
         {
             all[key] = value;
         }

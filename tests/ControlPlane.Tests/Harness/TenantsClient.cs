@@ -40,25 +40,14 @@ public sealed class TenantsClient(HttpClient http, bool ownsHttp = true) : IDisp
     }
 
     /// <summary>Polls until the tenant is in <paramref name="expected"/>; the failure names the tenant, expected and last state.</summary>
-    public async Task<TenantResponse> WaitForStateAsync(string slug, TenantStatus expected, TimeSpan? timeout = null, Func<TenantResponse, bool>? also = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        TenantResponse? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await GetAsync(slug);
-            if (last?.State == expected && (also is null || also(last)))
-            {
-                return last;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"Tenant '{slug}' did not reach {expected} within {timeout ?? TimeSpan.FromSeconds(30)}; last seen: " +
-            (last is null ? "not found" : $"{last.State} (version {last.MigrationVersion}, attempts {last.Attempts}, lastError '{last.LastError}', timeline: {string.Join(" | ", last.Timeline.Select(e => $"{e.To}:{e.Detail}"))})"));
-        return null!;
-    }
+    public async Task<TenantResponse> WaitForStateAsync(string slug, TenantStatus expected, TimeSpan? timeout = null, Func<TenantResponse, bool>? also = null) =>
+        (await Eventually.ReadsAsync(
+            () => GetAsync(slug),
+            t => t?.State == expected && (also is null || also(t)),
+            $"tenant '{slug}' to reach {expected}",
+            last => last is null ? "not found" : $"{last.State} (version {last.MigrationVersion}, attempts {last.Attempts}, lastError '{last.LastError}', timeline: {string.Join(" | ", last.Timeline.Select(e => $"{e.To}:{e.Detail}"))})",
+            timeout ?? TimeSpan.FromSeconds(30),
+            every: TimeSpan.FromMilliseconds(50)))!;
 
     public void Dispose()
     {

@@ -53,12 +53,13 @@ public sealed class RolloutFixture : IAsyncDisposable
             response.Dispose();
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (await Database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenants WHERE slug LIKE $1 AND state = 'Active'", prefix + "\\_%") < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{count} tenants '{prefix}_*' were not all Active within 120 s");
-            await Task.Delay(200);
-        }
+        await Eventually.ReadsAsync(
+            () => Database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenants WHERE slug LIKE $1 AND state = 'Active'", prefix + "\\_%"),
+            active => active == count,
+            $"all {count} tenants '{prefix}_*' to be Active",
+            active => $"{active} Active",
+            TimeSpan.FromSeconds(120),
+            every: TimeSpan.FromMilliseconds(200));
 
         return slugs;
     }

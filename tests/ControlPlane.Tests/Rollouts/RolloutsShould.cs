@@ -108,6 +108,8 @@ public sealed class RolloutsShould
 
         using var pause = await fixture.Rollouts.ActAsync(id, "pause");
         var paused = await fixture.Rollouts.WaitForStateAsync(id, RolloutState.Paused, also: r => r.Totals.Running == 0);
+        // A negative check: no event marks "a paused rollout would have moved by now", so it is given the time of a few
+        // tenants (0.2 s each, one at a time) and sweeps (every 0.2 s) to show that it does not.
         await Task.Delay(700);
         var stillPaused = await fixture.Rollouts.GetAsync(id);
         using var resume = await fixture.Rollouts.ActAsync(id, "resume");

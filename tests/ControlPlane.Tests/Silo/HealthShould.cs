@@ -61,18 +61,17 @@ public sealed class HealthShould(SiloFixture fixture) : IClassFixture<SiloFixtur
             await SetConnectionsAllowedAsync(database.Name, true);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            using var again = await http.GetAsync("/health/ready");
-            if (again.StatusCode == HttpStatusCode.OK)
+        await Eventually.ReadsAsync(
+            async () =>
             {
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"/health/ready stayed {again.StatusCode} for 30 s after the registry came back");
-            await Task.Delay(200);
-        }
+                using var again = await http.GetAsync("/health/ready");
+                return again.StatusCode;
+            },
+            status => status == HttpStatusCode.OK,
+            "/health/ready to answer 200 after the registry came back",
+            status => $"{(int)status} {status}",
+            TimeSpan.FromSeconds(30),
+            every: TimeSpan.FromMilliseconds(200));
     }
 
     // Refusing new connections and ending the silo's sessions makes the registry unreachable for this database only.

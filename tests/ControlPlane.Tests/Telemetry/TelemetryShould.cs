@@ -152,20 +152,12 @@ public sealed class TelemetryShould
         RolloutFixture.StartAsync(services => services.AddSingleton(_telemetry.Export), settings);
 
     /// <summary>Waits until the spans tagged with <paramref name="value"/> include what <paramref name="until"/> matches.</summary>
-    private async Task<IReadOnlyList<Activity>> WaitForSpansAsync(
-        string value, Func<Activity, bool> until, string what, int count = 1, string tag = "tenant.id")
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var spans = _telemetry.SpansWith(tag, value);
-            if (spans.Count(until) >= count)
-            {
-                return spans;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"No {what} for {tag}={value} within 30 s; spans seen: {string.Join(", ", spans.Select(s => s.DisplayName))}");
-            await Task.Delay(100);
-        }
-    }
+    private Task<IReadOnlyList<Activity>> WaitForSpansAsync(
+        string value, Func<Activity, bool> until, string what, int count = 1, string tag = "tenant.id") =>
+        Eventually.ReadsAsync(
+            () => Task.FromResult(_telemetry.SpansWith(tag, value)),
+            spans => spans.Count(until) >= count,
+            $"{what} for {tag}={value}",
+            spans => $"spans {string.Join(", ", spans.Select(s => s.DisplayName))}",
+            TimeSpan.FromSeconds(30));
 }
