@@ -7,7 +7,7 @@ namespace ControlPlane.Silo.Cluster;
 
 /// <summary>
 /// The cluster as Orleans sees it: every silo in the membership table (live ones first, dead ones of the last day),
-/// with the activation count each live silo reports.
+/// with the application grain activations each live silo reports.
 /// </summary>
 internal sealed class ClusterView(IGrainFactory grains, TimeProvider clock) : IClusterMembership
 {
@@ -18,8 +18,10 @@ internal sealed class ClusterView(IGrainFactory grains, TimeProvider clock) : IC
         var management = grains.GetGrain<IManagementGrain>(0);
         var hosts = await management.GetDetailedHosts(onlyActive: false, cancellationToken);
         var active = hosts.Where(h => h.Status == OrleansStatus.Active).Select(h => h.SiloAddress).ToArray();
-        var statistics = active.Length == 0 ? [] : await management.GetRuntimeStatistics(active, cancellationToken);
-        var activations = active.Zip(statistics).ToDictionary(p => p.First, p => p.Second.ActivationCount);
+        var activations = active.Length == 0 ? [] : (await management.GetSimpleGrainStatistics(active, cancellationToken))
+            .Where(g => !IsOrleansOwn(g.GrainType))
+            .GroupBy(g => g.SiloAddress)
+            .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount));
         var since = clock.GetUtcNow() - DeadShownFor;
         return [.. hosts
             .Where(h => h.Status != OrleansStatus.Dead || h.IAmAliveTime > since.UtcDateTime)
@@ -27,6 +29,10 @@ internal sealed class ClusterView(IGrainFactory grains, TimeProvider clock) : IC
             .OrderBy(s => s.Status switch { SiloStatus.Active => 0, SiloStatus.Joining => 1, SiloStatus.ShuttingDown or SiloStatus.Stopping => 2, _ => 3 })
             .ThenByDescending(s => s.StartedAt)];
     }
+
+    // The runtime's own grains (management, dashboard, membership services) are not what an operator counts: the
+    // figure is the application's activations (tenants, rollouts) on that silo.
+    private static bool IsOrleansOwn(string grainType) => grainType.StartsWith("Orleans.", StringComparison.Ordinal);
 
     private static SiloRecord Record(MembershipEntry host, Dictionary<SiloAddress, int> activations)
     {
@@ -47,6 +53,6 @@ internal sealed class ClusterView(IGrainFactory grains, TimeProvider clock) : IC
             lastSeen,
             status,
             status == SiloStatus.Dead ? lastSeen : null,
-            activations.TryGetValue(host.SiloAddress, out var count) ? count : null);
+            status == SiloStatus.Active ? activations.GetValueOrDefault(host.SiloAddress) : null);
     }
 }

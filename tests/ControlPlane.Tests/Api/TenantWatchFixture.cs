@@ -1,3 +1,4 @@
+using ControlPlane.Registry.Contracts.Tenants;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Tests.Harness;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ControlPlane.Grains.Tenants;
+using ControlPlane.Registry.Contracts.Tenants;
 
 namespace ControlPlane.Tests.Harness;
 
