@@ -11,7 +11,7 @@ public sealed record ClusterResponse(IReadOnlyList<SiloResponse> Silos);
 /// <param name="HeartbeatAt">Its last heartbeat.</param>
 /// <param name="Status"><c>Active</c>, <c>ShuttingDown</c> or <c>Dead</c>.</param>
 /// <param name="StoppedAt">When it left or was declared dead; null while it is live.</param>
-/// <param name="ActiveGrains">Grain activations at its last heartbeat; null when dead or not reported yet.</param>
+/// <param name="ActiveGrains">The application's grain activations on it (tenants, rollouts; not Orleans' own system grains), asked of the live silo; null when it is not Active.</param>
 public sealed record SiloResponse(
     string SiloId,
     string Name,
