@@ -36,11 +36,17 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
 
     public string Database { get; }
 
+    /// <summary>The server's postmaster when it runs on this machine (for <see cref="ServerCpu"/>); otherwise null.</summary>
+    public int? Postmaster { get; private set; }
+
+    /// <summary>CPU the server has used so far (see <see cref="ServerCpu"/>); null when it is not on this machine.</summary>
+    public TimeSpan? ServerCpu() => Benchmarks.ServerCpu.Total(Postmaster);
+
     public static async Task<BenchmarkDatabase> StartAsync(string? connectionString, int maxConnections)
     {
         if (connectionString is not null)
         {
-            return new BenchmarkDatabase(connectionString, null);
+            return await LocateAsync(new BenchmarkDatabase(connectionString, null));
         }
 
         var server = await PrivatePostgresServer.StartAsync(
@@ -53,7 +59,13 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
             },
             NullLogger.Instance,
             CancellationToken.None);
-        return new BenchmarkDatabase(server.ConnectionString, server);
+        return await LocateAsync(new BenchmarkDatabase(server.ConnectionString, server));
+    }
+
+    private static async Task<BenchmarkDatabase> LocateAsync(BenchmarkDatabase database)
+    {
+        database.Postmaster = Benchmarks.ServerCpu.PostmasterOf(await database.ScalarAsync<int>("SELECT pg_backend_pid()"));
+        return database;
     }
 
     public async Task<T> ScalarAsync<T>(string sql)

@@ -109,11 +109,11 @@ internal static class OnboardingBenchmark
             script.Append(PsqlRunner.Mark("end", slug.Value));
         }
 
-        var serverBefore = ServerCpu.Total();
+        var serverBefore = database.ServerCpu();
         var watch = Stopwatch.StartNew();
         var marks = await PsqlRunner.RunAsync(database, [.. scripts.Select(s => s.ToString())]);
         var seconds = watch.Elapsed.TotalSeconds;
-        var serverCpu = (ServerCpu.Total() - serverBefore)?.TotalMilliseconds / tenants ?? double.NaN;
+        var serverCpu = (database.ServerCpu() - serverBefore)?.TotalMilliseconds / tenants ?? double.NaN;
         var starts = marks.Where(m => m.Mark == "start").ToDictionary(m => m.Key, m => m.Epoch);
         var durations = marks.Where(m => m.Mark == "end").Select(m => (m.Epoch - starts[m.Key]) * 1000).ToList();
         return new Result(durations, tenants, seconds, 0, 0, serverCpu);
@@ -132,12 +132,12 @@ internal static class OnboardingBenchmark
     {
         var prefix = $"cp{round}";
         var cpuBefore = silo.CpuTime();
-        var serverBefore = ServerCpu.Total();
+        var serverBefore = database.ServerCpu();
         var watch = Stopwatch.StartNew();
         await OnboardAsync(silo, prefix, tenants, clients);
         var seconds = watch.Elapsed.TotalSeconds;
         var cpuPerTenant = (silo.CpuTime() - cpuBefore).TotalMilliseconds / tenants;
-        var serverCpu = (ServerCpu.Total() - serverBefore)?.TotalMilliseconds / tenants ?? double.NaN;
+        var serverCpu = (database.ServerCpu() - serverBefore)?.TotalMilliseconds / tenants ?? double.NaN;
 
         // Each tenant's own time, by the database's clock: from its registration to its Active event.
         var text = await database.ScalarAsync<string>(

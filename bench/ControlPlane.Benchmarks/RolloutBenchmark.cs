@@ -52,15 +52,15 @@ internal static class RolloutBenchmark
             await RegisterAsync(database, "cp", tenants);
 
             // Raw before and after ours, halves each, so both meet the same drifting disk.
-            var serverBefore = ServerCpu.Total();
+            var serverBefore = database.ServerCpu();
             var rawFirst = await RawAsync(database, "raw", 0, tenants / 2, connections);
-            var serverAfterRaw = ServerCpu.Total();
+            var serverAfterRaw = database.ServerCpu();
             var siloBefore = silo.CpuTime();
             var ours = await ControlPlaneAsync(silo, database, connections);
             var siloCpu = (silo.CpuTime() - siloBefore).TotalMilliseconds / tenants;
-            var serverAfterOurs = ServerCpu.Total();
+            var serverAfterOurs = database.ServerCpu();
             var rawSecond = await RawAsync(database, "raw", tenants / 2, tenants, connections);
-            var serverAfterAll = ServerCpu.Total();
+            var serverAfterAll = database.ServerCpu();
             var rawSeconds = rawFirst + rawSecond;
             var rawServerCpu = ((serverAfterRaw - serverBefore) + (serverAfterAll - serverAfterOurs))?.TotalMilliseconds / tenants ?? double.NaN;
             var ourServerCpu = (serverAfterOurs - serverAfterRaw)?.TotalMilliseconds / tenants ?? double.NaN;

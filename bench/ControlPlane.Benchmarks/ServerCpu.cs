@@ -3,52 +3,68 @@ using System.Globalization;
 namespace ControlPlane.Benchmarks;
 
 /// <summary>
-/// CPU used by the local PostgreSQL server's processes (all backends and auxiliaries), read from /proc. It lets a
-/// benchmark say how much database work each side caused, not only how long it took.
+/// CPU used by the benchmark's PostgreSQL server (its postmaster and every process it forked: backends and
+/// auxiliaries), read from /proc. It lets a benchmark say how much database work each side caused, not only how long
+/// it took. Only that server's processes count: another server on the machine (a test run's) starting or stopping
+/// must not move the figure.
 /// </summary>
 internal static class ServerCpu
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
-    /// <summary>Total user+system CPU of processes named "postgres", or null when /proc is unavailable.</summary>
-    public static TimeSpan? Total()
+    /// <summary>The postmaster's process id, from a backend's parent; null when the server is not on this machine.</summary>
+    public static int? PostmasterOf(int backendPid) =>
+        Stat(backendPid) is { } fields && int.TryParse(fields[1], CultureInfo.InvariantCulture, out var parent) ? parent : null;
+
+    /// <summary>Total user+system CPU of the postmaster and its children, or null when it cannot be read.</summary>
+    public static TimeSpan? Total(int? postmaster)
     {
-        if (!Directory.Exists("/proc"))
+        if (postmaster is not int root || Stat(root) is not { } own)
         {
             return null;
         }
 
-        double ticks = 0;
+        // utime + stime, plus cutime + cstime: backends that already exited (psql's, when it disconnects) are only
+        // counted in the postmaster's totals once reaped.
+        var ticks = Ticks(own);
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(directory), out _))
+            if (int.TryParse(Path.GetFileName(directory), out var pid) && pid != root
+                && Stat(pid) is { } fields && fields[1] == root.ToString(CultureInfo.InvariantCulture))
             {
-                continue;
-            }
-
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var name = stat[(stat.IndexOf('(', StringComparison.Ordinal) + 1)..stat.LastIndexOf(')')];
-                if (name != "postgres")
-                {
-                    continue;
-                }
-
-                // utime + stime, plus cutime + cstime: backends that already exited (psql's, when it disconnects)
-                // are only counted in their parent's totals once reaped.
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                for (var i = 11; i <= 14; i++)
-                {
-                    ticks += double.Parse(fields[i], CultureInfo.InvariantCulture);
-                }
-            }
-            catch (IOException)
-            {
-                // The process ended while we looked.
+                ticks += Ticks(fields);
             }
         }
 
         return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+    }
+
+    private static double Ticks(string[] fields)
+    {
+        double ticks = 0;
+        for (var i = 11; i <= 14; i++)
+        {
+            ticks += double.Parse(fields[i], CultureInfo.InvariantCulture);
+        }
+
+        return ticks;
+    }
+
+    /// <summary>The fields of /proc/pid/stat after the command name (state, ppid, ...), or null.</summary>
+    private static string[]? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null; // Gone while we looked, or no /proc.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }
