@@ -67,6 +67,9 @@ public static class OrleansSiloSetup
         }).BindConfiguration("Orleans:Messaging");
         services.AddOptions<GrainCollectionOptions>().BindConfiguration("Orleans:GrainCollection");
 
+        // Orleans' one-minute floor on reminder periods stays in production; tests lower it to see a schedule in seconds.
+        services.AddOptions<ReminderOptions>().BindConfiguration("Orleans:Reminders");
+
         builder.UseOrleans(silo =>
         {
             silo.UseAdoNetClustering((Action<AdoNetClusteringSiloOptions>)(_ => { }));
