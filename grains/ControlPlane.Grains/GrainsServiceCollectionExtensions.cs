@@ -45,7 +45,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.SectionName)
             .Validate<IOptions<ReminderOptions>>(
                 (o, reminders) => o.ScheduleCheckPeriod >= reminders.Value.MinimumReminderPeriod,
-                "ControlPlane:Rollouts:ScheduleCheckPeriod must be at least Orleans:Reminders:MinimumReminderPeriod (Orleans refuses a shorter reminder period).")
+                "ControlPlane:Rollouts:ScheduleCheckPeriod must be at least Orleans:ReminderService:MinimumReminderPeriod (Orleans refuses a shorter reminder period).")
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);

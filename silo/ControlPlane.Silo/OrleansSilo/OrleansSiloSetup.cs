@@ -68,7 +68,8 @@ public static class OrleansSiloSetup
         services.AddOptions<GrainCollectionOptions>().BindConfiguration("Orleans:GrainCollection");
 
         // Orleans' one-minute floor on reminder periods stays in production; tests lower it to see a schedule in seconds.
-        services.AddOptions<ReminderOptions>().BindConfiguration("Orleans:Reminders");
+        // Not "Orleans:Reminders": Orleans reads that section as a reminder provider to configure.
+        services.AddOptions<ReminderOptions>().BindConfiguration("Orleans:ReminderService");
 
         builder.UseOrleans(silo =>
         {
