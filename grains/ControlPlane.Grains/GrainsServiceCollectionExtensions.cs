@@ -15,6 +15,8 @@ using ControlPlane.Registry.Contracts.Migrations;
 using ControlPlane.Registry.Contracts.Rollouts;
 using ControlPlane.Registry.Contracts.Tenants;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Hosting;
 
 namespace ControlPlane.Grains;
 
@@ -39,6 +41,11 @@ public static class GrainsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<FenceOptions>().BindConfiguration(FenceOptions.SectionName)
             .Validate(o => o.HeartbeatExpiry >= TimeSpan.FromSeconds(1), "ControlPlane:Fence:HeartbeatExpiry must be at least one second.")
+            .ValidateOnStart();
+        services.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.SectionName)
+            .Validate<IOptions<ReminderOptions>>(
+                (o, reminders) => o.ScheduleCheckPeriod >= reminders.Value.MinimumReminderPeriod,
+                "ControlPlane:Rollouts:ScheduleCheckPeriod must be at least Orleans:ReminderService:MinimumReminderPeriod (Orleans refuses a shorter reminder period).")
             .ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);

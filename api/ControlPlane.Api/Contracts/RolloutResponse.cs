@@ -2,7 +2,10 @@ using ControlPlane.Grains.Rollouts;
 
 namespace ControlPlane.Api.Contracts;
 
-/// <summary>A rollout, as <c>GET /v1/rollouts/{id}</c> returns it.</summary>
+/// <summary>
+/// A rollout, as <c>GET /v1/rollouts/{id}</c> returns it. <c>NotBefore</c> is when a scheduled rollout may start
+/// (it stays after the start); null for one that started when created.
+/// </summary>
 public sealed record RolloutResponse(
     string Id,
     RolloutState State,
@@ -19,7 +22,8 @@ public sealed record RolloutResponse(
     string? CreatedBy,
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt,
-    long Etag)
+    long Etag,
+    DateTimeOffset? NotBefore)
 {
     public static RolloutResponse From(RolloutSnapshot rollout) => new(
         rollout.Id,
@@ -37,7 +41,8 @@ public sealed record RolloutResponse(
         rollout.CreatedBy,
         rollout.CreatedAt,
         rollout.FinishedAt,
-        rollout.Etag);
+        rollout.Etag,
+        rollout.NotBefore);
 }
 
 /// <summary>One wave: its size and tenants by status.</summary>

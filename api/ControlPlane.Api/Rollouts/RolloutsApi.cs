@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Security.Claims;
+using System.Text.RegularExpressions;
 using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
@@ -17,16 +19,19 @@ namespace ControlPlane.Api.Rollouts;
 /// <c>/v1/rollouts</c>: a schema change rolled out to every tenant in waves, as a durable object. Each rollout is
 /// coordinated by its own grain; only one rollout is open at a time.
 /// </summary>
-public static class RolloutsApi
+public static partial class RolloutsApi
 {
     private const int MaxWaves = 20;
+
+    // A reminder further out than this is more likely a typo than a plan; the catalogue will have moved on anyway.
+    private static readonly TimeSpan MaxNotBeforeAhead = TimeSpan.FromDays(365);
 
     public static RouteGroupBuilder MapRolloutsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/rollouts").WithTags("Rollouts");
         group.MapPost("/", CreateAsync)
             .WithName("StartRollout")
-            .WithSummary("Start a rollout (202); 409 when another rollout is open or an applied migration has drifted.")
+            .WithSummary("Start a rollout (202), now or at notBefore (Scheduled until then); 409 when another rollout is open or an applied migration has drifted.")
             .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
             .Audited("rollout.start");
         group.MapGet("/", ListAsync)
@@ -57,13 +62,19 @@ public static class RolloutsApi
     }
 
     public static async Task<Accepted<RolloutResponse>> CreateAsync(
-        CreateRolloutRequest? request, IRolloutRegistry rollouts, IGrainFactory grains, HttpContext context, CancellationToken cancellationToken)
+        CreateRolloutRequest? request, IRolloutRegistry rollouts, IGrainFactory grains, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
-        var plan = Validate(request ?? new CreateRolloutRequest(null, null, null, null));
+        var plan = Validate(request ?? new CreateRolloutRequest(null, null, null, null), time.GetUtcNow());
         var id = await rollouts.CreateAsync(plan, context.User.Identity?.Name, cancellationToken);
-        AuditTrail.Describe(context, target: id, detail: plan.TargetVersion is int target ? $"to version {target}" : "to the newest version");
+        var to = plan.TargetVersion is int target ? $"to version {target}" : "to the newest version";
+        AuditTrail.Describe(context, target: id, detail: plan.NotBefore is { } at ? $"{to}, not before {at:O}" : to);
         var grain = grains.GetGrain<IRolloutGrain>(id);
-        await grain.WakeAsync();
+        if (plan.NotBefore is null)
+        {
+            // A scheduled rollout is started by its reminder instead.
+            await grain.WakeAsync();
+        }
+
         var rollout = await grain.GetAsync() ?? throw new RolloutNotFoundException(id);
         return TypedResults.Accepted($"/v1/rollouts/{id}", RolloutResponse.From(rollout));
     }
@@ -94,7 +105,7 @@ public static class RolloutsApi
             ? id
             : throw new TenantValidationException("id", "A rollout id is letters, digits and '-'.");
 
-    private static RolloutPlan Validate(CreateRolloutRequest request)
+    private static RolloutPlan Validate(CreateRolloutRequest request, DateTimeOffset now)
     {
         if (request.TargetVersion is < 1)
         {
@@ -148,6 +159,33 @@ public static class RolloutsApi
             }
         }
 
-        return new RolloutPlan(request.TargetVersion, request.MaxParallel, waves, request.FailureThreshold);
+        return new RolloutPlan(request.TargetVersion, request.MaxParallel, waves, request.FailureThreshold, NotBefore(request.NotBefore, now));
     }
+
+    /// <summary>When to start, if later than <paramref name="now"/>; null to start now (also for a time already past).</summary>
+    private static DateTimeOffset? NotBefore(string? requested, DateTimeOffset now)
+    {
+        if (requested is null)
+        {
+            return null;
+        }
+
+        // The offset is required: a bare local time would mean whatever the server's time zone says.
+        if (!Timestamp().IsMatch(requested)
+            || !DateTimeOffset.TryParse(requested, CultureInfo.InvariantCulture, DateTimeStyles.None, out var notBefore))
+        {
+            throw new TenantValidationException(
+                "notBefore", $"notBefore must be an ISO 8601 timestamp with an offset, such as 2026-12-24T02:00:00Z or 2026-12-24T03:00:00+01:00; '{requested}' is not.");
+        }
+
+        if (notBefore - now > MaxNotBeforeAhead)
+        {
+            throw new TenantValidationException("notBefore", $"notBefore may be at most {MaxNotBeforeAhead.TotalDays:0} days ahead.");
+        }
+
+        return notBefore > now ? notBefore.ToUniversalTime() : null;
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Timestamp();
 }

@@ -17,7 +17,8 @@ internal sealed record RolloutResponse(
     string? CreatedBy,
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt,
-    long Etag);
+    long Etag,
+    DateTimeOffset? NotBefore);
 
 /// <summary>One wave: its size and tenants by status.</summary>
 internal sealed record RolloutWaveResponse(string Name, int Size, RolloutCountsResponse Counts);

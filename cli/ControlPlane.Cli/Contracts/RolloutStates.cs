@@ -3,6 +3,7 @@ namespace ControlPlane.Cli.Contracts;
 /// <summary>The rollout states the client reasons about (the server's <c>RolloutState</c> names).</summary>
 internal static class RolloutStates
 {
+    public const string Scheduled = "Scheduled";
     public const string Running = "Running";
     public const string Paused = "Paused";
     public const string Halted = "Halted";

@@ -11,7 +11,7 @@ internal static class RolloutViews
     public static Table List(IEnumerable<RolloutResponse> rollouts)
     {
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("Id", "State", "Target", "Done", "Succeeded", "Failed", "Skipped", "Created", "Finished");
+            .AddColumns("Id", "State", "Target", "Done", "Succeeded", "Failed", "Skipped", "Created", "Not before", "Finished");
         foreach (var rollout in rollouts)
         {
             var totals = rollout.Totals;
@@ -24,6 +24,7 @@ internal static class RolloutViews
                 totals.Failed > 0 ? $"[red]{Number(totals.Failed)}[/]" : "0",
                 Number(totals.Skipped),
                 Formats.Time(rollout.CreatedAt),
+                Formats.Time(rollout.NotBefore),
                 Formats.Time(rollout.FinishedAt));
         }
 
@@ -35,6 +36,11 @@ internal static class RolloutViews
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         Row(grid, "Id", Markup.Escape(rollout.Id));
         Row(grid, "State", StateMarkup.Rollout(rollout.State));
+        if (rollout.NotBefore is { } notBefore)
+        {
+            Row(grid, "Not before", Formats.Time(notBefore) + (rollout.State == RolloutStates.Scheduled ? " [grey](starts then)[/]" : string.Empty));
+        }
+
         Row(grid, "Target version", Number(rollout.TargetVersion));
         Row(grid, "Max parallel", Number(rollout.MaxParallel));
         Row(grid, "Failure threshold", string.Create(CultureInfo.InvariantCulture, $"{rollout.FailureThreshold * 100:0.##}% of a wave"));
@@ -98,6 +104,11 @@ internal static class RolloutViews
         {
             new Markup($"Rollout [bold]{Markup.Escape(rollout.Id)}[/] to version {Number(rollout.TargetVersion)}: {StateMarkup.Rollout(rollout.State)}  {Markup.Escape(WaveLabel(rollout))}"),
         };
+        if (rollout.State == RolloutStates.Scheduled && rollout.NotBefore is { } notBefore)
+        {
+            rows.Add(new Markup(Markup.Escape($"waiting to start at {Formats.Time(notBefore)}")));
+        }
+
         if (totals.Total == 0)
         {
             rows.Add(new Markup("[grey]no tenants to migrate[/]"));

@@ -21,6 +21,7 @@ internal static class StateMarkup
         RolloutStates.Halted => "red",
         RolloutStates.Paused => "yellow",
         RolloutStates.Cancelled => "grey",
+        RolloutStates.Scheduled => "cyan",
         _ => "blue",
     });
 

@@ -83,7 +83,8 @@ internal sealed class RolloutWatcher(CommandContext context)
         }
 
         var totals = rollout.Totals;
-        var took = rollout.FinishedAt is { } finished ? $" in {Formats.Duration((finished - rollout.CreatedAt).TotalSeconds)}" : string.Empty;
+        // A scheduled rollout's time is counted from when it could start, not from when it was scheduled.
+        var took = rollout.FinishedAt is { } finished ? $" in {Formats.Duration((finished - (rollout.NotBefore ?? rollout.CreatedAt)).TotalSeconds)}" : string.Empty;
         var summary = string.Create(CultureInfo.InvariantCulture, $"{totals.Succeeded} succeeded, {totals.Failed} failed, {totals.Skipped} skipped of {totals.Total}{took}");
         switch (rollout.State)
         {

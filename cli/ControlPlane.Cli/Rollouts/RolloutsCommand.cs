@@ -74,21 +74,27 @@ internal static class RolloutsCommand
                 return null;
             },
         };
+        var notBefore = new Option<string?>("--not-before")
+        {
+            Description = "Start no earlier than this time, ISO 8601 with an offset (2026-12-24T02:00:00Z); Scheduled until then (at most a year ahead)",
+            HelpName = "time",
+        };
         var watch = WatchOption();
         var timeout = TimeoutOption.Create();
-        var command = new Command("start", "Start a rollout; only one is open at a time") { target, maxParallel, waves, threshold, watch, timeout };
+        var command = new Command("start", "Start a rollout, now or later; only one is open at a time") { target, maxParallel, waves, threshold, notBefore, watch, timeout };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
             // No --wave leaves the waves to the server (one wave), rather than asking for none.
             var plan = context.Get(waves) is { Count: > 0 } given ? given : null;
-            var request = new CreateRolloutRequest(context.Get(target), context.Get(maxParallel), plan, context.Get(threshold));
+            var request = new CreateRolloutRequest(context.Get(target), context.Get(maxParallel), plan, context.Get(threshold), context.Get(notBefore));
             var rollout = await context.Client.StartRolloutAsync(request, cancellationToken);
             if (!context.Json)
             {
                 var value = rollout.Value;
                 var sizes = string.Join(", ", value.Waves.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Name} {w.Size}")));
+                var when = value.State == RolloutStates.Scheduled && value.NotBefore is { } at ? $"scheduled for {Formats.Time(at)}" : "started";
                 context.Out.MarkupLineInterpolated(
-                    $"Rollout [bold]{value.Id}[/] started: version {value.TargetVersion} to {value.Totals.Total} tenant(s) in {value.Waves.Count} wave(s) ({sizes}), {value.MaxParallel} at once, failure threshold {value.FailureThreshold.ToString("0.###", CultureInfo.InvariantCulture)}.");
+                    $"Rollout [bold]{value.Id}[/] {when}: version {value.TargetVersion} to {value.Totals.Total} tenant(s) in {value.Waves.Count} wave(s) ({sizes}), {value.MaxParallel} at once, failure threshold {value.FailureThreshold.ToString("0.###", CultureInfo.InvariantCulture)}.");
             }
 
             return await AfterAsync(context, rollout, context.Get(watch), context.Get(timeout), cancellationToken);

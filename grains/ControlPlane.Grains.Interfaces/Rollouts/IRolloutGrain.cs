@@ -36,4 +36,15 @@ public interface IRolloutGrain : IGrainWithStringKey
     /// <summary>Puts the failed tenants back to pending and continues.</summary>
     [AlwaysInterleave]
     Task<RolloutSnapshot> RetryFailedAsync();
+
+    /// <summary>
+    /// Arms the durable timer that starts this rollout at <paramref name="notBefore"/>: an Orleans reminder, kept in
+    /// the registry's database, that fires on whichever silo holds the grain then. Called before the rollout is
+    /// recorded as Scheduled, so a crash between the two leaves a reminder that finds nothing and drops itself, never
+    /// a scheduled rollout that nothing will start.
+    /// </summary>
+    Task ScheduleAsync(DateTimeOffset notBefore);
+
+    /// <summary>Drops the start reminder unless the rollout is recorded as Scheduled (used when recording it failed).</summary>
+    Task UnscheduleAsync();
 }

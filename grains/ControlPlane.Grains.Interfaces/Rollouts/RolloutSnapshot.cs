@@ -56,6 +56,10 @@ public sealed record RolloutSnapshot
 
     [Id(15)]
     public required long Etag { get; init; }
+
+    /// <summary>When a scheduled rollout may start (null: it started when created).</summary>
+    [Id(16)]
+    public DateTimeOffset? NotBefore { get; init; }
 }
 
 /// <summary>One wave's definition and progress.</summary>

@@ -1,7 +1,11 @@
 using Orleans;
 namespace ControlPlane.Grains.Rollouts;
 
-/// <summary>Where a rollout stands. Running, Paused and Halted are open: only one open rollout exists at a time.</summary>
+/// <summary>
+/// Where a rollout stands. Scheduled, Running, Paused and Halted are open: only one open rollout exists at a time.
+/// Scheduled is last so that the others keep their numbers on the wire (Orleans sends an enum's value), as silos of the
+/// previous build read them during a rolling upgrade.
+/// </summary>
 [GenerateSerializer, Alias("cp.RolloutState")]
 public enum RolloutState
 {
@@ -19,4 +23,7 @@ public enum RolloutState
 
     /// <summary>Stopped for good by an operator; tenants not yet migrated keep their version.</summary>
     Cancelled,
+
+    /// <summary>Waiting for its <c>notBefore</c>; its grain's reminder starts it (Running) then. Only cancel applies meanwhile.</summary>
+    Scheduled,
 }

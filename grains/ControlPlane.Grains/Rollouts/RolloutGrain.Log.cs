@@ -30,4 +30,19 @@ public sealed partial class RolloutGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout {RolloutId}: the call migrating tenant {Slug} was interrupted ({Error}); it stays pending and is dispatched again")]
     private static partial void LogTenantInterrupted(ILogger logger, string rolloutId, string slug, string? error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rollout {RolloutId}: start reminder armed for {NotBefore:O}")]
+    private static partial void LogArmed(ILogger logger, string rolloutId, DateTimeOffset notBefore);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rollout {RolloutId}: its time came; Scheduled -> Running")]
+    private static partial void LogStartedOnSchedule(ILogger logger, string rolloutId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rollout {RolloutId}: reminder ticked at {TickTime:O}, before its notBefore by the database's clock")]
+    private static partial void LogNotDueYet(ILogger logger, string rolloutId, DateTime tickTime);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rollout {RolloutId}: start reminder dropped")]
+    private static partial void LogDisarmed(ILogger logger, string rolloutId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout {RolloutId}: could not drop its start reminder; its next tick drops it")]
+    private static partial void LogDisarmFailed(ILogger logger, string rolloutId, Exception exception);
 }

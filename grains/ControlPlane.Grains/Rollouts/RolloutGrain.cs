@@ -20,6 +20,8 @@ public sealed partial class RolloutGrain(
     ControlPlaneDataSources dataSources,
     SiloIdentity silo,
     IOptions<FenceOptions> fence,
+    IOptions<RolloutOptions> options,
+    TimeProvider time,
     IHostApplicationLifetime lifetime,
     ControlPlaneMetrics metrics,
     ILogger<RolloutGrain> logger) : Grain, IRolloutGrain, IRolloutDrive
@@ -61,12 +63,19 @@ public sealed partial class RolloutGrain(
             : ("state = 'Running'", []),
         kick: true);
 
-    public Task<RolloutSnapshot> CancelAsync() => ChangeAsync(
-        "cancel",
-        [RolloutState.Running, RolloutState.Paused, RolloutState.Halted],
-        RolloutState.Cancelled,
-        _ => ("state = 'Cancelled', reason = 'cancelled by an operator', finished_at = clock_timestamp()", []),
-        kick: false);
+    public async Task<RolloutSnapshot> CancelAsync()
+    {
+        var cancelled = await ChangeAsync(
+            "cancel",
+            [RolloutState.Scheduled, RolloutState.Running, RolloutState.Paused, RolloutState.Halted],
+            RolloutState.Cancelled,
+            _ => ("state = 'Cancelled', reason = 'cancelled by an operator', finished_at = clock_timestamp()", []),
+            kick: false);
+
+        // After the commit: a tick in between finds the rollout Cancelled and drops its reminder itself.
+        await DisarmAsync();
+        return cancelled;
+    }
 
     public async Task<RolloutSnapshot> RetryFailedAsync()
     {
@@ -78,6 +87,11 @@ public sealed partial class RolloutGrain(
             if (rollout.State == RolloutState.Cancelled)
             {
                 throw new RolloutConflictException($"Rollout {Id} was cancelled; start a new rollout instead.");
+            }
+
+            if (rollout.State == RolloutState.Scheduled)
+            {
+                throw NotStarted("retry its failed tenants", rollout);
             }
 
             await using var retry = new NpgsqlCommand(
@@ -125,7 +139,9 @@ public sealed partial class RolloutGrain(
             {
                 if (!from.Contains(rollout.State))
                 {
-                    throw new RolloutConflictException($"Rollout {Id} is {rollout.State}; it cannot {verb} from that state.");
+                    throw rollout.State == RolloutState.Scheduled
+                        ? NotStarted(verb, rollout)
+                        : new RolloutConflictException($"Rollout {Id} is {rollout.State}; it cannot {verb} from that state.");
                 }
 
                 var (set, values) = change(rollout);

@@ -35,8 +35,11 @@ public sealed record RolloutRecord
 
     public DateTimeOffset? FinishedAt { get; init; }
 
+    /// <summary>When a scheduled rollout may start, by the database's clock (null: it started when created).</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
     /// <summary>True while the rollout can still change (only one such rollout exists at a time).</summary>
-    public bool IsOpen => State is RolloutState.Running or RolloutState.Paused or RolloutState.Halted;
+    public bool IsOpen => State is RolloutState.Scheduled or RolloutState.Running or RolloutState.Paused or RolloutState.Halted;
 }
 
 /// <summary>A wave as recorded at creation: its name and the number of tenants assigned to it.</summary>

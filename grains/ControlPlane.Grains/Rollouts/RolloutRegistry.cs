@@ -3,14 +3,23 @@ using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Registry.Contracts.Rollouts;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Orleans;
+using Orleans.Runtime;
 
 namespace ControlPlane.Grains.Rollouts;
 
 /// <summary>Creates rollouts (after checking the catalogue and every tenant for drift) and lists them.</summary>
-public sealed class RolloutRegistry(ControlPlaneDataSources dataSources, MigrationCatalog catalog, IOptions<DatabaseOptions> database, TimeProvider time) : IRolloutRegistry
+public sealed partial class RolloutRegistry(
+    ControlPlaneDataSources dataSources,
+    MigrationCatalog catalog,
+    IOptions<DatabaseOptions> database,
+    TimeProvider time,
+    IGrainFactory grains,
+    ILogger<RolloutRegistry> logger) : IRolloutRegistry
 {
     private const int DriftShown = 50;
 
@@ -53,13 +62,27 @@ public sealed class RolloutRegistry(ControlPlaneDataSources dataSources, Migrati
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var id = NewId();
+        var notBefore = plan.NotBefore?.ToUniversalTime();
         try
         {
+            if (notBefore is { } at)
+            {
+                // Lock, arm, then record: a crash after arming leaves a reminder that finds no rollout and drops itself,
+                // never a Scheduled row without its timer; the lock keeps an early tick from taking this id for gone.
+                await using (var creating = new NpgsqlCommand($"SELECT {RolloutRows.CreationLock("$1")}", connection, transaction))
+                {
+                    creating.Parameters.Add(new NpgsqlParameter { Value = id });
+                    await creating.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await grains.GetGrain<IRolloutGrain>(id).ScheduleAsync(at);
+            }
+
             await using var insert = new NpgsqlBatch(connection, transaction);
             var rollout = new NpgsqlBatchCommand(
                 """
-                INSERT INTO controlplane.rollouts (id, state, target_version, max_parallel, failure_threshold, waves, created_by)
-                VALUES ($1, 'Running', $2, $3, $4, $5::jsonb, $6)
+                INSERT INTO controlplane.rollouts (id, state, target_version, max_parallel, failure_threshold, waves, created_by, not_before)
+                VALUES ($1, $7, $2, $3, $4, $5::jsonb, $6, $8)
                 """);
             rollout.Parameters.Add(new NpgsqlParameter { Value = id });
             rollout.Parameters.Add(new NpgsqlParameter { Value = target });
@@ -67,6 +90,8 @@ public sealed class RolloutRegistry(ControlPlaneDataSources dataSources, Migrati
             rollout.Parameters.Add(new NpgsqlParameter { Value = plan.FailureThreshold ?? 0 });
             rollout.Parameters.Add(new NpgsqlParameter { Value = RolloutRows.SerializeWaves([.. waves.Select(w => new RolloutWaveDefinition(w.Name, w.Tenants ?? 0))]) });
             rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)createdBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            rollout.Parameters.Add(new NpgsqlParameter { Value = (notBefore is null ? RolloutState.Running : RolloutState.Scheduled).ToString() });
+            rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)notBefore ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
 
             // Tenants in a stable pseudo-random order (so a canary wave is a sample, not the alphabet's start), cut into waves.
             var tenants = new NpgsqlBatchCommand(
@@ -94,10 +119,17 @@ public sealed class RolloutRegistry(ControlPlaneDataSources dataSources, Migrati
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "rollouts_one_open")
         {
             await transaction.RollbackAsync(cancellationToken);
+            await DisarmAsync(id, notBefore);
             var open = await OpenRolloutAsync(connection, cancellationToken);
             throw new RolloutConflictException(
                 $"Rollout {open?.Id ?? "(unknown)"} is {open?.State.ToString() ?? "open"}; only one rollout runs at a time. Wait for it, or cancel it.",
                 open?.Id);
+        }
+        catch (Exception) when (notBefore is not null)
+        {
+            // Not recorded, or unknown if the commit itself failed: the grain keeps its reminder only if the row says Scheduled.
+            await DisarmAsync(id, notBefore);
+            throw;
         }
 
         // The rollout just added a row per tenant. Until autovacuum gets to it the planner believes the table is as small
@@ -137,7 +169,7 @@ public sealed class RolloutRegistry(ControlPlaneDataSources dataSources, Migrati
     private static async Task<RolloutRecord?> OpenRolloutAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT {RolloutRows.Columns} FROM controlplane.rollouts r WHERE r.state IN ('Running', 'Paused', 'Halted') LIMIT 1", connection);
+            $"SELECT {RolloutRows.Columns} FROM controlplane.rollouts r WHERE r.state IN ('Scheduled', 'Running', 'Paused', 'Halted') LIMIT 1", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? RolloutRows.Read(reader) : null;
     }
@@ -181,6 +213,30 @@ public sealed class RolloutRegistry(ControlPlaneDataSources dataSources, Migrati
 
         return drifted;
     }
+
+    /// <summary>
+    /// Drops the reminder armed for a scheduled rollout that was not recorded. Best effort: if this fails, the
+    /// reminder's first tick finds no scheduled rollout and drops itself.
+    /// </summary>
+    private async Task DisarmAsync(string id, DateTimeOffset? notBefore)
+    {
+        if (notBefore is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await grains.GetGrain<IRolloutGrain>(id).UnscheduleAsync();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OrleansException or TimeoutException)
+        {
+            LogDisarmFailed(logger, id, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout {RolloutId} was not recorded and its start reminder could not be dropped; its first tick drops it")]
+    private static partial void LogDisarmFailed(ILogger logger, string rolloutId, Exception exception);
 
     private string NewId() =>
         $"r-{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";

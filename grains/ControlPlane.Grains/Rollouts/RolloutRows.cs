@@ -10,9 +10,52 @@ public static class RolloutRows
 {
     public const string Columns =
         "r.id, r.state, r.target_version, r.max_parallel, r.failure_threshold, r.waves, r.current_wave, r.accepted_failures, " +
-        "r.reason, r.created_by, r.etag, r.lease_owner, r.lease_token, r.created_at, r.finished_at";
+        "r.reason, r.created_by, r.etag, r.lease_owner, r.lease_token, r.created_at, r.finished_at, r.not_before";
+
+    // Arbitrary constant: the first key of the advisory locks on rollout ids (the second is the id's hash).
+    private const int CreationLockClass = 0x526f6c6c; // "Roll"
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// The transaction-level advisory lock a scheduled rollout's creation holds from before it arms the grain's
+    /// reminder until its row commits; the reminder's tick takes it too, so it never judges a rollout still being
+    /// recorded as gone.
+    /// </summary>
+    public static string CreationLock(string id) => $"pg_advisory_xact_lock({CreationLockClass}, hashtext({id}))";
+
+    /// <summary>
+    /// A scheduled rollout's reminder tick: once no creation of <paramref name="id"/> is in flight, moves it from
+    /// Scheduled to Running if <c>not_before</c> has come by the database's clock, in one statement conditional on
+    /// the state (an operator's cancel, or another silo's tick, wins or loses it whole).
+    /// </summary>
+    public static async Task<ScheduledStart> StartIfDueAsync(NpgsqlDataSource dataSource, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var wait = new NpgsqlCommand($"SELECT {CreationLock("$1")}", connection))
+        {
+            wait.Parameters.Add(new NpgsqlParameter { Value = id });
+            await wait.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var start = new NpgsqlCommand(
+            """
+            UPDATE controlplane.rollouts SET state = 'Running', etag = etag + 1, updated_at = clock_timestamp()
+            WHERE id = $1 AND state = 'Scheduled' AND not_before <= clock_timestamp()
+            """,
+            connection))
+        {
+            start.Parameters.Add(new NpgsqlParameter { Value = id });
+            if (await start.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                return ScheduledStart.Started;
+            }
+        }
+
+        await using var state = new NpgsqlCommand("SELECT state FROM controlplane.rollouts WHERE id = $1", connection);
+        state.Parameters.Add(new NpgsqlParameter { Value = id });
+        return await state.ExecuteScalarAsync(cancellationToken) is "Scheduled" ? ScheduledStart.NotDue : ScheduledStart.Gone;
+    }
 
     public static async Task<RolloutRecord?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string id, bool forUpdate, CancellationToken cancellationToken)
     {
@@ -187,5 +230,6 @@ public static class RolloutRows
         LeaseToken = reader.GetInt64(12),
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(13),
         FinishedAt = reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
+        NotBefore = reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
     };
 }

@@ -50,6 +50,7 @@ public static class RolloutSnapshots
             CreatedAt = rollout.CreatedAt,
             FinishedAt = rollout.FinishedAt,
             Etag = rollout.Etag,
+            NotBefore = rollout.NotBefore,
         };
     }
 }

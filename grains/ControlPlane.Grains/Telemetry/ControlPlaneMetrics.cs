@@ -61,7 +61,7 @@ public sealed class ControlPlaneMetrics
         """
         SELECT r.id, count(*) FILTER (WHERE t.status <> 'Pending')::float8 / greatest(count(t.slug), 1)
         FROM controlplane.rollouts r LEFT JOIN controlplane.rollout_tenants t ON t.rollout_id = r.id
-        WHERE r.state IN ('Running', 'Paused', 'Halted') GROUP BY r.id
+        WHERE r.state IN ('Scheduled', 'Running', 'Paused', 'Halted') GROUP BY r.id
         """,
         reader => new Measurement<double>(reader.GetDouble(1), new KeyValuePair<string, object?>(TelemetryTags.RolloutId, reader.GetString(0))));
 

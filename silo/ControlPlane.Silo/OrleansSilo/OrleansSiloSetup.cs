@@ -79,6 +79,10 @@ public static class OrleansSiloSetup
         }).BindConfiguration("Orleans:Messaging");
         services.AddOptions<GrainCollectionOptions>().BindConfiguration("Orleans:GrainCollection");
 
+        // Orleans' one-minute floor on reminder periods stays in production; tests lower it to see a schedule in seconds.
+        // Not "Orleans:Reminders": Orleans reads that section as a reminder provider to configure.
+        services.AddOptions<ReminderOptions>().BindConfiguration("Orleans:ReminderService");
+
         silo.UseAdoNetClustering((Action<AdoNetClusteringSiloOptions>)(_ => { }));
         silo.UseAdoNetReminderService((Action<AdoNetReminderTableOptions>)(_ => { }));
         silo.AddAdoNetGrainStorage(StorageName, (Action<AdoNetGrainStorageOptions>)(_ => { }));

@@ -12,6 +12,11 @@ namespace ControlPlane.Silo.Rollouts;
 /// Resumes running rollouts whose coordinator is gone (its silo died, or this silo restarted), so a crash mid-rollout
 /// loses nothing: the coordinator grain picks up from the persisted record.
 /// </summary>
+/// <remarks>
+/// Only Running rollouts. An orphaned coordinator is work already due, found in the registry and resumed within
+/// seconds: a scan is the tool for that. A Scheduled rollout is not due until its notBefore, perhaps months away, and
+/// its grain's Orleans reminder (armed before its row was written) starts it then, on whichever silo is up.
+/// </remarks>
 internal sealed partial class RolloutSweeper(
     ControlPlaneDataSources dataSources,
     IGrainFactory grains,

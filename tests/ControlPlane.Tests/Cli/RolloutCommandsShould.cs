@@ -103,6 +103,36 @@ public sealed class RolloutCommandsShould
         Assert.Contains($"rollout {id} was Cancelled", watched.Error);
     }
 
+    [Fact]
+    public async Task ScheduleARolloutWithNotBeforeShowItScheduledAndCancelIt()
+    {
+        await using var fixture = await RolloutFixture.StartAsync();
+        await fixture.OnboardAsync("later", 2);
+        fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
+        var cli = new InProcessCli(fixture.Silo);
+        var notBefore = DateTimeOffset.UtcNow.AddHours(2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+        var started = await cli.RunAsync("rollout", "start", "--not-before", notBefore);
+        var id = await OnlyRolloutIdAsync(cli);
+        var details = await cli.RunAsync("rollouts", "get", id);
+        var paused = await cli.RunAsync("rollouts", "pause", id);
+        var cancelled = await cli.RunAsync("rollouts", "cancel", id);
+        var unparsable = await cli.RunAsync("rollout", "start", "--not-before", "tomorrow");
+
+        Assert.True(started.ExitCode == 0, started.ToString());
+        Assert.Contains($"Rollout {id} scheduled for ", started.PlainOut);
+        Assert.True(details.ExitCode == 0, details.ToString());
+        Assert.Contains("Scheduled", details.Out);
+        Assert.Contains("Not before", details.Out);
+        Assert.True(paused.ExitCode == 6, paused.ToString());
+        Assert.Contains("has not started", paused.Error);
+        Assert.True(cancelled.ExitCode == 0, cancelled.ToString());
+        Assert.Contains($"Rollout {id} is Cancelled.", cancelled.Out);
+        Assert.True(unparsable.ExitCode == 7, unparsable.ToString());
+        Assert.Contains("notBefore", unparsable.Error);
+        Assert.Equal(0, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM orleans.reminders"));
+    }
+
     private static async Task<string> OnlyRolloutIdAsync(InProcessCli cli)
     {
         var list = await cli.RunAsync("rollouts", "list", "--json");

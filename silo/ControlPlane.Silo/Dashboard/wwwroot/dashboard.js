@@ -7,7 +7,7 @@ const REFRESH_MS = 2000;
 const PAGE_SIZE = 500;
 const MAX_PAGES = 10;
 const STATES = ["Requested", "SchemaCreated", "Migrated", "Seeded", "Active", "Suspended", "Failed", "Deprovisioning", "Deleted"];
-const OPEN_ROLLOUT = ["Running", "Paused", "Halted"];
+const OPEN_ROLLOUT = ["Scheduled", "Running", "Paused", "Halted"];
 
 const view = { tenants: [], truncated: false, selected: null, timer: null };
 
@@ -142,6 +142,10 @@ function renderRollout(rollouts) {
     el("p", {}, `Rollout ${rollout.id} to version ${rollout.targetVersion}: `,
       el("span", { "data-testid": "rollout-state", className: `state state-${rollout.state}` }, rollout.state),
       rollout.reason ? ` (${rollout.reason})` : ""),
+    rollout.state === "Scheduled" && rollout.notBefore
+      ? el("p", { "data-testid": "rollout-not-before" }, "Starts at ",
+        el("time", { datetime: rollout.notBefore }, new Date(rollout.notBefore).toLocaleString()), " (not before; its reminder starts it)")
+      : null,
     bar,
     el("p", { "data-testid": "rollout-progress" }, `${finished} / ${t.total} tenants done: ${t.succeeded} succeeded, ${t.failed} failed, ${t.skipped} skipped, ${t.running} running`
       + (rollout.etaSeconds ? `, about ${Math.ceil(rollout.etaSeconds)} s left` : "")),
