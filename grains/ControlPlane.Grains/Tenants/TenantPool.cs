@@ -31,7 +31,10 @@ public sealed class TenantPool : IAsyncDisposable
     internal bool IsMaterialized => _dataSource.IsValueCreated;
 
     /// <summary>Holds one of the budget's slots: its connections may be open.</summary>
-    internal bool Warm { get; set; }
+    internal bool Warm => WarmNode is not null;
+
+    // Its place in the budget's least-recently-used list while it holds a slot: moved in O(1) on every use.
+    internal LinkedListNode<TenantPool>? WarmNode { get; set; }
 
     /// <summary>Connections handed out and not yet returned.</summary>
     internal int Busy { get; set; }

@@ -57,8 +57,7 @@ public sealed class TenantPoolBudget(IOptions<TenantModelOptions> options)
 
                     if (!pool.Warm)
                     {
-                        pool.Warm = true;
-                        _warm.AddLast(pool);
+                        pool.WarmNode = _warm.AddLast(pool);
                     }
 
                     pool.Busy++;
@@ -147,17 +146,17 @@ public sealed class TenantPoolBudget(IOptions<TenantModelOptions> options)
 
     private void Cool(TenantPool pool)
     {
-        pool.Warm = false;
-        _warm.Remove(pool);
+        _warm.Remove(pool.WarmNode!);
+        pool.WarmNode = null;
     }
 
     private void Touch(TenantPool pool)
     {
         pool.LastUsed = Environment.TickCount64;
-        if (pool.Warm && _warm.Last?.Value != pool)
+        if (pool.WarmNode is { } node && _warm.Last != node)
         {
-            _warm.Remove(pool);
-            _warm.AddLast(pool);
+            _warm.Remove(node);
+            _warm.AddLast(node);
         }
     }
 
