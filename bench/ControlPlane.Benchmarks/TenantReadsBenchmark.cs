@@ -30,7 +30,8 @@ internal static class TenantReadsBenchmark
         var connections = options.Int("connections", 8);
         var rounds = Math.Max(1, options.Int("rounds", 2));
         Console.WriteLine($"Tenant reads benchmark: {tenants} tenants x {rows} components, wrk -c {connections} for {seconds} s x {rounds} rounds each side, {Environment.ProcessorCount} cores");
-        await using var database = await BenchmarkDatabase.StartAsync(options.Text("pg"), maxConnections: tenants * 2 + connections + 60);
+        await WrkRun.EnsureInstalledAsync();
+        await using var database = await BenchmarkDatabase.StartAsync(options.Text("pg"), maxConnections: tenants * 2 + connections + 100);
         var siloCount = Math.Max(1, options.Int("silos", 3));
         var siloSettings = new Dictionary<string, string>
         {
