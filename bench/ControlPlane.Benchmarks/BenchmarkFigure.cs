@@ -52,7 +52,7 @@ internal sealed record BenchmarkFigure(string Benchmark, string Figure, double V
     {
         double.NaN or double.PositiveInfinity or double.NegativeInfinity => "-",
         _ when ratio => value.ToString("0.00", CultureInfo.InvariantCulture),
-        _ when Math.Abs(value) >= 100 => value.ToString("N0", CultureInfo.InvariantCulture),
+        _ when Math.Abs(value) >= 1000 => value.ToString("N0", CultureInfo.InvariantCulture),
         _ => value.ToString("0.00", CultureInfo.InvariantCulture),
     };
 }
