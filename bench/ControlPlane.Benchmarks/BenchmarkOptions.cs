@@ -36,4 +36,10 @@ internal sealed class BenchmarkOptions(Dictionary<string, string> values)
     public string? Text(string name) => values.GetValueOrDefault(name);
 
     public bool Flag(string name) => values.ContainsKey(name);
+
+    /// <summary>
+    /// The figures the benchmark measured, which it adds before it returns (beside printing its own table), for the
+    /// suite's one table. They travel here rather than in the return value so each benchmark keeps its signature.
+    /// </summary>
+    public List<BenchmarkFigure> Figures { get; } = [];
 }

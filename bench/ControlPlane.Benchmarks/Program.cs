@@ -3,6 +3,7 @@ using ControlPlane.Benchmarks;
 // Usage: dotnet run -c Release --project bench/ControlPlane.Benchmarks -- <benchmark> [--option value ...]
 var benchmarks = new Dictionary<string, Func<BenchmarkOptions, Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
+    ["suite"] = SuiteBenchmark.RunAsync,
     ["onboarding"] = OnboardingBenchmark.RunAsync,
     ["rollout"] = RolloutBenchmark.RunAsync,
     ["tenant-reads"] = TenantReadsBenchmark.RunAsync,
@@ -14,4 +15,15 @@ if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
     return 2;
 }
 
-return await run(BenchmarkOptions.Parse(args.Skip(1)));
+var options = BenchmarkOptions.Parse(args.Skip(1));
+try
+{
+    await BenchmarkPrerequisites.CheckAsync(args[0], options);
+}
+catch (MissingPrerequisiteException missing)
+{
+    Console.Error.WriteLine(missing.Message);
+    return 3;
+}
+
+return await run(options);

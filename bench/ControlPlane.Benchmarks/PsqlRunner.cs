@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using ControlPlane.Silo.LocalPostgres;
 
 namespace ControlPlane.Benchmarks;
 
@@ -13,7 +12,7 @@ internal static class PsqlRunner
     /// <summary>Runs each script on its own psql connection, all at once; returns every (mark, key, epoch) printed.</summary>
     public static async Task<List<(string Mark, string Key, double Epoch)>> RunAsync(BenchmarkDatabase database, IReadOnlyList<string> scripts)
     {
-        var psql = PostgresBinaries.Find().Psql;
+        var psql = BenchmarkPrerequisites.Psql();
         var directory = Directory.CreateTempSubdirectory("controlplane-bench-");
         try
         {

@@ -75,6 +75,8 @@ internal static class RolloutBenchmark
             Console.WriteLine($"{"rollout outcome",-38}{ours.Outcome,16}");
             Console.WriteLine();
             Console.WriteLine("ratio = control plane wall time / raw psql wall time (target <= 1.25); raw runs with synchronous_commit=off, as the lower bound.");
+            options.Figures.Add(BenchmarkFigure.RatioAtMost(
+                "rollout", string.Create(CultureInfo.InvariantCulture, $"wall time, {tenants:N0} tenants (s)"), ours.Seconds, rawSeconds, ours.Seconds / rawSeconds, 1.25, "cp/raw"));
             return ours.Outcome == "Completed" ? 0 : 1;
         }
         finally

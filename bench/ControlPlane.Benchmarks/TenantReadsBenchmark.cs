@@ -105,6 +105,15 @@ internal static class TenantReadsBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Tenant with {bigRows} components, {bigPages.Count} sequential pages of 50 at random cursors: p50 {Stats.Median(bigPages):0.00} ms, p95 {Stats.Percentile(bigPages, 95):0.00} ms, p99 {Stats.Percentile(bigPages, 99):0.00} ms"));
         Console.WriteLine("ratio = control plane / direct (throughput target >= 0.80; p99 target < 20 ms; big-tenant page p95 target < 30 ms)");
+        const string name = "tenant reads";
+        options.Figures.Add(BenchmarkFigure.RatioAtLeast(name, "requests per second, 1 silo", o.RequestsPerSecond, d.RequestsPerSecond, o.RequestsPerSecond / d.RequestsPerSecond, 0.80, "cp/direct"));
+        options.Figures.Add(BenchmarkFigure.ValueBelow(name, "p99 latency, 1 silo (ms)", o.P99Ms, d.P99Ms, 20, "ms"));
+        options.Figures.Add(BenchmarkFigure.ValueBelow(name, string.Create(CultureInfo.InvariantCulture, $"page p95, tenant of {bigRows:N0} components (ms)"), Stats.Percentile(bigPages, 95), double.NaN, 30, "ms"));
+        if (spread is var (spreadRunOf, _))
+        {
+            options.Figures.Add(BenchmarkFigure.Informational(name, $"requests per second, {siloCount} silos (baseline: 1 silo)", spreadRunOf.RequestsPerSecond, o.RequestsPerSecond));
+        }
+
         return 0;
     }
 

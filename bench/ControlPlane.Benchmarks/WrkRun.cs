@@ -23,7 +23,7 @@ internal sealed partial record WrkRun(double RequestsPerSecond, double P50Ms, do
 
         if (Environment.UserName != "root")
         {
-            throw new InvalidOperationException("The tenant-reads benchmark needs wrk on the PATH: install it (sudo apt-get install wrk) and run again.");
+            throw new MissingPrerequisiteException("The tenant-reads benchmark loads the servers with wrk, which is not on PATH: install it (Debian/Ubuntu: sudo apt-get install wrk) and run again.");
         }
 
         Console.WriteLine("wrk is missing: installing it with apt-get");
