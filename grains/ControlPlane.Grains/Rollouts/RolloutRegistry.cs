@@ -63,6 +63,7 @@ public sealed partial class RolloutRegistry(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var id = NewId();
         var notBefore = plan.NotBefore?.ToUniversalTime();
+        var completed = false;
         try
         {
             if (notBefore is { } at)
@@ -111,10 +112,25 @@ public sealed partial class RolloutRegistry(
             tenants.Parameters.Add(new NpgsqlParameter { Value = RolloutWaves.Bounds(waves) });
             tenants.Parameters.Add(new NpgsqlParameter { Value = waves.Count - 1 });
             tenants.Parameters.Add(new NpgsqlParameter { Value = target });
+
+            // Nothing pending (every tenant already at the target, or skipped): the rollout is done as it is recorded,
+            // in this transaction, with no coordinator turn to walk its waves. It is inserted Running first, so the
+            // one-open-rollout rule still refuses it while another is open. A scheduled one waits for its start.
+            var nothingToDo = new NpgsqlBatchCommand(
+                """
+                UPDATE controlplane.rollouts
+                SET state = 'Completed', current_wave = $2, finished_at = clock_timestamp(), etag = etag + 1, updated_at = clock_timestamp()
+                WHERE id = $1 AND state = 'Running'
+                  AND NOT EXISTS (SELECT 1 FROM controlplane.rollout_tenants WHERE rollout_id = $1 AND status = 'Pending')
+                """);
+            nothingToDo.Parameters.Add(new NpgsqlParameter { Value = id });
+            nothingToDo.Parameters.Add(new NpgsqlParameter { Value = waves.Count - 1 });
             insert.BatchCommands.Add(rollout);
             insert.BatchCommands.Add(tenants);
+            insert.BatchCommands.Add(nothingToDo);
             await insert.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            completed = nothingToDo.RecordsAffected == 1;
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "rollouts_one_open")
         {
@@ -130,6 +146,13 @@ public sealed partial class RolloutRegistry(
             // Not recorded, or unknown if the commit itself failed: the grain keeps its reminder only if the row says Scheduled.
             await DisarmAsync(id, notBefore);
             throw;
+        }
+
+        if (completed)
+        {
+            // No coordinator runs the per-batch statements the statistics below are for.
+            LogNothingToDo(logger, id, target);
+            return id;
         }
 
         // The rollout just added a row per tenant. Until autovacuum gets to it the planner believes the table is as small
@@ -234,6 +257,9 @@ public sealed partial class RolloutRegistry(
             LogDisarmFailed(logger, id, ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rollout {RolloutId} had no tenant to migrate to V{TargetVersion} (every one at it or skipped); recorded Completed")]
+    private static partial void LogNothingToDo(ILogger logger, string rolloutId, int targetVersion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout {RolloutId} was not recorded and its start reminder could not be dropped; its first tick drops it")]
     private static partial void LogDisarmFailed(ILogger logger, string rolloutId, Exception exception);

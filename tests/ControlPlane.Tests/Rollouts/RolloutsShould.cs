@@ -147,6 +147,66 @@ public sealed class RolloutsShould
     }
 
     [Fact]
+    public async Task AnswerCompletedWithEveryTenantSkippedWhenAllAreAlreadyAtTheTarget()
+    {
+        await using var fixture = await RolloutFixture.StartAsync();
+        var slugs = await fixture.OnboardAsync("noop", 5);
+        var migrationsBefore = await MigrationRecordsAsync(fixture, slugs);
+        var timelinesBefore = await TimelineLengthsAsync(fixture, slugs);
+
+        using var started = await fixture.Rollouts.StartAsync(new { targetVersion = 3, waves = new object[] { new { name = "canary", tenants = 2 }, new { name = "rest" } } });
+        var answer = (await started.Content.ReadFromJsonAsync<ControlPlane.Api.Contracts.RolloutResponse>(TenantsClient.Json))!;
+        var done = await fixture.Rollouts.GetAsync(answer.Id);
+
+        // Done as it was recorded: the creating request's own answer already says so, before any coordinator turn.
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal(RolloutState.Completed, answer.State);
+        Assert.Equal(RolloutState.Completed, done.State);
+        Assert.NotNull(done.FinishedAt);
+        Assert.Null(done.Reason);
+        Assert.Equal(1, done.CurrentWave);
+        Assert.Equal([2, 3], done.Waves.Select(w => w.Size));
+        Assert.Equal([2, 3], done.Waves.Select(w => w.Counts.Skipped));
+        Assert.Equal(5, done.Totals.Total);
+        Assert.Equal(5, done.Totals.Skipped);
+        Assert.Equal(0, done.Totals.Pending + done.Totals.Running + done.Totals.Succeeded + done.Totals.Failed);
+        Assert.Empty(done.FailedTenants);
+        Assert.Equal(
+            slugs.Select(s => $"{s}:Skipped:already at V3:0"),
+            await fixture.Database.QueryAsync<string>(
+                "SELECT slug || ':' || status || ':' || error || ':' || attempts FROM controlplane.rollout_tenants WHERE rollout_id = $1 ORDER BY slug COLLATE \"C\"", answer.Id));
+        // The tenants are as they were: same version, same migration records, nothing new on their timelines.
+        Assert.Equal(migrationsBefore, await MigrationRecordsAsync(fixture, slugs));
+        Assert.Equal(timelinesBefore, await TimelineLengthsAsync(fixture, slugs));
+        foreach (var slug in slugs)
+        {
+            Assert.Equal(3, await fixture.VersionAsync(slug));
+        }
+
+        // It is not left open: the next rollout starts.
+        fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
+        var next = await fixture.Rollouts.StartOkAsync(new { });
+        Assert.Equal(5, (await fixture.Rollouts.WaitForStateAsync(next, RolloutState.Completed)).Totals.Succeeded);
+    }
+
+    [Fact]
+    public async Task RefuseARolloutWithNothingToDoWhileAnotherIsOpen()
+    {
+        await using var fixture = await RolloutFixture.StartAsync();
+        await fixture.OnboardAsync("noopsecond", 3);
+        fixture.Migrations.Write("V0004__slow.sql", "SELECT pg_sleep(0.5);");
+        var first = await fixture.Rollouts.StartOkAsync(new { maxParallel = 1 });
+
+        // Every tenant is at V3 (or past it), so this one would have nothing to do; the one-open rule still holds.
+        using var second = await fixture.Rollouts.StartAsync(new { targetVersion = 3 });
+        await fixture.Rollouts.WaitForStateAsync(first, RolloutState.Completed);
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains(first, await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM controlplane.rollouts"));
+    }
+
+    [Fact]
     public async Task RefuseToStartWhenAnAppliedMigrationHasDrifted()
     {
         await using var fixture = await RolloutFixture.StartAsync();
@@ -256,6 +316,22 @@ public sealed class RolloutsShould
             Assert.Equal("Applied", await fixture.Database.ScalarAsync<string>("SELECT status FROM controlplane.tenant_migrations WHERE slug = $1 AND version = 4", slug));
             Assert.True(await fixture.Database.ScalarAsync<bool>("SELECT indisvalid FROM pg_index WHERE indexrelid = $1::regclass", $"tenant_{slug}.tags_color_key"));
         }
+    }
+
+    private static Task<List<string>> MigrationRecordsAsync(RolloutFixture fixture, string[] slugs) =>
+        fixture.Database.QueryAsync<string>(
+            "SELECT slug || ':' || version || ':' || status || ':' || applied_at FROM controlplane.tenant_migrations WHERE slug = ANY($1) ORDER BY slug, version",
+            (object)slugs);
+
+    private static async Task<List<int>> TimelineLengthsAsync(RolloutFixture fixture, string[] slugs)
+    {
+        var lengths = new List<int>();
+        foreach (var slug in slugs)
+        {
+            lengths.Add((await fixture.Tenants.GetAsync(slug))!.Timeline.Count);
+        }
+
+        return lengths;
     }
 
     private static Task<long> InvalidIndexesAsync(RolloutFixture fixture, string slug) =>
