@@ -20,7 +20,14 @@ public sealed class BackpressureShould : IAsyncLifetime
         var gate = new StepGate(slug, WorkUnit.Seed, crash: false);
         await using var silo = new SiloFactory(
             _database.ConnectionString,
-            new Dictionary<string, string?> { ["Orleans:Messaging:MaxEnqueuedRequestsHardLimit"] = "1" },
+            new Dictionary<string, string?>
+            {
+                ["Orleans:Messaging:MaxEnqueuedRequestsHardLimit"] = "1",
+
+                // No sweeps during the test: a sweep's wake-up queues the tenant's next drive turn behind the held one,
+                // which would take the one waiting slot meant for the first call.
+                ["ControlPlane:Provisioning:SweepInterval"] = "01:00:00",
+            },
             s => s.AddSingleton<ITenantWorkObserver>(gate));
         using var client = silo.CreateAdminClient();
         using var created = await client.CreateAsync(slug, "Busy Ltd");
