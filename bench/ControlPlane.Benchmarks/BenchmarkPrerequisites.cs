@@ -50,13 +50,17 @@ internal static class BenchmarkPrerequisites
             // No server programs (a --pg run may have only the client): look on PATH.
         }
 
-        return (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, "psql"))
-            .FirstOrDefault(File.Exists)
+        return OnPath("psql")
             ?? throw new MissingPrerequisiteException(
                 "The raw baselines run SQL through psql, which is not on PATH nor under /usr/lib/postgresql/<version>/bin: " +
                 "install it (Debian/Ubuntu: sudo apt-get install postgresql-client) and run again.");
     }
+
+    /// <summary>Where <paramref name="program"/> is on PATH, or null.</summary>
+    public static string? OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, program))
+            .FirstOrDefault(File.Exists);
 
     private static void ServerPrograms(string benchmark)
     {

@@ -30,7 +30,6 @@ internal static class TenantReadsBenchmark
         var connections = options.Int("connections", 8);
         var rounds = Math.Max(1, options.Int("rounds", 2));
         Console.WriteLine($"Tenant reads benchmark: {tenants} tenants x {rows} components, wrk -c {connections} for {seconds} s x {rounds} rounds each side, {Environment.ProcessorCount} cores");
-        await WrkRun.EnsureInstalledAsync();
         await using var database = await BenchmarkDatabase.StartAsync(options.Text("pg"), maxConnections: tenants * 2 + connections + 100);
         var siloCount = Math.Max(1, options.Int("silos", 3));
         var siloSettings = new Dictionary<string, string>
@@ -61,7 +60,7 @@ internal static class TenantReadsBenchmark
         var tokens = slugs.Select(Token).ToArray();
         await using var direct = await DirectSearchPathServer.StartAsync(database.ConnectionString, connections, Issuer, Audience, SigningKey);
         var ours = new Uri($"http://127.0.0.1:{silo.Port}/v1/me/components?limit=50");
-        await CheckEveryTenantAsync(ours, direct.Url, slugs, tokens);
+        await CheckEveryTenantAsync([ours, direct.Url], slugs, tokens);
         // Warm both sides until the JIT has tiered up their hot paths (with Orleans' code in the silo that takes
         // longer than the few seconds the direct server needs): the figure is a long-lived silo's steady state.
         var warmup = options.Int("warmup-seconds", 15);
@@ -140,10 +139,7 @@ internal static class TenantReadsBenchmark
             }
 
             var urls = new[] { first }.Concat(others).Select(s => new Uri($"http://127.0.0.1:{s.Port}/v1/me/components?limit=50")).ToArray();
-            foreach (var url in urls.Skip(1))
-            {
-                await CheckEveryTenantAsync(url, url, slugs, tokens);
-            }
+            await CheckEveryTenantAsync([.. urls.Skip(1)], slugs, tokens);
 
             await WrkRun.RunSpreadAsync(urls, tokens, connections, warmup);
             var runs = new List<WrkRun>();
@@ -209,12 +205,12 @@ internal static class TenantReadsBenchmark
     }
 
     /// <summary>Both servers answer every tenant with 50 of its own rows: a benchmark of wrong answers measures nothing.</summary>
-    private static async Task CheckEveryTenantAsync(Uri ours, Uri direct, string[] slugs, string[] tokens)
+    private static async Task CheckEveryTenantAsync(Uri[] urls, string[] slugs, string[] tokens)
     {
         using var http = new HttpClient();
         for (var i = 0; i < slugs.Length; i++)
         {
-            foreach (var url in new[] { ours, direct })
+            foreach (var url in urls)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", tokens[i]) } };
                 using var response = await http.SendAsync(request);

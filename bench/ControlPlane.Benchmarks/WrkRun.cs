@@ -16,7 +16,7 @@ internal sealed partial record WrkRun(double RequestsPerSecond, double P50Ms, do
     /// <summary>Installs Debian's wrk with apt-get when it is missing and this runs as root; otherwise says what to install.</summary>
     public static async Task EnsureInstalledAsync()
     {
-        if (OnPath())
+        if (BenchmarkPrerequisites.OnPath(Binary) is not null)
         {
             return;
         }
@@ -39,15 +39,11 @@ internal sealed partial record WrkRun(double RequestsPerSecond, double P50Ms, do
             }
         }
 
-        if (!OnPath())
+        if (BenchmarkPrerequisites.OnPath(Binary) is null)
         {
             throw new InvalidOperationException("apt-get installed wrk, but it is still not on the PATH.");
         }
     }
-
-    private static bool OnPath() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Any(directory => File.Exists(Path.Combine(directory, Binary)));
 
     public static async Task<WrkRun> RunAsync(Uri url, IReadOnlyList<string> tokens, int connections, int threads, int seconds)
     {
