@@ -53,16 +53,27 @@ public static class SiloHostingExtensions
             }
         });
 
+        services.AddControlPlaneRegistryAndGrains();
+        builder.AddControlPlaneOrleans();
+        services.AddControlPlaneApi();
+        services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry", tags: [ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// What the grains need around them, whoever hosts the silo (this web host, or a test cluster): the registry
+    /// brought up to date at start, its change feed, and the grains' own services. Needs a
+    /// <see cref="ControlPlaneConnectionString"/> registered by the host.
+    /// </summary>
+    public static IServiceCollection AddControlPlaneRegistryAndGrains(this IServiceCollection services)
+    {
         services.AddSingleton<ClusterConnectionCheck>();
         // The registry (and with it Orleans' tables) is brought up to date in StartingAsync, before any hosted service
         // starts, Orleans' silo among them: its providers read their queries from the registry at start.
         services.AddHostedService<RegistryStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<TenantChangeFeed>());
         services.AddControlPlaneGrains();
-        builder.AddControlPlaneOrleans();
-        services.AddControlPlaneApi();
-        services.AddHealthChecks().AddCheck<RegistryHealthCheck>("registry", tags: [ReadyTag]);
-        return builder;
+        return services;
     }
 
     public static WebApplication MapControlPlaneSilo(this WebApplication app)

@@ -116,5 +116,9 @@ public static class OrleansSiloSetup
     }
 
     private static string ConnectionString(ControlPlaneConnectionString registry, string applicationName) =>
-        new NpgsqlConnectionStringBuilder(registry.Value) { SearchPath = Schema, ApplicationName = applicationName, MaxPoolSize = 4 }.ConnectionString;
+        ProviderConnectionString(registry.Value, applicationName);
+
+    /// <summary>The registry's connection string pointed at the <c>orleans</c> schema, as Orleans' ADO.NET providers (and clients) use it.</summary>
+    public static string ProviderConnectionString(string registry, string applicationName) =>
+        new NpgsqlConnectionStringBuilder(registry) { SearchPath = Schema, ApplicationName = applicationName, MaxPoolSize = 4 }.ConnectionString;
 }

@@ -1,12 +1,8 @@
-using ControlPlane.Grains;
 using ControlPlane.Grains.Database;
-using ControlPlane.Grains.Registry;
-using ControlPlane.Silo.Cluster;
 using ControlPlane.Silo.Hosting;
 using ControlPlane.Silo.OrleansSilo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
@@ -66,7 +62,7 @@ public sealed class GrainCluster : IAsyncLifetime
     }
 
     private static string OrleansConnectionString(IConfiguration configuration) =>
-        new NpgsqlConnectionStringBuilder(configuration[ConnectionStringSetting]) { SearchPath = OrleansSiloSetup.Schema }.ConnectionString;
+        OrleansSiloSetup.ProviderConnectionString(configuration[ConnectionStringSetting]!, "orleans-test-client");
 
     /// <summary>The silo's composition without its web host: the grains' services, the registry startup, the change feed.</summary>
     private sealed class SiloConfigurator : ISiloConfigurator
@@ -75,12 +71,9 @@ public sealed class GrainCluster : IAsyncLifetime
         {
             var services = silo.Services;
             services.AddSingleton(sp => new ControlPlaneConnectionString(sp.GetRequiredService<IConfiguration>()[ConnectionStringSetting]!));
-            services.AddSingleton<ClusterConnectionCheck>();
 
             // As in the silo: registry upgrades R0001.. (the orleans schema and its queries among them) before Orleans starts.
-            services.AddHostedService<RegistryStartup>();
-            services.AddHostedService(sp => sp.GetRequiredService<TenantChangeFeed>());
-            services.AddControlPlaneGrains();
+            services.AddControlPlaneRegistryAndGrains();
             silo.AddControlPlaneGrainServices();
         }
     }
