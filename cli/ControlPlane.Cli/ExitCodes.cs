@@ -27,7 +27,7 @@ internal static class ExitCodes
         (Unreachable, "the API could not be reached (or did not answer as the control plane)"),
         (Unauthorized, "no API key, or the API refused it (401/403)"),
         (NotFound, "no such tenant or rollout (404)"),
-        (Conflict, "not allowed in the current state, another rollout is open, or a stale ETag (409/412)"),
+        (Conflict, "not allowed in the current state, another rollout is open, unaccepted lint errors, or a stale ETag (409/412)"),
         (InvalidRequest, "the API rejected the request as invalid (400)"),
         (ServerError, "the API failed or is busy (5xx)"),
         (RolloutHalted, "the watched rollout halted (failure threshold crossed)"),

@@ -3,6 +3,7 @@ using ControlPlane.Grains.Audit;
 using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
+using ControlPlane.Grains.Migrations.Lint;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Telemetry;
@@ -70,6 +71,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<SeedStep>();
         services.AddSingleton<DeprovisionStep>();
         services.AddSingleton<TenantSteps>();
+        services.AddSingleton<MigrationLint>();
+        services.AddSingleton<IMigrationLint>(sp => sp.GetRequiredService<MigrationLint>());
         services.AddSingleton<IMigrationCatalogReader, MigrationCatalogReader>();
         services.AddSingleton<IRolloutRegistry, RolloutRegistry>();
         services.AddSingleton<IApiKeyRegistry, ApiKeyRegistry>();

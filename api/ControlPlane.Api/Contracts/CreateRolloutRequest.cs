@@ -9,7 +9,11 @@ namespace ControlPlane.Api.Contracts;
 /// Start no earlier than this ISO 8601 timestamp with an offset (<c>2026-12-24T02:00:00Z</c>), at most a year ahead:
 /// the rollout waits as <c>Scheduled</c> until then. Absent, or not in the future: start now.
 /// </param>
-public sealed record CreateRolloutRequest(int? TargetVersion, int? MaxParallel, IReadOnlyList<RolloutWaveRequest>? Waves, double? FailureThreshold, string? NotBefore = null);
+/// <param name="AcceptLint">
+/// Lint rule ids (<c>["drop-column", ...]</c>) whose error-level findings in the pending migrations may go ahead;
+/// without them such a rollout is refused with 409 listing the findings.
+/// </param>
+public sealed record CreateRolloutRequest(int? TargetVersion, int? MaxParallel, IReadOnlyList<RolloutWaveRequest>? Waves, double? FailureThreshold, string? NotBefore = null, IReadOnlyList<string>? AcceptLint = null);
 
 /// <summary>A wave of a new rollout.</summary>
 public sealed record RolloutWaveRequest(string? Name, int? Tenants);

@@ -12,4 +12,5 @@ public sealed record MigrationsResponse(int LatestVersion, IReadOnlyList<Migrati
 /// <param name="Checksum">SHA-256 of the file, line endings normalized.</param>
 /// <param name="Transactional">False for files marked <c>-- controlplane:no-transaction</c>.</param>
 /// <param name="Tenants">Tenants whose version is exactly this one.</param>
-public sealed record MigrationResponse(int Version, string Name, string Checksum, bool Transactional, long Tenants);
+/// <param name="Lint">What the migration lint found in the file; empty when nothing.</param>
+public sealed record MigrationResponse(int Version, string Name, string Checksum, bool Transactional, long Tenants, IReadOnlyList<LintFindingResponse> Lint);

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ControlPlane.Api.CallerTenant;
+using ControlPlane.Api.Contracts;
 using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Registry.Contracts.ApiKeys;
+using ControlPlane.Registry.Contracts.Migrations;
 using Orleans.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -32,6 +34,7 @@ internal sealed partial class ControlPlaneExceptionHandler(IProblemDetailsServic
             TenantPreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", stale.Message, ("etag", stale.Actual)),
             RolloutNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Rollout not found", notFound.Message),
             RolloutConflictException conflict => RolloutConflict(conflict),
+            MigrationLintException lint => Problem(StatusCodes.Status409Conflict, "Migration lint", lint.Message, ("findings", lint.Findings.Select(LintFindingResponse.From).ToList())),
             // Orleans' overload limits (MaxEnqueuedRequestsHardLimit, a gateway's load shedding) and a silo that is
             // leaving or unreachable: nothing was done, so the caller may retry.
             LimitExceededException full => Problem(StatusCodes.Status503ServiceUnavailable, "Busy", $"The tenant's grain has too many requests waiting; retry later. ({full.Message})"),

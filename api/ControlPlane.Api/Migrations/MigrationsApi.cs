@@ -17,7 +17,7 @@ public static class MigrationsApi
         var group = app.MapGroup("/v1/migrations").WithTags("Migrations");
         group.MapGet("/", ListAsync)
             .WithName("ListMigrations")
-            .WithSummary("The migration catalogue (version, name, checksum) and how many tenants are at each version.")
+            .WithSummary("The migration catalogue (version, name, checksum, lint findings) and how many tenants are at each version.")
             .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
         return group;
     }
@@ -27,7 +27,7 @@ public static class MigrationsApi
         var view = await catalog.ReadAsync(cancellationToken);
         return TypedResults.Ok(new MigrationsResponse(
             view.LatestVersion,
-            [.. view.Migrations.Select(m => new MigrationResponse(m.Version, m.Name, m.Checksum, m.Transactional, m.TenantsAtVersion))],
+            [.. view.Migrations.Select(m => new MigrationResponse(m.Version, m.Name, m.Checksum, m.Transactional, m.TenantsAtVersion, [.. m.Lint.Select(LintFindingResponse.From)]))],
             view.TenantsByVersion.OrderBy(p => p.Key).ToDictionary(p => p.Key.ToString(CultureInfo.InvariantCulture), p => p.Value)));
     }
 }

@@ -31,7 +31,7 @@ public static partial class RolloutsApi
         var group = app.MapGroup("/v1/rollouts").WithTags("Rollouts");
         group.MapPost("/", CreateAsync)
             .WithName("StartRollout")
-            .WithSummary("Start a rollout (202), now or at notBefore (Scheduled until then); 409 when another rollout is open or an applied migration has drifted.")
+            .WithSummary("Start a rollout (202), now or at notBefore (Scheduled until then); 409 when another rollout is open, an applied migration has drifted, or pending migrations have error-level lint findings not in acceptLint.")
             .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
             .Audited("rollout.start");
         group.MapGet("/", ListAsync)
@@ -67,7 +67,13 @@ public static partial class RolloutsApi
         var plan = Validate(request ?? new CreateRolloutRequest(null, null, null, null), time.GetUtcNow());
         var id = await rollouts.CreateAsync(plan, context.User.Identity?.Name, cancellationToken);
         var to = plan.TargetVersion is int target ? $"to version {target}" : "to the newest version";
-        AuditTrail.Describe(context, target: id, detail: plan.NotBefore is { } at ? $"{to}, not before {at:O}" : to);
+        var detail = plan.NotBefore is { } at ? $"{to}, not before {at:O}" : to;
+        if (plan.AcceptLint is { Count: > 0 } accepted)
+        {
+            detail += $", accepting lint {string.Join(", ", accepted.Distinct(StringComparer.Ordinal))}";
+        }
+
+        AuditTrail.Describe(context, target: id, detail: detail);
         var grain = grains.GetGrain<IRolloutGrain>(id);
         if (plan.NotBefore is null)
         {
@@ -159,7 +165,7 @@ public static partial class RolloutsApi
             }
         }
 
-        return new RolloutPlan(request.TargetVersion, request.MaxParallel, waves, request.FailureThreshold, NotBefore(request.NotBefore, now));
+        return new RolloutPlan(request.TargetVersion, request.MaxParallel, waves, request.FailureThreshold, NotBefore(request.NotBefore, now), request.AcceptLint);
     }
 
     /// <summary>When to start, if later than <paramref name="now"/>; null to start now (also for a time already past).</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using ControlPlane.Cli.Contracts;
 using ControlPlane.Cli.Http;
 using Spectre.Console;
 
@@ -44,6 +46,16 @@ internal static class ProblemReport
             case "openRolloutId" when values.Count == 1:
                 error.MarkupLineInterpolated($"  open rollout: [bold]{values[0]}[/] (see: controlplane rollouts get {values[0]})");
                 break;
+            case "findings":
+                foreach (var value in values)
+                {
+                    if (JsonSerializer.Deserialize<LintFindingResponse>(value, CliJson.Api) is { } finding)
+                    {
+                        MigrationViews.Finding(error, finding);
+                    }
+                }
+
+                break;
             case "details":
                 foreach (var value in values)
                 {
@@ -61,6 +73,7 @@ internal static class ProblemReport
     {
         401 => "pass the admin key with --api-key or CONTROLPLANE_API_KEY (./run.sh writes it to .controlplane/admin-api-key)",
         403 => "this key may not do that; use the admin key",
+        409 when problem.Extensions.Any(e => e.Key == "findings") => "make the migrations safe, or accept the rules with --accept-lint rule1,rule2",
         503 => "the control plane is busy; try again in a moment",
         _ => null,
     };

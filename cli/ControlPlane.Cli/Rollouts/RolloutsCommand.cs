@@ -79,14 +79,21 @@ internal static class RolloutsCommand
             Description = "Start no earlier than this time, ISO 8601 with an offset (2026-12-24T02:00:00Z); Scheduled until then (at most a year ahead)",
             HelpName = "time",
         };
+        var acceptLint = new Option<string[]?>("--accept-lint")
+        {
+            Description = "Lint rules whose error-level findings in the pending migrations may go ahead, comma-separated (drop-column,rename-column); see: controlplane migrations list",
+            HelpName = "rule1,rule2",
+            CustomParser = result => [.. result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+        };
         var watch = WatchOption();
         var timeout = TimeoutOption.Create();
-        var command = new Command("start", "Start a rollout, now or later; only one is open at a time") { target, maxParallel, waves, threshold, notBefore, watch, timeout };
+        var command = new Command("start", "Start a rollout, now or later; only one is open at a time") { target, maxParallel, waves, threshold, notBefore, acceptLint, watch, timeout };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
             // No --wave leaves the waves to the server (one wave), rather than asking for none.
             var plan = context.Get(waves) is { Count: > 0 } given ? given : null;
-            var request = new CreateRolloutRequest(context.Get(target), context.Get(maxParallel), plan, context.Get(threshold), context.Get(notBefore));
+            var request = new CreateRolloutRequest(
+                context.Get(target), context.Get(maxParallel), plan, context.Get(threshold), context.Get(notBefore), context.Get(acceptLint) is { Length: > 0 } accepted ? accepted : null);
             var rollout = await context.Client.StartRolloutAsync(request, cancellationToken);
             if (!context.Json)
             {

@@ -1,10 +1,11 @@
 using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Migrations.Lint;
 using ControlPlane.Registry.Contracts.Migrations;
 
 namespace ControlPlane.Grains.Migrations;
 
-/// <summary>The catalogue as the folder holds it now, with how many live tenants are at each version.</summary>
-public sealed class MigrationCatalogReader(ControlPlaneDataSources dataSources, MigrationCatalog catalog) : IMigrationCatalogReader
+/// <summary>The catalogue as the folder holds it now, with how many live tenants are at each version and each file's lint findings.</summary>
+public sealed class MigrationCatalogReader(ControlPlaneDataSources dataSources, MigrationCatalog catalog, MigrationLint lint) : IMigrationCatalogReader
 {
     public async Task<MigrationCatalogView> ReadAsync(CancellationToken cancellationToken)
     {
@@ -20,9 +21,10 @@ public sealed class MigrationCatalogReader(ControlPlaneDataSources dataSources, 
             }
         }
 
+        var findings = lint.Of(set);
         return new MigrationCatalogView(
             set.LatestVersion,
-            [.. set.Scripts.Select(s => new MigrationCatalogEntry(s.Version, s.Name, s.Checksum, s.Transactional, byVersion.GetValueOrDefault(s.Version)))],
+            [.. set.Scripts.Select(s => new MigrationCatalogEntry(s.Version, s.Name, s.Checksum, s.Transactional, byVersion.GetValueOrDefault(s.Version), findings[s.Version]))],
             byVersion);
     }
 }

@@ -13,50 +13,81 @@ public static class SqlStatementSplitter
     {
         var statements = new List<string>();
         var current = new StringBuilder();
-        var i = 0;
-        while (i < sql.Length)
+        foreach (var span in Scan(sql))
         {
-            var c = sql[i];
-            if (c == '-' && Peek(sql, i + 1) == '-')
-            {
-                var end = sql.IndexOf('\n', i);
-                end = end < 0 ? sql.Length : end;
-                current.Append(sql, i, end - i);
-                i = end;
-            }
-            else if (c == '/' && Peek(sql, i + 1) == '*')
-            {
-                var end = SkipBlockComment(sql, i);
-                current.Append(sql, i, end - i);
-                i = end;
-            }
-            else if (c is '\'' or '"')
-            {
-                var end = SkipQuoted(sql, i, c);
-                current.Append(sql, i, end - i);
-                i = end;
-            }
-            else if (c == '$' && DollarTag(sql, i) is { } tag)
-            {
-                var close = sql.IndexOf(tag, i + tag.Length, StringComparison.Ordinal);
-                var end = close < 0 ? sql.Length : close + tag.Length;
-                current.Append(sql, i, end - i);
-                i = end;
-            }
-            else if (c == ';')
+            if (span.Kind == SqlSpanKind.Semicolon)
             {
                 Flush(current, statements);
-                i++;
             }
             else
             {
-                current.Append(c);
-                i++;
+                current.Append(sql, span.Start, span.End - span.Start);
             }
         }
 
         Flush(current, statements);
         return statements;
+    }
+
+    /// <summary>
+    /// The script cut into code, comments, quoted text and top-level semicolons, in order and covering every character:
+    /// the one lexer both the runner (<see cref="Split"/>) and the lint read SQL with.
+    /// </summary>
+    public static IEnumerable<SqlSpan> Scan(string sql)
+    {
+        var i = 0;
+        var code = 0;
+        while (i < sql.Length)
+        {
+            var c = sql[i];
+            int end;
+            SqlSpanKind kind;
+            if (c == '-' && Peek(sql, i + 1) == '-')
+            {
+                end = sql.IndexOf('\n', i);
+                end = end < 0 ? sql.Length : end;
+                kind = SqlSpanKind.Comment;
+            }
+            else if (c == '/' && Peek(sql, i + 1) == '*')
+            {
+                end = SkipBlockComment(sql, i);
+                kind = SqlSpanKind.Comment;
+            }
+            else if (c is '\'' or '"')
+            {
+                end = SkipQuoted(sql, i, c);
+                kind = c == '\'' ? SqlSpanKind.StringLiteral : SqlSpanKind.QuotedIdentifier;
+            }
+            else if (c == '$' && DollarTag(sql, i) is { } tag)
+            {
+                var close = sql.IndexOf(tag, i + tag.Length, StringComparison.Ordinal);
+                end = close < 0 ? sql.Length : close + tag.Length;
+                kind = SqlSpanKind.DollarQuoted;
+            }
+            else if (c == ';')
+            {
+                end = i + 1;
+                kind = SqlSpanKind.Semicolon;
+            }
+            else
+            {
+                i++;
+                continue;
+            }
+
+            if (code < i)
+            {
+                yield return new SqlSpan(code, i, SqlSpanKind.Code);
+            }
+
+            yield return new SqlSpan(i, end, kind);
+            i = code = end;
+        }
+
+        if (code < sql.Length)
+        {
+            yield return new SqlSpan(code, sql.Length, SqlSpanKind.Code);
+        }
     }
 
     private static char Peek(string s, int i) => i < s.Length ? s[i] : '\0';

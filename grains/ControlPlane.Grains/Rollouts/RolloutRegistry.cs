@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
+using ControlPlane.Grains.Migrations.Lint;
 using ControlPlane.Grains.Tenants;
+using ControlPlane.Registry.Contracts.Migrations;
 using ControlPlane.Registry.Contracts.Rollouts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +18,7 @@ namespace ControlPlane.Grains.Rollouts;
 public sealed partial class RolloutRegistry(
     ControlPlaneDataSources dataSources,
     MigrationCatalog catalog,
+    MigrationLint lint,
     IOptions<DatabaseOptions> database,
     TimeProvider time,
     IGrainFactory grains,
@@ -25,6 +28,7 @@ public sealed partial class RolloutRegistry(
 
     public async Task<string> CreateAsync(RolloutPlan plan, string? createdBy, CancellationToken cancellationToken)
     {
+        var accepted = MigrationLint.RequireKnownRules(plan.AcceptLint);
         MigrationSet set;
         try
         {
@@ -44,6 +48,13 @@ public sealed partial class RolloutRegistry(
         if (!set.ByVersion.ContainsKey(target))
         {
             throw new TenantValidationException("targetVersion", $"V{target:0000} is not in the catalogue (it holds V{set.Scripts[0].Version:0000} to V{set.LatestVersion:0000}).");
+        }
+
+        // Before anything is written: error-level findings in the files this rollout would run stop it unless accepted.
+        var pending = await lint.PendingAsync(set, target, accepted, cancellationToken);
+        if (pending.Refused is { Count: > 0 } refused)
+        {
+            throw new MigrationLintException(refused);
         }
 
         // Parallelism beyond the work-connection budget would only queue on it.

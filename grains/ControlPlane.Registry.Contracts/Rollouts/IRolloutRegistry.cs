@@ -7,7 +7,8 @@ public interface IRolloutRegistry
     /// <summary>
     /// Validates the plan against the catalogue and the tenants' applied migrations, records the rollout with its
     /// tenant list, and returns its id. Throws <see cref="RolloutConflictException"/> when another rollout is open or
-    /// an applied migration has drifted.
+    /// an applied migration has drifted, <c>MigrationLintException</c> when the pending files have error-level lint
+    /// findings that <see cref="RolloutPlan.AcceptLint"/> does not accept.
     /// </summary>
     Task<string> CreateAsync(RolloutPlan plan, string? createdBy, CancellationToken cancellationToken);
 

@@ -46,9 +46,9 @@ public sealed class RolloutCommandsShould
         var cli = new InProcessCli(fixture.Silo);
 
         var catalogue = await cli.RunAsync("migrations", "list");
-        var halted = await cli.RunAsync("rollout", "start", "--target", "4", "--failure-threshold", "0", "--watch", "--timeout", "120");
+        var halted = await cli.RunAsync("rollout", "start", "--target", "4", "--failure-threshold", "0", "--accept-lint", "add-constraint-without-not-valid", "--watch", "--timeout", "120");
         var id = await OnlyRolloutIdAsync(cli);
-        var second = await cli.RunAsync("rollouts", "start");
+        var second = await cli.RunAsync("rollouts", "start", "--accept-lint", "add-constraint-without-not-valid");
         await fixture.Database.ExecuteAsync($"UPDATE tenant_{slugs[0]}.teams SET name = 'Short'");
         var retried = await cli.RunAsync("rollouts", "retry-failed", id, "--watch", "--timeout", "120");
 

@@ -18,6 +18,7 @@ public sealed class RolloutAtScaleShould
             maxParallel = 6,
             waves = new object[] { new { name = "canary", tenants = 20 }, new { name = "rest" } },
             failureThreshold = 0.2,
+            acceptLint = new[] { "add-constraint-without-not-valid" },
         });
         var done = await fixture.Rollouts.WaitForStateAsync(id, RolloutState.Completed, TimeSpan.FromSeconds(120));
 
