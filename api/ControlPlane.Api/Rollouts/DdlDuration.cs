@@ -64,8 +64,15 @@ public static partial class DdlDuration
         return null;
     }
 
-    private static string Describe(TimeSpan value) =>
-        value.TotalSeconds < 1 ? $"{value.TotalMilliseconds:0} ms" : value.TotalMinutes < 2 ? $"{value.TotalSeconds:0.###} s" : $"{value.TotalMinutes:0.##} min";
+    private static string Describe(TimeSpan value) => value switch
+    {
+        { TotalSeconds: < 1 } => Number(value.TotalMilliseconds, "ms"),
+        { TotalMinutes: < 1 } => Number(value.TotalSeconds, "s"),
+        { TotalHours: < 2 } => Number(value.TotalMinutes, "min"),
+        _ => Number(value.TotalHours, "h"),
+    };
+
+    private static string Number(double amount, string unit) => amount.ToString("0.###", CultureInfo.InvariantCulture) + " " + unit;
 
     [GeneratedRegex(@"^(?<amount>\d{1,9}(\.\d{1,3})?)\s*(?<unit>ms|s|min|h)\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PostgresStyle();
