@@ -79,14 +79,31 @@ internal static class RolloutsCommand
             Description = "Start no earlier than this time, ISO 8601 with an offset (2026-12-24T02:00:00Z); Scheduled until then (at most a year ahead)",
             HelpName = "time",
         };
+        var lockTimeout = new Option<string?>("--lock-timeout")
+        {
+            Description = "How long each tenant DDL statement waits for a lock before its migration is tried again (500ms, 1s, PT1S; default: the deployment's, 1s)",
+            HelpName = "duration",
+        };
+        var statementTimeout = new Option<string?>("--statement-timeout")
+        {
+            Description = "How long each tenant DDL statement may run before the tenant fails (30s, 2min; default: the deployment's, none)",
+            HelpName = "duration",
+        };
         var watch = WatchOption();
         var timeout = TimeoutOption.Create();
-        var command = new Command("start", "Start a rollout, now or later; only one is open at a time") { target, maxParallel, waves, threshold, notBefore, watch, timeout };
+        var command = new Command("start", "Start a rollout, now or later; only one is open at a time")
+        {
+            target, maxParallel, waves, threshold, notBefore, watch, timeout, lockTimeout, statementTimeout,
+        };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
             // No --wave leaves the waves to the server (one wave), rather than asking for none.
             var plan = context.Get(waves) is { Count: > 0 } given ? given : null;
-            var request = new CreateRolloutRequest(context.Get(target), context.Get(maxParallel), plan, context.Get(threshold), context.Get(notBefore));
+            var request = new CreateRolloutRequest(context.Get(target), context.Get(maxParallel), plan, context.Get(threshold), context.Get(notBefore))
+            {
+                LockTimeout = context.Get(lockTimeout),
+                StatementTimeout = context.Get(statementTimeout),
+            };
             var rollout = await context.Client.StartRolloutAsync(request, cancellationToken);
             if (!context.Json)
             {
