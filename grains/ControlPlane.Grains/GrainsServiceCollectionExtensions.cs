@@ -40,6 +40,12 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.MaxAttempts >= 1, "ControlPlane:Provisioning:MaxAttempts must be at least 1.")
             .Validate(o => o.SweepInterval > TimeSpan.Zero, "ControlPlane:Provisioning:SweepInterval must be positive.")
             .ValidateOnStart();
+        services.AddOptions<MigrationOptions>().BindConfiguration(MigrationOptions.SectionName)
+            .Validate(o => o.LockTimeout >= TimeSpan.FromMilliseconds(1), "ControlPlane:Migrations:LockTimeout must be at least 1 ms (0 would wait forever).")
+            .Validate(o => o.LockTries >= 1, "ControlPlane:Migrations:LockTries must be at least 1.")
+            .Validate(o => o.LockRetryBaseDelay >= TimeSpan.Zero && o.LockRetryMaxDelay >= o.LockRetryBaseDelay, "ControlPlane:Migrations:LockRetryMaxDelay must be at least LockRetryBaseDelay, and neither negative.")
+            .Validate(o => o.StatementTimeout >= TimeSpan.Zero, "ControlPlane:Migrations:StatementTimeout may not be negative (zero: no limit).")
+            .ValidateOnStart();
         services.AddOptions<FenceOptions>().BindConfiguration(FenceOptions.SectionName)
             .Validate(o => o.HeartbeatExpiry >= TimeSpan.FromSeconds(1), "ControlPlane:Fence:HeartbeatExpiry must be at least one second.")
             .ValidateOnStart();

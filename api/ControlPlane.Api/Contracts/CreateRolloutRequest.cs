@@ -13,7 +13,23 @@ namespace ControlPlane.Api.Contracts;
 /// Lint rule ids (<c>["drop-column", ...]</c>) whose error-level findings in the pending migrations may go ahead;
 /// without them such a rollout is refused with 409 listing the findings.
 /// </param>
-public sealed record CreateRolloutRequest(int? TargetVersion, int? MaxParallel, IReadOnlyList<RolloutWaveRequest>? Waves, double? FailureThreshold, string? NotBefore = null, IReadOnlyList<string>? AcceptLint = null);
+/// <param name="LockTimeout">
+/// How long each tenant DDL statement waits for a lock before its migration gives up and is tried again
+/// (<c>"500ms"</c>, <c>"1s"</c>, <c>"PT1S"</c>; 10 ms to 1 min); default <c>ControlPlane:Migrations:LockTimeout</c>.
+/// </param>
+/// <param name="StatementTimeout">
+/// How long each tenant DDL statement may run before its tenant fails (<c>"30s"</c>, <c>"2min"</c>; 100 ms to 6 h, and not
+/// below <c>lockTimeout</c>); default <c>ControlPlane:Migrations:StatementTimeout</c> (none).
+/// </param>
+public sealed record CreateRolloutRequest(
+    int? TargetVersion,
+    int? MaxParallel,
+    IReadOnlyList<RolloutWaveRequest>? Waves,
+    double? FailureThreshold,
+    string? NotBefore = null,
+    IReadOnlyList<string>? AcceptLint = null,
+    string? LockTimeout = null,
+    string? StatementTimeout = null);
 
 /// <summary>A wave of a new rollout.</summary>
 public sealed record RolloutWaveRequest(string? Name, int? Tenants);

@@ -4,7 +4,9 @@ namespace ControlPlane.Api.Contracts;
 
 /// <summary>
 /// A rollout, as <c>GET /v1/rollouts/{id}</c> returns it. <c>NotBefore</c> is when a scheduled rollout may start
-/// (it stays after the start); null for one that started when created.
+/// (it stays after the start); null for one that started when created. <c>LockTimeoutMs</c> / <c>StatementTimeoutMs</c>
+/// are the rollout's own timeouts (null: the deployment's); <c>LockWaiting</c> counts tenants waiting to try a
+/// migration again after a lock timeout, <c>LockRetried</c> those whose migrations took more than one try.
 /// </summary>
 public sealed record RolloutResponse(
     string Id,
@@ -23,7 +25,11 @@ public sealed record RolloutResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt,
     long Etag,
-    DateTimeOffset? NotBefore)
+    DateTimeOffset? NotBefore,
+    double? LockTimeoutMs = null,
+    double? StatementTimeoutMs = null,
+    int LockWaiting = 0,
+    int LockRetried = 0)
 {
     public static RolloutResponse From(RolloutSnapshot rollout) => new(
         rollout.Id,
@@ -42,7 +48,11 @@ public sealed record RolloutResponse(
         rollout.CreatedAt,
         rollout.FinishedAt,
         rollout.Etag,
-        rollout.NotBefore);
+        rollout.NotBefore,
+        rollout.LockTimeout?.TotalMilliseconds,
+        rollout.StatementTimeout?.TotalMilliseconds,
+        rollout.LockWaiting,
+        rollout.LockRetried);
 }
 
 /// <summary>One wave: its size and tenants by status.</summary>

@@ -2,7 +2,10 @@ using ControlPlane.Grains.Tenants;
 
 namespace ControlPlane.Api.Contracts;
 
-/// <summary>A tenant, as <c>GET /v1/tenants/{slug}</c> returns it.</summary>
+/// <summary>
+/// A tenant, as <c>GET /v1/tenants/{slug}</c> returns it. <c>LockWait</c> is set while a unit of its DDL waits to be
+/// tried again after a lock timeout.
+/// </summary>
 public sealed record TenantResponse(
     string Slug,
     string DisplayName,
@@ -18,7 +21,8 @@ public sealed record TenantResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<TenantEventResponse> Timeline,
-    IReadOnlyList<MigrationDriftResponse> Drift)
+    IReadOnlyList<MigrationDriftResponse> Drift,
+    TenantLockWaitResponse? LockWait = null)
 {
     public static TenantResponse From(TenantSnapshot tenant) => new(
         tenant.Slug,
@@ -35,8 +39,12 @@ public sealed record TenantResponse(
         tenant.CreatedAt,
         tenant.UpdatedAt,
         [.. tenant.Timeline.Select(e => new TenantEventResponse(e.At, e.From, e.To, e.Step, e.Detail, e.Attempt))],
-        [.. tenant.Drift.Select(d => new MigrationDriftResponse(d.Version, d.AppliedChecksum, d.CurrentChecksum))]);
+        [.. tenant.Drift.Select(d => new MigrationDriftResponse(d.Version, d.AppliedChecksum, d.CurrentChecksum))],
+        tenant.LockWait is { } wait ? new TenantLockWaitResponse(wait.Tries, wait.Since, wait.LastError, wait.Step) : null);
 }
+
+/// <summary>A unit of the tenant's DDL gave up waiting for a lock <c>Tries</c> times since <c>Since</c> and will be tried again.</summary>
+public sealed record TenantLockWaitResponse(int Tries, DateTimeOffset Since, string LastError, ProvisioningStep? Step);
 
 /// <summary>One entry of a tenant's timeline.</summary>
 public sealed record TenantEventResponse(DateTimeOffset At, TenantStatus? From, TenantStatus To, ProvisioningStep? Step, string? Detail, int Attempt);

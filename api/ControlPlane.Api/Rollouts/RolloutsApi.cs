@@ -26,6 +26,14 @@ public static partial class RolloutsApi
     // A reminder further out than this is more likely a typo than a plan; the catalogue will have moved on anyway.
     private static readonly TimeSpan MaxNotBeforeAhead = TimeSpan.FromDays(365);
 
+    // A lock timeout is how long a tenant's own queries may queue behind a migration: beyond a minute it protects nothing.
+    private static readonly TimeSpan MinLockTimeout = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxLockTimeout = TimeSpan.FromMinutes(1);
+
+    // The tenant call's own response timeout is six hours: a statement may not outlast it.
+    private static readonly TimeSpan MinStatementTimeout = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxStatementTimeout = TimeSpan.FromHours(6);
+
     public static RouteGroupBuilder MapRolloutsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/rollouts").WithTags("Rollouts");
@@ -165,7 +173,19 @@ public static partial class RolloutsApi
             }
         }
 
-        return new RolloutPlan(request.TargetVersion, request.MaxParallel, waves, request.FailureThreshold, NotBefore(request.NotBefore, now), request.AcceptLint);
+        var lockTimeout = DdlDuration.Parse(request.LockTimeout, "lockTimeout", MinLockTimeout, MaxLockTimeout);
+        var statementTimeout = DdlDuration.Parse(request.StatementTimeout, "statementTimeout", MinStatementTimeout, MaxStatementTimeout);
+        if (statementTimeout < lockTimeout)
+        {
+            // A lock wait would then end as a statement timeout: a failure, never the retry the lock timeout is for.
+            throw new TenantValidationException("statementTimeout", $"statementTimeout ({request.StatementTimeout}) must not be shorter than lockTimeout ({request.LockTimeout}).");
+        }
+
+        return new RolloutPlan(request.TargetVersion, request.MaxParallel, waves, request.FailureThreshold, NotBefore(request.NotBefore, now), request.AcceptLint)
+        {
+            LockTimeout = lockTimeout,
+            StatementTimeout = statementTimeout,
+        };
     }
 
     /// <summary>When to start, if later than <paramref name="now"/>; null to start now (also for a time already past).</summary>

@@ -1,8 +1,19 @@
 namespace ControlPlane.Cli.Contracts;
 
 /// <summary>Body of <c>POST /v1/rollouts</c>; null fields are left to the server's defaults.</summary>
-/// <remarks><c>NotBefore</c> goes as given (ISO 8601 with an offset): the server judges it by its own clock.</remarks>
-internal sealed record CreateRolloutRequest(int? TargetVersion, int? MaxParallel, IReadOnlyList<RolloutWaveRequest>? Waves, double? FailureThreshold, string? NotBefore, IReadOnlyList<string>? AcceptLint = null);
+/// <remarks>
+/// <c>NotBefore</c> goes as given (ISO 8601 with an offset): the server judges it by its own clock. So do
+/// <c>LockTimeout</c> and <c>StatementTimeout</c> ("500ms", "PT1S"): the server validates them and names the field.
+/// </remarks>
+internal sealed record CreateRolloutRequest(
+    int? TargetVersion,
+    int? MaxParallel,
+    IReadOnlyList<RolloutWaveRequest>? Waves,
+    double? FailureThreshold,
+    string? NotBefore,
+    IReadOnlyList<string>? AcceptLint = null,
+    string? LockTimeout = null,
+    string? StatementTimeout = null);
 
 /// <summary>A wave of a new rollout; the last may omit its size and take the rest.</summary>
 internal sealed record RolloutWaveRequest(string Name, int? Tenants);

@@ -18,7 +18,11 @@ internal sealed record RolloutResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt,
     long Etag,
-    DateTimeOffset? NotBefore);
+    DateTimeOffset? NotBefore,
+    double? LockTimeoutMs = null,
+    double? StatementTimeoutMs = null,
+    int LockWaiting = 0,
+    int LockRetried = 0);
 
 /// <summary>One wave: its size and tenants by status.</summary>
 internal sealed record RolloutWaveResponse(string Name, int Size, RolloutCountsResponse Counts);
@@ -30,5 +34,5 @@ internal sealed record RolloutCountsResponse(int Pending, int Running, int Succe
     public int Finished => Succeeded + Failed + Skipped;
 }
 
-/// <summary>A tenant the rollout could not migrate, and why.</summary>
-internal sealed record RolloutFailureResponse(string Slug, string Wave, string? Error, int FromVersion);
+/// <summary>A tenant the rollout could not migrate, and why; <c>LockTries</c>: tries its migration took (lock timeouts).</summary>
+internal sealed record RolloutFailureResponse(string Slug, string Wave, string? Error, int FromVersion, int LockTries = 0);

@@ -16,10 +16,14 @@ internal sealed record TenantResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<TenantEventResponse>? Timeline,
-    IReadOnlyList<MigrationDriftResponse>? Drift);
+    IReadOnlyList<MigrationDriftResponse>? Drift,
+    TenantLockWaitResponse? LockWait = null);
 
 /// <summary>One entry of a tenant's timeline.</summary>
 internal sealed record TenantEventResponse(DateTimeOffset At, string? From, string To, string? Step, string? Detail, int Attempt);
+
+/// <summary>A unit of the tenant's DDL gave up waiting for a lock <c>Tries</c> times and will be tried again.</summary>
+internal sealed record TenantLockWaitResponse(int Tries, DateTimeOffset Since, string LastError, string? Step);
 
 /// <summary>An applied migration whose file changed since.</summary>
 internal sealed record MigrationDriftResponse(int Version, string? AppliedChecksum, string? CurrentChecksum);

@@ -49,6 +49,16 @@ internal static class RolloutViews
             Row(grid, "Reason", $"[red]{Markup.Escape(rollout.Reason)}[/]");
         }
 
+        if (rollout.LockTimeoutMs is not null || rollout.StatementTimeoutMs is not null)
+        {
+            Row(grid, "Lock / statement timeout", $"{Milliseconds(rollout.LockTimeoutMs)} / {Milliseconds(rollout.StatementTimeoutMs)}");
+        }
+
+        if (rollout.LockWaiting > 0 || rollout.LockRetried > 0)
+        {
+            Row(grid, "Lock waits", $"{Number(rollout.LockWaiting)} waiting now, {Number(rollout.LockRetried)} needed more than one try");
+        }
+
         Row(grid, "Rate / ETA", $"{Formats.Rate(rollout.TenantsPerSecond)} / {Formats.Duration(rollout.EtaSeconds)}");
         Row(grid, "Created", $"{Formats.Time(rollout.CreatedAt)}{(rollout.CreatedBy is null ? string.Empty : " by " + Markup.Escape(rollout.CreatedBy))}");
         Row(grid, "Finished", Formats.Time(rollout.FinishedAt));
@@ -87,10 +97,10 @@ internal static class RolloutViews
 
     public static Table FailedTenants(IEnumerable<RolloutFailureResponse> failed)
     {
-        var table = new Table().Border(TableBorder.Simple).AddColumns("Failed tenant", "Wave", "From version", "Error");
+        var table = new Table().Border(TableBorder.Simple).AddColumns("Failed tenant", "Wave", "From version", "Tries", "Error");
         foreach (var failure in failed)
         {
-            table.AddRow(Markup.Escape(failure.Slug), Markup.Escape(failure.Wave), Number(failure.FromVersion), Markup.Escape(failure.Error ?? string.Empty));
+            table.AddRow(Markup.Escape(failure.Slug), Markup.Escape(failure.Wave), Number(failure.FromVersion), Number(failure.LockTries), Markup.Escape(failure.Error ?? string.Empty));
         }
 
         return table;
@@ -157,6 +167,8 @@ internal static class RolloutViews
     }
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Milliseconds(double? value) => value is { } ms ? ms.ToString("0", CultureInfo.InvariantCulture) + " ms" : "deployment's";
 
     private static void Row(Grid grid, string label, string value) => grid.AddRow($"[grey]{label}[/]", value);
 }

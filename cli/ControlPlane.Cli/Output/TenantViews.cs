@@ -42,6 +42,11 @@ internal static class TenantViews
             Row(grid, "Next retry", tenant.NextRetryAt is null ? "none scheduled" : Formats.Time(tenant.NextRetryAt));
         }
 
+        if (tenant.LockWait is { } wait)
+        {
+            Row(grid, "Waiting for a lock", $"[yellow]{Markup.Escape($"{wait.Step ?? "DDL"}: {wait.Tries} tries since {Formats.Time(wait.Since)}; {wait.LastError}")}[/]");
+        }
+
         Row(grid, "Created", Formats.Time(tenant.CreatedAt));
         Row(grid, "Updated", Formats.Time(tenant.UpdatedAt));
         Row(grid, "ETag", tenant.Etag.ToString(CultureInfo.InvariantCulture));

@@ -85,15 +85,31 @@ internal static class RolloutsCommand
             HelpName = "rule1,rule2",
             CustomParser = result => [.. result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
         };
+        var lockTimeout = new Option<string?>("--lock-timeout")
+        {
+            Description = "How long each tenant DDL statement waits for a lock before its migration is tried again (500ms, 1s, PT1S; default: the deployment's, 1s)",
+            HelpName = "duration",
+        };
+        var statementTimeout = new Option<string?>("--statement-timeout")
+        {
+            Description = "How long each tenant DDL statement may run before the tenant fails (30s, 2min; default: the deployment's, none)",
+            HelpName = "duration",
+        };
         var watch = WatchOption();
         var timeout = TimeoutOption.Create();
-        var command = new Command("start", "Start a rollout, now or later; only one is open at a time") { target, maxParallel, waves, threshold, notBefore, acceptLint, watch, timeout };
+        var command = new Command("start", "Start a rollout, now or later; only one is open at a time")
+        {
+            target, maxParallel, waves, threshold, notBefore, acceptLint, watch, timeout, lockTimeout, statementTimeout,
+        };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
             // No --wave leaves the waves to the server (one wave), rather than asking for none.
             var plan = context.Get(waves) is { Count: > 0 } given ? given : null;
-            var request = new CreateRolloutRequest(
-                context.Get(target), context.Get(maxParallel), plan, context.Get(threshold), context.Get(notBefore), context.Get(acceptLint) is { Length: > 0 } accepted ? accepted : null);
+            var request = new CreateRolloutRequest(context.Get(target), context.Get(maxParallel), plan, context.Get(threshold), context.Get(notBefore), context.Get(acceptLint) is { Length: > 0 } accepted ? accepted : null)
+            {
+                LockTimeout = context.Get(lockTimeout),
+                StatementTimeout = context.Get(statementTimeout),
+            };
             var rollout = await context.Client.StartRolloutAsync(request, cancellationToken);
             if (!context.Json)
             {

@@ -60,6 +60,22 @@ public sealed record RolloutSnapshot
     /// <summary>When a scheduled rollout may start (null: it started when created).</summary>
     [Id(16)]
     public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary>The rollout's lock timeout for its tenants' DDL; null: the deployment's.</summary>
+    [Id(17)]
+    public TimeSpan? LockTimeout { get; init; }
+
+    /// <summary>The rollout's statement timeout for its tenants' DDL; null: the deployment's.</summary>
+    [Id(18)]
+    public TimeSpan? StatementTimeout { get; init; }
+
+    /// <summary>Tenants whose migration gave up on a lock and waits to be tried again, now.</summary>
+    [Id(19)]
+    public int LockWaiting { get; init; }
+
+    /// <summary>Tenants whose migrations needed more than one try because of lock timeouts.</summary>
+    [Id(20)]
+    public int LockRetried { get; init; }
 }
 
 /// <summary>One wave's definition and progress.</summary>
@@ -73,6 +89,6 @@ public sealed record RolloutCounts(int Pending, int Running, int Succeeded, int 
     public int Total => Pending + Running + Succeeded + Failed + Skipped;
 }
 
-/// <summary>A tenant the rollout could not migrate, and why.</summary>
+/// <summary>A tenant the rollout could not migrate, and why; <c>LockTries</c>: the tries its migration took (lock timeouts).</summary>
 [GenerateSerializer, Immutable, Alias("cp.RolloutFailure")]
-public sealed record RolloutFailure(string Slug, string Wave, string? Error, int FromVersion);
+public sealed record RolloutFailure(string Slug, string Wave, string? Error, int FromVersion, int LockTries = 0);

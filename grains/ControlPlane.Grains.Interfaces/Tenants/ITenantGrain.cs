@@ -42,6 +42,13 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<MigrationOutcome> MigrateToAsync(int targetVersion, string? rolloutId);
 
     /// <summary>
+    /// As <see cref="MigrateToAsync(int, string?)"/>, with the rollout's lock and statement timeouts for this tenant's
+    /// DDL (an overload, so callers of the first form keep working across a rolling upgrade).
+    /// </summary>
+    [ResponseTimeout("06:00:00")]
+    Task<MigrationOutcome> MigrateToAsync(int targetVersion, string? rolloutId, MigrationLimits limits);
+
+    /// <summary>
     /// Asks the tenant to run whatever work the registry says is due (provisioning steps, retries, deprovisioning).
     /// Returns at once: the work runs as the grain's own turn, at most one queued at a time however often this is called.
     /// </summary>

@@ -59,4 +59,8 @@ public sealed record TenantSnapshot
     /// <summary>Applied migrations whose file has changed since (reported, never silently skipped).</summary>
     [Id(14)]
     public IReadOnlyList<MigrationDrift> Drift { get; init; } = [];
+
+    /// <summary>Set while a unit of the tenant's DDL waits to be tried again after a lock timeout; null otherwise.</summary>
+    [Id(15)]
+    public TenantLockWait? LockWait { get; init; }
 }

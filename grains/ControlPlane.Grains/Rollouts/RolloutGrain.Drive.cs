@@ -66,7 +66,8 @@ public sealed partial class RolloutGrain
         }
 
         var finished = Channel.CreateUnbounded<Finished>(new UnboundedChannelOptions { SingleReader = true });
-        var unrecorded = new List<(string Slug, string Status, string? Error)>();
+        var unrecorded = new List<(string Slug, string Status, string? Error, int LockTries)>();
+        var limits = new MigrationLimits(rollout.LockTimeout, rollout.StatementTimeout);
         var queue = new Queue<string>();
         var wave = rollout.CurrentWave;
         var (size, failed) = await WaveFailuresAsync(connection, wave, stopping);
@@ -83,7 +84,7 @@ public sealed partial class RolloutGrain
 
             // Only now do they leave the in-flight set: until recorded, a finished tenant still counts as running in
             // snapshots, so a reader never sees it as neither running nor done.
-            foreach (var (slug, _, _) in unrecorded)
+            foreach (var (slug, _, _, _) in unrecorded)
             {
                 _inFlight.Remove(slug);
             }
@@ -106,7 +107,7 @@ public sealed partial class RolloutGrain
                 }
 
                 _finishedThisRun++;
-                unrecorded.Add((done.Slug, done.Status.Value.ToString(), done.Error));
+                unrecorded.Add((done.Slug, done.Status.Value.ToString(), done.Error, done.LockTries));
                 metrics.RolloutTenantFinished(Id, done.Status.Value.ToString().ToLowerInvariant());
                 if (done.Status == RolloutTenantStatus.Failed && done.Wave == wave)
                 {
@@ -179,7 +180,7 @@ public sealed partial class RolloutGrain
                 {
                     running++;
                     _inFlight[slug] = wave;
-                    _ = DispatchAsync(slug, wave, rollout.TargetVersion, finished.Writer);
+                    _ = DispatchAsync(slug, wave, rollout.TargetVersion, limits, finished.Writer);
                 }
             }
 
@@ -199,12 +200,12 @@ public sealed partial class RolloutGrain
         }
     }
 
-    private async Task DispatchAsync(string slug, int wave, int target, ChannelWriter<Finished> finished)
+    private async Task DispatchAsync(string slug, int wave, int target, MigrationLimits limits, ChannelWriter<Finished> finished)
     {
         try
         {
-            var outcome = await GrainFactory.GetGrain<ITenantGrain>(slug).MigrateToAsync(target, Id);
-            finished.TryWrite(new Finished(slug, wave, outcome.Status, outcome.Detail));
+            var outcome = await GrainFactory.GetGrain<ITenantGrain>(slug).MigrateToAsync(target, Id, limits);
+            finished.TryWrite(new Finished(slug, wave, outcome.Status, outcome.Detail, outcome.LockTries));
         }
         catch (Exception ex) when (IsInterruption(ex))
         {
@@ -231,5 +232,5 @@ public sealed partial class RolloutGrain
 
     private static TimeSpan Elapsed(long since) => TimeSpan.FromMilliseconds(Environment.TickCount64 - since);
 
-    private sealed record Finished(string Slug, int Wave, RolloutTenantStatus? Status, string? Error);
+    private sealed record Finished(string Slug, int Wave, RolloutTenantStatus? Status, string? Error, int LockTries = 0);
 }

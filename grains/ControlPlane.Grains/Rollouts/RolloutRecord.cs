@@ -38,6 +38,12 @@ public sealed record RolloutRecord
     /// <summary>When a scheduled rollout may start, by the database's clock (null: it started when created).</summary>
     public DateTimeOffset? NotBefore { get; init; }
 
+    /// <summary>The rollout's lock timeout for its tenants' DDL (null: the deployment's).</summary>
+    public TimeSpan? LockTimeout { get; init; }
+
+    /// <summary>The rollout's statement timeout for its tenants' DDL (null: the deployment's).</summary>
+    public TimeSpan? StatementTimeout { get; init; }
+
     /// <summary>True while the rollout can still change (only one such rollout exists at a time).</summary>
     public bool IsOpen => State is RolloutState.Scheduled or RolloutState.Running or RolloutState.Paused or RolloutState.Halted;
 }

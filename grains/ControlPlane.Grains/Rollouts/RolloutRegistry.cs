@@ -93,8 +93,8 @@ public sealed partial class RolloutRegistry(
             await using var insert = new NpgsqlBatch(connection, transaction);
             var rollout = new NpgsqlBatchCommand(
                 """
-                INSERT INTO controlplane.rollouts (id, state, target_version, max_parallel, failure_threshold, waves, created_by, not_before)
-                VALUES ($1, $7, $2, $3, $4, $5::jsonb, $6, $8)
+                INSERT INTO controlplane.rollouts (id, state, target_version, max_parallel, failure_threshold, waves, created_by, not_before, lock_timeout, statement_timeout)
+                VALUES ($1, $7, $2, $3, $4, $5::jsonb, $6, $8, $9, $10)
                 """);
             rollout.Parameters.Add(new NpgsqlParameter { Value = id });
             rollout.Parameters.Add(new NpgsqlParameter { Value = target });
@@ -104,6 +104,8 @@ public sealed partial class RolloutRegistry(
             rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)createdBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             rollout.Parameters.Add(new NpgsqlParameter { Value = (notBefore is null ? RolloutState.Running : RolloutState.Scheduled).ToString() });
             rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)notBefore ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)plan.LockTimeout ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Interval });
+            rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)plan.StatementTimeout ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Interval });
 
             // Tenants in a stable pseudo-random order (so a canary wave is a sample, not the alphabet's start), cut into waves.
             var tenants = new NpgsqlBatchCommand(

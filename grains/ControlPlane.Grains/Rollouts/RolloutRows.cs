@@ -10,7 +10,8 @@ public static class RolloutRows
 {
     public const string Columns =
         "r.id, r.state, r.target_version, r.max_parallel, r.failure_threshold, r.waves, r.current_wave, r.accepted_failures, " +
-        "r.reason, r.created_by, r.etag, r.lease_owner, r.lease_token, r.created_at, r.finished_at, r.not_before";
+        "r.reason, r.created_by, r.etag, r.lease_owner, r.lease_token, r.created_at, r.finished_at, r.not_before, " +
+        "r.lock_timeout, r.statement_timeout";
 
     // Arbitrary constant: the first key of the advisory locks on rollout ids (the second is the id's hash).
     private const int CreationLockClass = 0x526f6c6c; // "Roll"
@@ -172,7 +173,7 @@ public static class RolloutRows
     }
 
     /// <summary>Records finished tenants in one statement (only tenants still pending: a record is never overwritten).</summary>
-    public static async Task RecordOutcomesAsync(NpgsqlDataSource dataSource, string id, IReadOnlyList<(string Slug, string Status, string? Error)> outcomes, CancellationToken cancellationToken)
+    public static async Task RecordOutcomesAsync(NpgsqlDataSource dataSource, string id, IReadOnlyList<(string Slug, string Status, string? Error, int LockTries)> outcomes, CancellationToken cancellationToken)
     {
         if (outcomes.Count == 0)
         {
@@ -182,30 +183,68 @@ public static class RolloutRows
         await using var command = dataSource.CreateCommand(
             """
             UPDATE controlplane.rollout_tenants rt
-            SET status = o.status, error = o.error, attempts = rt.attempts + 1, finished_at = clock_timestamp()
-            FROM unnest($2::text[], $3::text[], $4::text[]) AS o(slug, status, error)
+            SET status = o.status, error = o.error, attempts = rt.attempts + 1, finished_at = clock_timestamp(),
+                lock_tries = GREATEST(rt.lock_tries, o.lock_tries), lock_waiting_since = NULL
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS o(slug, status, error, lock_tries)
             WHERE rt.rollout_id = $1 AND rt.slug = o.slug AND rt.status = 'Pending'
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Slug).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Status).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Error).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.LockTries).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Failed tenants (at most <paramref name="limit"/>), by slug.</summary>
-    public static async Task<List<(string Slug, int Wave, string? Error, int FromVersion)>> FailuresAsync(NpgsqlConnection connection, string id, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// A tenant's migration gave up on a lock and waits to be tried again (<paramref name="waiting"/>), or its wait is
+    /// over; written by the tenant's grain, so the rollout shows the wait while the coordinator's call is still out.
+    /// </summary>
+    public static async Task NoteLockWaitAsync(NpgsqlDataSource dataSource, string id, string slug, int tries, bool waiting, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            UPDATE controlplane.rollout_tenants
+            SET lock_tries = GREATEST(lock_tries, $3),
+                lock_waiting_since = CASE WHEN $4 THEN coalesce(lock_waiting_since, clock_timestamp()) END
+            WHERE rollout_id = $1 AND slug = $2 AND status = 'Pending'
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = slug });
+        command.Parameters.Add(new NpgsqlParameter { Value = tries });
+        command.Parameters.Add(new NpgsqlParameter { Value = waiting });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Tenants waiting for a lock now, and tenants whose migrations took more than one try.</summary>
+    public static async Task<(int Waiting, int Retried)> LockWaitsAsync(NpgsqlConnection connection, string id, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT slug, wave, error, from_version FROM controlplane.rollout_tenants WHERE rollout_id = $1 AND status = 'Failed' ORDER BY slug LIMIT $2",
+            """
+            SELECT count(*) FILTER (WHERE status = 'Pending' AND lock_waiting_since IS NOT NULL)::int,
+                   count(*) FILTER (WHERE lock_tries > 1)::int
+            FROM controlplane.rollout_tenants WHERE rollout_id = $1
+            """,
+            connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt32(0), reader.GetInt32(1));
+    }
+
+    /// <summary>Failed tenants (at most <paramref name="limit"/>), by slug.</summary>
+    public static async Task<List<(string Slug, int Wave, string? Error, int FromVersion, int LockTries)>> FailuresAsync(NpgsqlConnection connection, string id, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT slug, wave, error, from_version, lock_tries FROM controlplane.rollout_tenants WHERE rollout_id = $1 AND status = 'Failed' ORDER BY slug LIMIT $2",
             connection);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        var failures = new List<(string, int, string?, int)>();
+        var failures = new List<(string, int, string?, int, int)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            failures.Add((reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3)));
+            failures.Add((reader.GetString(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4)));
         }
 
         return failures;
@@ -231,5 +270,7 @@ public static class RolloutRows
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(13),
         FinishedAt = reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14),
         NotBefore = reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
+        LockTimeout = reader.IsDBNull(16) ? null : reader.GetFieldValue<TimeSpan>(16),
+        StatementTimeout = reader.IsDBNull(17) ? null : reader.GetFieldValue<TimeSpan>(17),
     };
 }

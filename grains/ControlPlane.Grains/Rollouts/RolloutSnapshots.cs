@@ -16,6 +16,7 @@ public static class RolloutSnapshots
     {
         var counts = await RolloutRows.CountAsync(connection, rollout.Id, cancellationToken);
         var failures = await RolloutRows.FailuresAsync(connection, rollout.Id, FailuresShown, cancellationToken);
+        var (lockWaiting, lockRetried) = await RolloutRows.LockWaitsAsync(connection, rollout.Id, cancellationToken);
         var waves = rollout.Waves.Select((wave, index) =>
         {
             var stored = counts.GetValueOrDefault(index, new RolloutCounts(0, 0, 0, 0, 0));
@@ -45,12 +46,16 @@ public static class RolloutSnapshots
                 : null,
             Reason = rollout.Reason,
             FailedTenants = [.. failures.Select(f => new RolloutFailure(
-                f.Slug, f.Wave < rollout.Waves.Count ? rollout.Waves[f.Wave].Name : f.Wave.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Error, f.FromVersion))],
+                f.Slug, f.Wave < rollout.Waves.Count ? rollout.Waves[f.Wave].Name : f.Wave.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Error, f.FromVersion, f.LockTries))],
             CreatedBy = rollout.CreatedBy,
             CreatedAt = rollout.CreatedAt,
             FinishedAt = rollout.FinishedAt,
             Etag = rollout.Etag,
             NotBefore = rollout.NotBefore,
+            LockTimeout = rollout.LockTimeout,
+            StatementTimeout = rollout.StatementTimeout,
+            LockWaiting = lockWaiting,
+            LockRetried = lockRetried,
         };
     }
 }

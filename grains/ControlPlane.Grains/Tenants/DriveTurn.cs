@@ -1,15 +1,33 @@
 using ControlPlane.Grains.Registry;
+using ControlPlane.Grains.Tenants.Locks;
 
 namespace ControlPlane.Grains.Tenants;
 
 /// <summary>What one drive turn is for and what it saw last: passed down the drive's calls, never kept in grain fields.</summary>
 /// <param name="UpgradeTarget">The version a rollout asked for, or null for an ordinary drive (provisioning reaches the newest).</param>
 /// <param name="RolloutId">The rollout asking, whose line is updated with each migration.</param>
-internal sealed record DriveTurn(int? UpgradeTarget, string? RolloutId)
+/// <param name="Timeouts">The lock and statement timeouts of this turn's DDL.</param>
+internal sealed record DriveTurn(int? UpgradeTarget, string? RolloutId, DdlTimeouts Timeouts)
 {
-    /// <summary>An ordinary drive: whatever the registry says is due.</summary>
-    public static DriveTurn Due => new(null, null);
-
     /// <summary>The row as this turn last locked or saved it.</summary>
     public TenantRow? LastRow { get; set; }
+
+    /// <summary>The current unit's tries that ended in a lock timeout, and when the first did; null while it has had none.</summary>
+    public TenantLockWait? LockWait { get; set; }
+
+    /// <summary>The most tries any unit of this turn took (1 once a unit ran without a lock timeout).</summary>
+    public int MaxLockTries { get; set; }
+
+    /// <summary>The try under way now: one more than those that ended in a lock timeout.</summary>
+    public int CurrentTry => (LockWait?.Tries ?? 0) + 1;
+
+    /// <summary>
+    /// A unit committed or failed: its tries count toward <see cref="MaxLockTries"/>, and the next unit starts afresh.
+    /// <paramref name="lastTryTimedOut"/>: the tries ran out, so the last one is already in <see cref="LockWait"/>.
+    /// </summary>
+    public void UnitEnded(bool lastTryTimedOut = false)
+    {
+        MaxLockTries = Math.Max(MaxLockTries, lastTryTimedOut ? LockWait?.Tries ?? 1 : CurrentTry);
+        LockWait = null;
+    }
 }

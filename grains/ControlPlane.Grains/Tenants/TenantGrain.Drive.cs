@@ -3,6 +3,7 @@ using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Telemetry;
+using ControlPlane.Grains.Tenants.Locks;
 using ControlPlane.Grains.Tenants.Steps;
 using Npgsql;
 
@@ -17,7 +18,7 @@ public sealed partial class TenantGrain
         _driving = true;
         try
         {
-            await DriveCoreAsync(DriveTurn.Due);
+            await DriveCoreAsync(new DriveTurn(null, null, DdlTimeouts.Resolve(null, settings.Migrations)));
         }
         finally
         {
@@ -25,11 +26,14 @@ public sealed partial class TenantGrain
         }
     }
 
-    public async Task<MigrationOutcome> MigrateToAsync(int targetVersion, string? rolloutId)
+    public Task<MigrationOutcome> MigrateToAsync(int targetVersion, string? rolloutId) =>
+        MigrateToAsync(targetVersion, rolloutId, MigrationLimits.Default);
+
+    public async Task<MigrationOutcome> MigrateToAsync(int targetVersion, string? rolloutId, MigrationLimits limits)
     {
         var slug = RequireSlug();
         System.Diagnostics.Activity.Current?.SetTag(TelemetryTags.MigrationVersion, targetVersion).SetTag(TelemetryTags.RolloutId, rolloutId);
-        var turn = new DriveTurn(targetVersion, rolloutId);
+        var turn = new DriveTurn(targetVersion, rolloutId, DdlTimeouts.Resolve(limits, settings.Migrations));
         _driving = true;
         try
         {
@@ -41,6 +45,11 @@ public sealed partial class TenantGrain
         }
 
         var row = turn.LastRow ?? await ReadRowAsync(slug);
+        return Outcome(row, targetVersion) with { LockTries = turn.MaxLockTries };
+    }
+
+    private MigrationOutcome Outcome(TenantRow? row, int targetVersion)
+    {
         return row switch
         {
             null => new MigrationOutcome(RolloutTenantStatus.Skipped, 0, "the tenant does not exist"),
@@ -85,6 +94,10 @@ public sealed partial class TenantGrain
             _leaseToken = null;
             LogDriveInterrupted(logger, key, ex);
         }
+        finally
+        {
+            _lockWait = null;
+        }
     }
 
     private async Task<TenantRow?> ReadRowAsync(TenantSlug slug)
@@ -125,6 +138,9 @@ public sealed partial class TenantGrain
                 UpgradeTarget = turn.UpgradeTarget,
                 RolloutId = turn.RolloutId,
                 Applied = locked.Applied,
+                Timeouts = turn.Timeouts,
+                SessionLockTimeout = settings.Database.LockTimeout,
+                Try = turn.CurrentTry,
             };
             using var span = ProvisioningTelemetry.StartUnit(unit, locked.Row, turn.RolloutId);
             StepOutcome outcome;
@@ -136,6 +152,11 @@ public sealed partial class TenantGrain
             {
                 ProvisioningTelemetry.Failed(span, ex);
                 await transaction.RollbackAsync(cancellationToken);
+                if (await TryAgainAfterLockTimeoutAsync(slug, unit, ex, turn, cancellationToken))
+                {
+                    return true;
+                }
+
                 await RecordFailureAsync(connection, slug, unit, ex, null, turn, cancellationToken);
                 return false;
             }
@@ -164,6 +185,11 @@ public sealed partial class TenantGrain
                 metrics.MigrationApplied(failedScript.Version, "failed", saving.Elapsed);
                 ProvisioningTelemetry.Failed(span, ex);
                 await transaction.DisposeAsync();
+                if (await TryAgainAfterLockTimeoutAsync(slug, unit, ex, turn, cancellationToken))
+                {
+                    return true;
+                }
+
                 await RecordFailureAsync(connection, slug, unit, new MigrationFailedException(failedScript, ex), null, turn, cancellationToken);
                 return false;
             }
@@ -176,6 +202,11 @@ public sealed partial class TenantGrain
             _serving?.Invalidate();
             _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
             turn.LastRow = saved;
+            if (outsideTransaction is null)
+            {
+                await LockWaitEndedAsync(slug, turn, cancellationToken);
+            }
+
             span?.SetTag("tenant.state", saved.State.ToString());
             if (TenantStateMachine.EndsProvisioning(locked.Row.State, saved.State))
             {
@@ -203,15 +234,16 @@ public sealed partial class TenantGrain
     {
         switch (unit)
         {
+            // Provisioning DDL runs under the unit's short lock timeout too; a migration sets its own inside its batch.
             case WorkUnit.CreateSchema:
-                return (await steps.CreateSchema.RunAsync(context), null);
+                return (await context.UnderTimeoutsAsync(() => steps.CreateSchema.RunAsync(context)), null);
             case WorkUnit.Seed:
-                return (await steps.Seed.RunAsync(context), null);
+                return (await context.UnderTimeoutsAsync(() => steps.Seed.RunAsync(context)), null);
             case WorkUnit.Activate:
-                return (await ActivateStep.RunAsync(context), null);
+                return (await context.UnderTimeoutsAsync(() => ActivateStep.RunAsync(context)), null);
             case WorkUnit.Deprovision:
                 await ClosePoolAsync();
-                return (await steps.Deprovision.RunAsync(context), null);
+                return (await context.UnderTimeoutsAsync(() => steps.Deprovision.RunAsync(context)), null);
             case WorkUnit.Resume:
                 return (Resume(context.Row), null);
             case WorkUnit.Migrate:
@@ -250,13 +282,21 @@ public sealed partial class TenantGrain
         ProvisioningTelemetry.Migrating(script.Version, script.Name);
         try
         {
-            took = await NoTransactionMigration.RunAsync(connection, slug, script, cancellationToken);
+            took = await NoTransactionMigration.RunAsync(connection, slug, script, turn.Timeouts, cancellationToken);
             metrics.MigrationApplied(script.Version, "succeeded", took);
         }
         catch (Exception ex) when (IsStepFailure(ex))
         {
             ProvisioningTelemetry.Failed(span, ex);
             metrics.MigrationApplied(script.Version, "failed", TimeSpan.Zero);
+            if (NextTryAfterLockTimeout(unit: WorkUnit.Migrate, ex, turn))
+            {
+                // Recorded NeedsRepair first: the next try drops the invalid index this one left, as after any failure.
+                await RecordNeedsRepairAsync(connection, slug, script, cancellationToken);
+                await PauseBeforeNextTryAsync(slug, turn, cancellationToken);
+                return true;
+            }
+
             await RecordFailureAsync(connection, slug, WorkUnit.Migrate, ex, NoTransactionMigration.MarkNeedsRepair(slug.Value, script), turn, cancellationToken);
             return false;
         }
@@ -272,6 +312,7 @@ public sealed partial class TenantGrain
         {
             UpgradeTarget = turn.UpgradeTarget,
             RolloutId = turn.RolloutId,
+            Try = turn.CurrentTry,
         };
         var outcome = await NoTransactionMigration.ConfirmAsync(context, script, target, took);
         var row = outcome.Row;
@@ -284,6 +325,7 @@ public sealed partial class TenantGrain
         await transaction.CommitAsync(cancellationToken);
         _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
         turn.LastRow = saved;
+        await LockWaitEndedAsync(slug, turn, cancellationToken);
         return saved.LeaseOwner is not null;
     }
 
@@ -363,6 +405,17 @@ public sealed partial class TenantGrain
             ? locked.DbNow + RetryBackoff.Delay(attempts, options.RetryBaseDelay, options.RetryMaxDelay, Random.Shared.NextDouble())
             : null;
         var message = Describe(error);
+        if (LockRetry.IsLockTimeout(error))
+        {
+            message = LockRetry.Exhausted(message, turn.LockWait?.Tries ?? 1, turn.Timeouts.LockTimeout);
+        }
+        else if (LockRetry.IsStatementTimeout(error) && error.Message.Contains("statement timeout", StringComparison.Ordinal))
+        {
+            message = LockRetry.TimedOut(message, turn.Timeouts.StatementTimeout);
+        }
+
+        turn.UnitEnded(lastTryTimedOut: LockRetry.IsLockTimeout(error));
+        _lockWait = null;
         var failed = row with
         {
             State = TenantStateMachine.AfterFailure(row.State),

@@ -138,8 +138,10 @@ public sealed partial class TenantGrain(
         return Task.CompletedTask;
     }
 
-    private Task<TenantSnapshot?> LoadAsync(TenantSlug slug) =>
-        TenantSnapshots.LoadAsync(dataSources.Registry, slug.Value, catalog, CancellationToken.None);
+    private async Task<TenantSnapshot?> LoadAsync(TenantSlug slug) =>
+        await TenantSnapshots.LoadAsync(dataSources.Registry, slug.Value, catalog, CancellationToken.None) is { } snapshot
+            ? snapshot with { LockWait = _lockWait }
+            : null;
 
     private TenantSlug RequireSlug() => _slug ?? TenantSlug.Parse(this.GetPrimaryKeyString());
 

@@ -10,7 +10,8 @@ public sealed class TenantGrainSettings(
     IOptions<ProvisioningOptions> provisioning,
     IOptions<FenceOptions> fence,
     IOptions<DatabaseOptions> database,
-    IOptions<TenantModelOptions> tenantModel)
+    IOptions<TenantModelOptions> tenantModel,
+    IOptions<MigrationOptions> migrations)
 {
     public ProvisioningOptions Provisioning => provisioning.Value;
 
@@ -20,4 +21,7 @@ public sealed class TenantGrainSettings(
     public DatabaseOptions Database => database.Value;
 
     public TenantModelOptions TenantModel => tenantModel.Value;
+
+    /// <summary>Lock and statement timeouts of tenant DDL, and how often a unit is tried after a lock timeout.</summary>
+    public MigrationOptions Migrations => migrations.Value;
 }

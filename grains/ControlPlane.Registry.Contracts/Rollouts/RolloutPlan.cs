@@ -7,7 +7,17 @@ namespace ControlPlane.Registry.Contracts.Rollouts;
 /// <param name="FailureThreshold">Fraction of a wave's tenants that may fail before the rollout halts; default 0.</param>
 /// <param name="NotBefore">When to start, if later than now: the rollout waits as Scheduled until then. Null: start now.</param>
 /// <param name="AcceptLint">Lint rule ids whose error-level findings in the pending files may go ahead; null or empty: none.</param>
-public sealed record RolloutPlan(int? TargetVersion, int? MaxParallel, IReadOnlyList<RolloutWavePlan>? Waves, double? FailureThreshold, DateTimeOffset? NotBefore = null, IReadOnlyList<string>? AcceptLint = null);
+/// <param name="LockTimeout">How long each tenant DDL statement waits for a lock before it is tried again; null: the deployment's.</param>
+/// <param name="StatementTimeout">How long each tenant DDL statement may run before its tenant fails; null: the deployment's.</param>
+public sealed record RolloutPlan(
+    int? TargetVersion,
+    int? MaxParallel,
+    IReadOnlyList<RolloutWavePlan>? Waves,
+    double? FailureThreshold,
+    DateTimeOffset? NotBefore = null,
+    IReadOnlyList<string>? AcceptLint = null,
+    TimeSpan? LockTimeout = null,
+    TimeSpan? StatementTimeout = null);
 
 /// <summary>A wave of a rollout plan: a name, and how many tenants (null: all that remain).</summary>
 public sealed record RolloutWavePlan(string Name, int? Tenants);

@@ -133,6 +133,27 @@ public sealed class RolloutCommandsShould
         Assert.Equal(0, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM orleans.reminders"));
     }
 
+    [Fact]
+    public async Task Start_with_lock_and_statement_timeouts_show_them_and_refuse_a_bad_one_naming_the_field()
+    {
+        await using var fixture = await RolloutFixture.StartAsync();
+        await fixture.OnboardAsync("cli_lock", 2);
+        fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
+        var cli = new InProcessCli(fixture.Silo);
+
+        var started = await cli.RunAsync("rollout", "start", "--lock-timeout", "750ms", "--statement-timeout", "PT2M");
+        var id = await OnlyRolloutIdAsync(cli);
+        var details = await cli.RunAsync("rollouts", "get", id);
+        var unparsable = await cli.RunAsync("rollout", "start", "--lock-timeout", "fast");
+
+        Assert.True(started.ExitCode == 0, started.ToString());
+        Assert.True(details.ExitCode == 0, details.ToString());
+        Assert.Contains("750 ms / 120000 ms", details.PlainOut);
+        Assert.True(unparsable.ExitCode == 7, unparsable.ToString());
+        Assert.Contains("lockTimeout", unparsable.Error);
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM controlplane.rollouts WHERE lock_timeout = interval '750 ms' AND statement_timeout = interval '2 min'"));
+    }
+
     private static async Task<string> OnlyRolloutIdAsync(InProcessCli cli)
     {
         var list = await cli.RunAsync("rollouts", "list", "--json");

@@ -65,9 +65,19 @@ public sealed class MigrateStep(MigrationCatalog catalog)
     {
         ProvisioningTelemetry.Migrating(script.Version, script.Name);
         var deferred = new List<NpgsqlBatchCommand> { AppliedMigrations.StartTimed(PgIdentifier.Quote(context.Slug.SchemaName)) };
+        if (context.Timeouts is { } timeouts)
+        {
+            deferred.Add(timeouts.Enter());
+        }
+
         foreach (var statement in script.Statements)
         {
             deferred.Add(new NpgsqlBatchCommand(statement));
+        }
+
+        if (context.Timeouts is not null)
+        {
+            deferred.Add(Locks.DdlTimeouts.Leave(context.SessionLockTimeout));
         }
 
         deferred.Add(AppliedMigrations.RestorePath());
@@ -86,7 +96,8 @@ public sealed class MigrateStep(MigrationCatalog catalog)
         var row = context.Row;
         var updated = row with { MigrationVersion = script.Version, FailedStep = null, LastError = null, Attempts = 0 };
         var detail = $"applied V{script.Version:0000} {script.Name}" + (took is { } ran ? $" ({ran.TotalMilliseconds:0} ms)" : string.Empty)
-            + (context.RolloutId is { } rollout ? $" for rollout {rollout}" : string.Empty);
+            + (context.RolloutId is { } rollout ? $" for rollout {rollout}" : string.Empty)
+            + (context.Try > 1 ? $" at try {context.Try} (earlier tries gave up waiting for a lock)" : string.Empty);
         if (script.Version >= target && row.State == TenantStateMachine.From(ProvisioningStep.Migrate))
         {
             updated = updated with { State = TenantStateMachine.To(ProvisioningStep.Migrate) };

@@ -20,7 +20,8 @@ public static class NoTransactionMigration
         var detail = $"V{script.Version:0000} {script.Name} starting outside a transaction";
         if (repair)
         {
-            var dropped = await DropInvalidIndexesAsync(context);
+            // DROP INDEX locks the table like any other DDL: under the unit's short lock timeout too.
+            var dropped = await context.UnderTimeoutsAsync(() => DropInvalidIndexesAsync(context));
             detail += dropped.Count == 0 ? " (retry)" : $" (retry; dropped invalid indexes {string.Join(", ", dropped)})";
         }
 
@@ -33,11 +34,14 @@ public static class NoTransactionMigration
         return new StepOutcome(context.Row, new TenantEventDraft(context.Row.State, context.Row.State, ProvisioningStep.Migrate, detail, context.Row.Attempts + 1));
     }
 
-    /// <summary>Phase two, with no transaction open: each statement on its own, on the tenant's schema.</summary>
-    public static async Task<TimeSpan> RunAsync(NpgsqlConnection connection, TenantSlug slug, MigrationScript script, CancellationToken cancellationToken)
+    /// <summary>
+    /// Phase two, with no transaction open: each statement on its own, on the tenant's schema, under
+    /// <paramref name="timeouts"/> set for the session (there is no transaction to scope them) and reset afterwards.
+    /// </summary>
+    public static async Task<TimeSpan> RunAsync(NpgsqlConnection connection, TenantSlug slug, MigrationScript script, Locks.DdlTimeouts timeouts, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        await using (var path = new NpgsqlCommand($"SET search_path TO {PgIdentifier.Quote(slug.SchemaName)}", connection))
+        await using (var path = new NpgsqlCommand($"SET search_path TO {PgIdentifier.Quote(slug.SchemaName)}; {timeouts.SetSession()}", connection))
         {
             await path.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -58,7 +62,8 @@ public static class NoTransactionMigration
         {
             if (connection.State == System.Data.ConnectionState.Open)
             {
-                await using var reset = new NpgsqlCommand("RESET search_path", connection);
+                // The work pool does not reset connections it takes back (NoResetOnClose): the next tenant must not inherit these.
+                await using var reset = new NpgsqlCommand($"RESET search_path; {Locks.DdlTimeouts.ResetSession}", connection);
                 await reset.ExecuteNonQueryAsync(CancellationToken.None);
             }
         }

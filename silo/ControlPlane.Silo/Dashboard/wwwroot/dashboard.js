@@ -112,7 +112,8 @@ async function renderTimeline() {
   if (!view.selected) return;
   const tenant = await api(`/v1/tenants/${encodeURIComponent(view.selected)}`);
   $("timeline").hidden = false;
-  $("timeline-title").textContent = `Timeline of ${tenant.slug} (${tenant.state}, version ${tenant.migrationVersion})`;
+  $("timeline-title").textContent = `Timeline of ${tenant.slug} (${tenant.state}, version ${tenant.migrationVersion})`
+    + (tenant.lockWait ? `: waiting for a lock, ${tenant.lockWait.tries} tries since ${new Date(tenant.lockWait.since).toLocaleTimeString()} (${tenant.lockWait.lastError})` : "");
   $("timeline-events").replaceChildren(...[...tenant.timeline].reverse().map(e =>
     el("li", {}, el("time", { datetime: e.at }, new Date(e.at).toLocaleString()), " ",
       e.from ? `${e.from} → ` : "", stateBadge(e.to), e.step ? ` [${e.step}]` : "", e.detail ? ` ${e.detail}` : "")));
@@ -137,7 +138,7 @@ function renderRollout(rollouts) {
       el("td", {}, w.counts.succeeded), el("td", {}, w.counts.failed), el("td", {}, w.counts.skipped)))));
   const failed = rollout.failedTenants.length === 0 ? null : el("div", {},
     el("h3", {}, "Failed tenants"),
-    el("ul", { id: "failed-tenants" }, ...rollout.failedTenants.map(f => el("li", {}, `${f.slug} (wave ${f.wave}, still at version ${f.fromVersion}): ${f.error || ""}`))));
+    el("ul", { id: "failed-tenants" }, ...rollout.failedTenants.map(f => el("li", {}, `${f.slug} (wave ${f.wave}, still at version ${f.fromVersion}${f.lockTries > 1 ? `, ${f.lockTries} tries` : ""}): ${f.error || ""}`))));
   body.replaceChildren(...[
     el("p", {}, `Rollout ${rollout.id} to version ${rollout.targetVersion}: `,
       el("span", { "data-testid": "rollout-state", className: `state state-${rollout.state}` }, rollout.state),
@@ -148,7 +149,8 @@ function renderRollout(rollouts) {
       : null,
     bar,
     el("p", { "data-testid": "rollout-progress" }, `${finished} / ${t.total} tenants done: ${t.succeeded} succeeded, ${t.failed} failed, ${t.skipped} skipped, ${t.running} running`
-      + (rollout.etaSeconds ? `, about ${Math.ceil(rollout.etaSeconds)} s left` : "")),
+      + (rollout.etaSeconds ? `, about ${Math.ceil(rollout.etaSeconds)} s left` : "")
+      + (rollout.lockWaiting ? `, ${rollout.lockWaiting} waiting for a lock` : "")),
     waves,
     failed].filter(node => node !== null));
 }
