@@ -59,4 +59,8 @@ public sealed record TenantSnapshot
     /// <summary>Applied migrations whose file has changed since (reported, never silently skipped).</summary>
     [Id(14)]
     public IReadOnlyList<MigrationDrift> Drift { get; init; } = [];
+
+    /// <summary>The tenant's labels (<c>plan=enterprise</c>), by key; rollout waves and listings select by them.</summary>
+    [Id(15)]
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = TenantLabels.None;
 }
