@@ -18,7 +18,8 @@ public sealed record TenantResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<TenantEventResponse> Timeline,
-    IReadOnlyList<MigrationDriftResponse> Drift)
+    IReadOnlyList<MigrationDriftResponse> Drift,
+    IReadOnlyDictionary<string, string> Labels)
 {
     public static TenantResponse From(TenantSnapshot tenant) => new(
         tenant.Slug,
@@ -35,7 +36,8 @@ public sealed record TenantResponse(
         tenant.CreatedAt,
         tenant.UpdatedAt,
         [.. tenant.Timeline.Select(e => new TenantEventResponse(e.At, e.From, e.To, e.Step, e.Detail, e.Attempt))],
-        [.. tenant.Drift.Select(d => new MigrationDriftResponse(d.Version, d.AppliedChecksum, d.CurrentChecksum))]);
+        [.. tenant.Drift.Select(d => new MigrationDriftResponse(d.Version, d.AppliedChecksum, d.CurrentChecksum))],
+        tenant.Labels);
 }
 
 /// <summary>One entry of a tenant's timeline.</summary>
