@@ -4,5 +4,5 @@ namespace ControlPlane.Cli.Contracts;
 /// <remarks><c>NotBefore</c> goes as given (ISO 8601 with an offset): the server judges it by its own clock.</remarks>
 internal sealed record CreateRolloutRequest(int? TargetVersion, int? MaxParallel, IReadOnlyList<RolloutWaveRequest>? Waves, double? FailureThreshold, string? NotBefore);
 
-/// <summary>A wave of a new rollout; the last may omit its size and take the rest.</summary>
-internal sealed record RolloutWaveRequest(string Name, int? Tenants);
+/// <summary>A wave of a new rollout: a size, a label selector, or both; the last may give neither and takes the rest.</summary>
+internal sealed record RolloutWaveRequest(string Name, int? Tenants, string? Selector = null);

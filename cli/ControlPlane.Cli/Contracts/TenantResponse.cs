@@ -16,7 +16,8 @@ internal sealed record TenantResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<TenantEventResponse>? Timeline,
-    IReadOnlyList<MigrationDriftResponse>? Drift);
+    IReadOnlyList<MigrationDriftResponse>? Drift,
+    IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>One entry of a tenant's timeline.</summary>
 internal sealed record TenantEventResponse(DateTimeOffset At, string? From, string To, string? Step, string? Detail, int Attempt);
