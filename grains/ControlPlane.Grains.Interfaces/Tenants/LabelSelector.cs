@@ -132,6 +132,12 @@ internal sealed class LabelSelectorParser(string text)
         };
         SkipSpaces();
         Expect('(');
+        SkipSpaces();
+        if (Peek(')'))
+        {
+            throw Error($"'{word}' needs at least one value, such as {key} {word} (a,b)");
+        }
+
         var values = new List<string>();
         while (true)
         {
