@@ -38,7 +38,7 @@ public sealed record RolloutResponse(
         rollout.MaxParallel,
         rollout.FailureThreshold,
         rollout.CurrentWave,
-        [.. rollout.Waves.Select(w => new RolloutWaveResponse(w.Name, w.Size, RolloutCountsResponse.From(w.Counts)))],
+        [.. rollout.Waves.Select(w => new RolloutWaveResponse(w.Name, w.Size, RolloutCountsResponse.From(w.Counts), w.Selector))],
         RolloutCountsResponse.From(rollout.Totals),
         Math.Round(rollout.TenantsPerSecond, 2),
         rollout.EstimatedRemaining is { } eta ? Math.Round(eta.TotalSeconds, 1) : null,
@@ -55,8 +55,8 @@ public sealed record RolloutResponse(
         rollout.LockRetried);
 }
 
-/// <summary>One wave: its size and tenants by status.</summary>
-public sealed record RolloutWaveResponse(string Name, int Size, RolloutCountsResponse Counts);
+/// <summary>One wave: its size, tenants by status, and the label selector it took them by (null for a wave by size).</summary>
+public sealed record RolloutWaveResponse(string Name, int Size, RolloutCountsResponse Counts, string? Selector = null);
 
 /// <summary>Tenants by status.</summary>
 public sealed record RolloutCountsResponse(int Pending, int Running, int Succeeded, int Failed, int Skipped, int Total)

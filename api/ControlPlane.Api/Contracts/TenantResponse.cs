@@ -22,6 +22,7 @@ public sealed record TenantResponse(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<TenantEventResponse> Timeline,
     IReadOnlyList<MigrationDriftResponse> Drift,
+    IReadOnlyDictionary<string, string> Labels,
     TenantLockWaitResponse? LockWait = null)
 {
     public static TenantResponse From(TenantSnapshot tenant) => new(
@@ -40,6 +41,7 @@ public sealed record TenantResponse(
         tenant.UpdatedAt,
         [.. tenant.Timeline.Select(e => new TenantEventResponse(e.At, e.From, e.To, e.Step, e.Detail, e.Attempt))],
         [.. tenant.Drift.Select(d => new MigrationDriftResponse(d.Version, d.AppliedChecksum, d.CurrentChecksum))],
+        tenant.Labels,
         tenant.LockWait is { } wait ? new TenantLockWaitResponse(wait.Tries, wait.Since, wait.LastError, wait.Step) : null);
 }
 

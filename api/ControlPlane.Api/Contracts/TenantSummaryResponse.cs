@@ -13,11 +13,12 @@ public sealed record TenantSummaryResponse(
     ProvisioningStep? FailedStep,
     string? LastError,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    IReadOnlyDictionary<string, string> Labels)
 {
     public static TenantSummaryResponse From(TenantSnapshot tenant) => new(
         tenant.Slug, tenant.DisplayName, tenant.Schema, tenant.Status, tenant.MigrationVersion, tenant.Attempts,
-        tenant.FailedStep, tenant.LastError, tenant.CreatedAt, tenant.UpdatedAt);
+        tenant.FailedStep, tenant.LastError, tenant.CreatedAt, tenant.UpdatedAt, tenant.Labels);
 }
 
 /// <summary>A page of tenants; pass <see cref="Next"/> as <c>after</c> for the next page (null on the last).</summary>

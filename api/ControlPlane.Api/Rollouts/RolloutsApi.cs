@@ -42,6 +42,10 @@ public static partial class RolloutsApi
             .WithSummary("Start a rollout (202), now or at notBefore (Scheduled until then); 409 when another rollout is open, an applied migration has drifted, or pending migrations have error-level lint findings not in acceptLint.")
             .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
             .Audited("rollout.start");
+        group.MapPost("/plan", PlanAsync)
+            .WithName("PlanRollout")
+            .WithSummary("What POST /v1/rollouts with this body would do now (waves, tenants, skips, migrations, drift), changing nothing; ?tenant=slug also says where that tenant lands.")
+            .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
         group.MapGet("/", ListAsync)
             .WithName("ListRollouts")
             .WithSummary("Recent rollouts, newest first.")
@@ -93,6 +97,15 @@ public static partial class RolloutsApi
         return TypedResults.Accepted($"/v1/rollouts/{id}", RolloutResponse.From(rollout));
     }
 
+    /// <summary>The plan a start would record, read and not written; the body is validated as a start's is.</summary>
+    public static async Task<Ok<RolloutPlanResponse>> PlanAsync(
+        CreateRolloutRequest? request, string? tenant, IRolloutRegistry rollouts, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var plan = Validate(request ?? new CreateRolloutRequest(null, null, null, null), time.GetUtcNow());
+        var slug = string.IsNullOrEmpty(tenant) ? null : TenantSlug.Parse(tenant).Value;
+        return TypedResults.Ok(RolloutPlanResponse.From(await rollouts.PlanAsync(plan, slug, cancellationToken)));
+    }
+
     public static async Task<Ok<IReadOnlyList<RolloutResponse>>> ListAsync(IRolloutRegistry rollouts, int? limit, CancellationToken cancellationToken)
     {
         var size = limit ?? 20;
@@ -119,6 +132,7 @@ public static partial class RolloutsApi
             ? id
             : throw new TenantValidationException("id", "A rollout id is letters, digits and '-'.");
 
+    /// <summary>The one check of a rollout body, for a start and a plan alike.</summary>
     private static RolloutPlan Validate(CreateRolloutRequest request, DateTimeOffset now)
     {
         if (request.TargetVersion is < 1)
@@ -164,12 +178,14 @@ public static partial class RolloutsApi
                     throw new TenantValidationException($"waves[{i}].tenants", "A wave's size must be at least 1.");
                 }
 
-                if (wave.Tenants is null && i < requested.Count - 1)
+                var selector = wave.Selector is null ? null : LabelSelector.Parse(wave.Selector, $"waves[{i}].selector").ToString();
+                if (wave.Tenants is null && selector is null && i < requested.Count - 1)
                 {
-                    throw new TenantValidationException($"waves[{i}].tenants", "Only the last wave may omit its size (it takes the rest).");
+                    throw new TenantValidationException(
+                        $"waves[{i}].tenants", "Every wave but the last needs a size or a selector (the last takes the rest).");
                 }
 
-                waves.Add(new RolloutWavePlan(name, wave.Tenants));
+                waves.Add(new RolloutWavePlan(name, wave.Tenants, selector));
             }
         }
 

@@ -9,6 +9,7 @@ using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace ControlPlane.Api.Tenants;
@@ -29,12 +30,17 @@ public static class TenantsApi
             .Audited("tenant.onboard");
         group.MapGet("/", ListAsync)
             .WithName("ListTenants")
-            .WithSummary("List tenants by slug, optionally filtered by state, paged with an opaque cursor.")
+            .WithSummary("List tenants by slug, optionally filtered by state and by label selectors (label=plan=free, repeatable: all must hold), paged with an opaque cursor.")
             .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
         group.MapGet("/{slug}", GetAsync)
             .WithName("GetTenant")
             .WithSummary("A tenant's provisioning state, version, last error and timeline.")
             .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
+        group.MapPatch("/{slug}", UpdateAsync)
+            .Audited("tenant.label")
+            .WithName("UpdateTenant")
+            .WithSummary("Change a tenant's labels (a merge patch: null removes a key); If-Match makes it conditional.")
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
         group.MapGet("/{slug}/connection", CheckConnectionAsync)
             .WithName("CheckTenantConnection")
             .WithSummary("Log in through the tenant's own pool and report the role and search path it runs with.")
@@ -74,7 +80,9 @@ public static class TenantsApi
             throw new TenantValidationException("displayName", "The displayName is required.");
         }
 
-        var result = await grains.GetGrain<ITenantGrain>(slug.Value).ProvisionAsync(new ProvisionRequest(request.DisplayName));
+        // Checked here too (the grain checks again) so that a bad label is refused before anything is registered.
+        TenantLabels.Validate(request.Labels);
+        var result = await grains.GetGrain<ITenantGrain>(slug.Value).ProvisionAsync(new ProvisionRequest(request.DisplayName, request.Labels));
         var location = Location(slug);
         EntityTag.Write(response, result.Tenant.Etag);
         if (result.Created)
@@ -87,7 +95,7 @@ public static class TenantsApi
     }
 
     public static async Task<Ok<TenantListResponse>> ListAsync(
-        ITenantRegistryReader registry, string? state, int? limit, string? after, CancellationToken cancellationToken)
+        ITenantRegistryReader registry, string? state, int? limit, string? after, [FromQuery(Name = "label")] string[]? label, CancellationToken cancellationToken)
     {
         TenantStatus? status = null;
         if (!string.IsNullOrEmpty(state))
@@ -100,7 +108,7 @@ public static class TenantsApi
         var pageSize = PageLimit.Resolve(limit);
 
         var afterSlug = string.IsNullOrEmpty(after) ? null : TenantCursor.Decode(after);
-        var page = await registry.ListAsync(status, pageSize, afterSlug, cancellationToken);
+        var page = await registry.ListAsync(status, pageSize, afterSlug, cancellationToken, LabelFilter(label));
         return TypedResults.Ok(new TenantListResponse(
             [.. page.Items.Select(TenantSummaryResponse.From)],
             page.NextAfter is null ? null : TenantCursor.Encode(page.NextAfter)));
@@ -138,6 +146,30 @@ public static class TenantsApi
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : TypedResults.Ok(TenantResponse.From(tenant));
     }
+
+    public static async Task<Ok<TenantResponse>> UpdateAsync(
+        string slug, UpdateTenantRequest? body, IGrainFactory grains, HttpContext context)
+    {
+        var tenantSlug = TenantSlug.Parse(slug);
+        if (body?.Labels is not { } changes)
+        {
+            throw new TenantValidationException("labels", "Give the labels to change, e.g. {\"labels\":{\"plan\":\"enterprise\",\"trial\":null}}.");
+        }
+
+        // Validated before the grain is called so that the refusal names the field even for a tenant that does not exist.
+        TenantLabels.Merge(TenantLabels.None, changes);
+
+        AuditTrail.Describe(context, detail: string.Join(", ", changes.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value is null ? $"{c.Key}-" : $"{c.Key}={c.Value}")));
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).SetLabelsAsync(changes, EntityTag.ReadIfMatch(context.Request));
+        EntityTag.Write(context.Response, tenant.Etag);
+        return TypedResults.Ok(TenantResponse.From(tenant));
+    }
+
+    /// <summary>Every <c>label</c> parameter is a selector; together they must all hold (their requirements are ANDed).</summary>
+    private static LabelSelector? LabelFilter(string[]? label) =>
+        label is { Length: > 0 }
+            ? new LabelSelector([.. label.SelectMany(l => LabelSelector.Parse(l, "label").Requirements)])
+            : null;
 
     public static async Task<Ok<TenantConnectionCheck>> CheckConnectionAsync(string slug, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ITenantGrain>(TenantSlug.Parse(slug).Value).CheckConnectionAsync());

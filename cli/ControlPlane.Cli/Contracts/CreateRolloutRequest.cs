@@ -15,5 +15,5 @@ internal sealed record CreateRolloutRequest(
     string? LockTimeout = null,
     string? StatementTimeout = null);
 
-/// <summary>A wave of a new rollout; the last may omit its size and take the rest.</summary>
-internal sealed record RolloutWaveRequest(string Name, int? Tenants);
+/// <summary>A wave of a new rollout: a size, a label selector, or both; the last may give neither and takes the rest.</summary>
+internal sealed record RolloutWaveRequest(string Name, int? Tenants, string? Selector = null);

@@ -25,7 +25,7 @@ internal sealed record RolloutResponse(
     int LockRetried = 0);
 
 /// <summary>One wave: its size and tenants by status.</summary>
-internal sealed record RolloutWaveResponse(string Name, int Size, RolloutCountsResponse Counts);
+internal sealed record RolloutWaveResponse(string Name, int Size, RolloutCountsResponse Counts, string? Selector = null);
 
 /// <summary>Tenants by status.</summary>
 internal sealed record RolloutCountsResponse(int Pending, int Running, int Succeeded, int Failed, int Skipped, int Total)

@@ -14,4 +14,5 @@ internal sealed record TenantSummaryResponse(
     string? FailedStep,
     string? LastError,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    IReadOnlyDictionary<string, string>? Labels = null);

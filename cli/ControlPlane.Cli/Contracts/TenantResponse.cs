@@ -17,7 +17,8 @@ internal sealed record TenantResponse(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<TenantEventResponse>? Timeline,
     IReadOnlyList<MigrationDriftResponse>? Drift,
-    TenantLockWaitResponse? LockWait = null);
+    TenantLockWaitResponse? LockWait = null,
+    IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>One entry of a tenant's timeline.</summary>
 internal sealed record TenantEventResponse(DateTimeOffset At, string? From, string To, string? Step, string? Detail, int Attempt);

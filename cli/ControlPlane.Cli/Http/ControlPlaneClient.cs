@@ -11,9 +11,10 @@ internal sealed class ControlPlaneClient(HttpClient http)
 {
     public Uri BaseAddress => http.BaseAddress!;
 
-    public Task<ApiResult<TenantListResponse>> ListTenantsAsync(string? state, int limit, string? after, CancellationToken cancellationToken)
+    public Task<ApiResult<TenantListResponse>> ListTenantsAsync(string? state, int limit, string? after, CancellationToken cancellationToken, IReadOnlyList<string>? labels = null)
     {
         var query = new List<string> { "limit=" + limit.ToString(CultureInfo.InvariantCulture) };
+        query.AddRange((labels ?? []).Select(l => "label=" + Uri.EscapeDataString(l)));
         if (!string.IsNullOrEmpty(state))
         {
             query.Add("state=" + Uri.EscapeDataString(state));
@@ -45,6 +46,9 @@ internal sealed class ControlPlaneClient(HttpClient http)
     public Task<ApiResult<TenantResponse>> CreateTenantAsync(CreateTenantRequest body, CancellationToken cancellationToken) =>
         SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Post, "v1/tenants") { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);
 
+    public Task<ApiResult<TenantResponse>> UpdateTenantLabelsAsync(string slug, UpdateTenantRequest body, CancellationToken cancellationToken) =>
+        SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Patch, TenantPath(slug)) { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);
+
     /// <summary><c>retry</c>, <c>suspend</c> or <c>resume</c>.</summary>
     public Task<ApiResult<TenantResponse>> ActOnTenantAsync(string slug, string action, CancellationToken cancellationToken) =>
         SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Post, $"{TenantPath(slug)}/{action}"), cancellationToken);
@@ -57,6 +61,14 @@ internal sealed class ControlPlaneClient(HttpClient http)
 
     public Task<ApiResult<RolloutResponse>> StartRolloutAsync(CreateRolloutRequest body, CancellationToken cancellationToken) =>
         SendAsync<RolloutResponse>(new HttpRequestMessage(HttpMethod.Post, "v1/rollouts") { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);
+
+    public Task<ApiResult<RolloutPlanResponse>> PlanRolloutAsync(CreateRolloutRequest body, string? tenant, CancellationToken cancellationToken) =>
+        SendAsync<RolloutPlanResponse>(
+            new HttpRequestMessage(HttpMethod.Post, "v1/rollouts/plan" + (tenant is null ? string.Empty : "?tenant=" + Uri.EscapeDataString(tenant)))
+            {
+                Content = JsonContent.Create(body, options: CliJson.Api),
+            },
+            cancellationToken);
 
     public Task<ApiResult<IReadOnlyList<RolloutResponse>>> ListRolloutsAsync(int limit, CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<RolloutResponse>>(new HttpRequestMessage(HttpMethod.Get, "v1/rollouts?limit=" + limit.ToString(CultureInfo.InvariantCulture)), cancellationToken);

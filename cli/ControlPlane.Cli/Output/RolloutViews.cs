@@ -80,7 +80,7 @@ internal static class RolloutViews
             var current = i == rollout.CurrentWave && !RolloutStates.EndsWatch(rollout.State);
             table.AddRow(
                 Number(i + 1) + (current ? " ▶" : string.Empty),
-                Markup.Escape(wave.Name),
+                Markup.Escape(wave.Name) + (wave.Selector is null ? string.Empty : $" [grey]{Markup.Escape(wave.Selector)}[/]"),
                 Number(wave.Size),
                 Number(wave.Counts.Pending),
                 Number(wave.Counts.Running),
@@ -94,6 +94,9 @@ internal static class RolloutViews
             totals.Failed > 0 ? $"[red]{Number(totals.Failed)}[/]" : "0", Number(totals.Skipped));
         return table;
     }
+
+    /// <summary>A plan (<c>rollout plan</c>, and <c>rollout start</c> before it asks).</summary>
+    public static IRenderable Plan(RolloutPlanResponse plan) => RolloutPlanView.Render(plan);
 
     public static Table FailedTenants(IEnumerable<RolloutFailureResponse> failed)
     {

@@ -10,7 +10,7 @@ internal static class TenantViews
     public static Table List(IEnumerable<TenantSummaryResponse> tenants)
     {
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("Slug", "Name", "State", "Version", "Attempts", "Last error", "Updated");
+            .AddColumns("Slug", "Name", "State", "Version", "Labels", "Attempts", "Last error", "Updated");
         foreach (var tenant in tenants)
         {
             table.AddRow(
@@ -18,6 +18,7 @@ internal static class TenantViews
                 Markup.Escape(tenant.DisplayName),
                 StateMarkup.Tenant(tenant.State),
                 tenant.MigrationVersion.ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(Formats.Short(Labels(tenant.Labels), 40)),
                 tenant.Attempts.ToString(CultureInfo.InvariantCulture),
                 Markup.Escape(Formats.Short(tenant.LastError, 60)),
                 Formats.Time(tenant.UpdatedAt));
@@ -34,6 +35,7 @@ internal static class TenantViews
         Row(grid, "State", StateMarkup.Tenant(tenant.State));
         Row(grid, "Version", tenant.MigrationVersion.ToString(CultureInfo.InvariantCulture));
         Row(grid, "Schema / role", Markup.Escape($"{tenant.Schema} / {tenant.Role}"));
+        Row(grid, "Labels", Markup.Escape(Labels(tenant.Labels)));
         if (tenant.FailedStep is not null || tenant.LastError is not null)
         {
             Row(grid, "Failed step", Markup.Escape(tenant.FailedStep ?? "-"));
@@ -77,6 +79,10 @@ internal static class TenantViews
 
         console.Write(timeline);
     }
+
+    /// <summary>Labels as <c>key=value,key=value</c> (by key), or "-" when there are none.</summary>
+    public static string Labels(IReadOnlyDictionary<string, string>? labels) =>
+        labels is { Count: > 0 } ? string.Join(",", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")) : "-";
 
     /// <summary>One timeline entry as a line (used while following a tenant).</summary>
     public static string EventLine(string slug, TenantEventResponse entry)

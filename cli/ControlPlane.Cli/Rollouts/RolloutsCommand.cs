@@ -14,7 +14,7 @@ internal static class RolloutsCommand
     {
         var rollouts = new Command("rollouts", "Roll a migration out to every tenant in waves, and follow or steer it")
         {
-            Start(runner), List(runner), Get(runner), Watch(runner),
+            Plan(runner), Start(runner), List(runner), Get(runner), Watch(runner),
             Act(runner, "pause", "Stop dispatching tenants; those in flight finish", canWatch: false),
             Act(runner, "resume", "Continue a paused or halted rollout", canWatch: true),
             Act(runner, "cancel", "Stop the rollout for good; unmigrated tenants keep their version", canWatch: false),
@@ -33,83 +33,38 @@ internal static class RolloutsCommand
 
     private static Command Start(CommandRunner runner)
     {
-        var target = new Option<int?>("--target") { Description = "Migration version to reach (default: the newest)", HelpName = "version" };
-        var maxParallel = new Option<int?>("--max-parallel") { Description = "Tenants migrated at once (default: the silo's connection budget)", HelpName = "n" };
-        var waves = new Option<List<RolloutWaveRequest>>("--wave")
-        {
-            Description = "A wave, in order: name:size, or a name alone for the last (it takes the rest). Repeat: --wave canary:20 --wave rest",
-            HelpName = "name[:size]",
-            AllowMultipleArgumentsPerToken = true,
-            Arity = ArgumentArity.OneOrMore,
-            CustomParser = result =>
-            {
-                var parsed = new List<RolloutWaveRequest>();
-                foreach (var token in result.Tokens)
-                {
-                    if (!WaveSpec.TryParse(token.Value, out var wave, out var error))
-                    {
-                        result.AddError(error);
-                        return null;
-                    }
-
-                    parsed.Add(wave);
-                }
-
-                return parsed;
-            },
-        };
-        var threshold = new Option<double?>("--failure-threshold")
-        {
-            Description = "Share of a wave that may fail before the rollout halts: a fraction (0.02) or a percentage (2%); default 0",
-            HelpName = "fraction",
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
-                if (FailureThreshold.TryParse(text, out var fraction))
-                {
-                    return fraction;
-                }
-
-                result.AddError($"'{text}' is not a fraction (0.02) or a percentage (2%).");
-                return null;
-            },
-        };
-        var notBefore = new Option<string?>("--not-before")
-        {
-            Description = "Start no earlier than this time, ISO 8601 with an offset (2026-12-24T02:00:00Z); Scheduled until then (at most a year ahead)",
-            HelpName = "time",
-        };
-        var acceptLint = new Option<string[]?>("--accept-lint")
-        {
-            Description = "Lint rules whose error-level findings in the pending migrations may go ahead, comma-separated (drop-column,rename-column); see: controlplane migrations list",
-            HelpName = "rule1,rule2",
-            CustomParser = result => [.. result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
-        };
-        var lockTimeout = new Option<string?>("--lock-timeout")
-        {
-            Description = "How long each tenant DDL statement waits for a lock before its migration is tried again (500ms, 1s, PT1S; default: the deployment's, 1s)",
-            HelpName = "duration",
-        };
-        var statementTimeout = new Option<string?>("--statement-timeout")
-        {
-            Description = "How long each tenant DDL statement may run before the tenant fails (30s, 2min; default: the deployment's, none)",
-            HelpName = "duration",
-        };
+        var options = new RolloutRequestOptions();
+        var yes = new Option<bool>("--yes", "-y") { Description = "Start without asking (required when stdin is not a terminal)" };
         var watch = WatchOption();
         var timeout = TimeoutOption.Create();
-        var command = new Command("start", "Start a rollout, now or later; only one is open at a time")
-        {
-            target, maxParallel, waves, threshold, notBefore, acceptLint, watch, timeout, lockTimeout, statementTimeout,
-        };
+        var command = new Command("start", "Print the plan, ask, and start a rollout, now or later; only one is open at a time") { yes, watch, timeout };
+        options.AddTo(command);
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
-            // No --wave leaves the waves to the server (one wave), rather than asking for none.
-            var plan = context.Get(waves) is { Count: > 0 } given ? given : null;
-            var request = new CreateRolloutRequest(context.Get(target), context.Get(maxParallel), plan, context.Get(threshold), context.Get(notBefore), context.Get(acceptLint) is { Length: > 0 } accepted ? accepted : null)
+            var request = options.Request(context);
+            var confirmed = context.Get(yes);
+            if (!confirmed || !context.Json)
             {
-                LockTimeout = context.Get(lockTimeout),
-                StatementTimeout = context.Get(statementTimeout),
-            };
+                // The same body, planned first: what is printed is what the start would do.
+                var plan = await context.Client.PlanRolloutAsync(request, null, cancellationToken);
+                context.Out.Write(RolloutViews.Plan(plan.Value));
+            }
+
+            if (!confirmed)
+            {
+                if (!context.Host.CanPrompt)
+                {
+                    context.Error.MarkupLine("[red]Not started:[/] rollout start asks for confirmation, and stdin is not a terminal. Pass --yes to start without asking.");
+                    return ExitCodes.Usage;
+                }
+
+                if (!await new ConfirmationPrompt("Start this rollout?") { DefaultValue = false }.ShowAsync(context.Out, cancellationToken))
+                {
+                    context.Error.MarkupLine("Nothing started.");
+                    return ExitCodes.Interrupted;
+                }
+            }
+
             var rollout = await context.Client.StartRolloutAsync(request, cancellationToken);
             if (!context.Json)
             {
@@ -121,6 +76,29 @@ internal static class RolloutsCommand
             }
 
             return await AfterAsync(context, rollout, context.Get(watch), context.Get(timeout), cancellationToken);
+        }));
+        return command;
+    }
+
+    private static Command Plan(CommandRunner runner)
+    {
+        var options = new RolloutRequestOptions();
+        var tenant = new Option<string?>("--tenant") { Description = "Also say which wave this tenant lands in and what it receives", HelpName = "slug" };
+        var command = new Command("plan", "What 'rollout start' with the same options would do now (waves, tenants, migrations, skips, drift); changes nothing") { tenant };
+        options.AddTo(command);
+        command.SetAction(runner.Action(async (context, cancellationToken) =>
+        {
+            var plan = await context.Client.PlanRolloutAsync(options.Request(context), context.Get(tenant), cancellationToken);
+            if (context.Json)
+            {
+                context.WriteJson(plan.Json);
+            }
+            else
+            {
+                context.Out.Write(RolloutViews.Plan(plan.Value));
+            }
+
+            return ExitCodes.Success;
         }));
         return command;
     }

@@ -21,6 +21,7 @@ internal static class TenantsCommand
         tenants.Add(Operate(runner, "suspend", "Suspend an Active tenant: its role can no longer log in", canWait: false));
         tenants.Add(Operate(runner, "resume", "Resume a Suspended tenant", canWait: false));
         tenants.Add(Delete(runner));
+        tenants.Add(Label(runner));
         return tenants;
     }
 
@@ -43,7 +44,12 @@ internal static class TenantsCommand
         });
         var all = new Option<bool>("--all") { Description = "Follow the 'next' cursor through every page" };
         var after = new Option<string?>("--after") { Description = "Start after this cursor (the 'next' a previous page printed)" };
-        var command = new Command("list", "List tenants by slug, a page at a time (or --all)") { state, limit, all, after };
+        var label = new Option<string[]>("--label", "-l")
+        {
+            Description = "Only tenants matching this label selector (plan=free, region!=us, tier in (gold,silver)); repeat: all must hold",
+            HelpName = "selector",
+        };
+        var command = new Command("list", "List tenants by slug, a page at a time (or --all)") { state, limit, all, after, label };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
             var items = new List<TenantSummaryResponse>();
@@ -51,7 +57,7 @@ internal static class TenantsCommand
             var cursor = context.Get(after);
             do
             {
-                var page = await context.Client.ListTenantsAsync(context.Get(state), context.Get(limit), cursor, cancellationToken);
+                var page = await context.Client.ListTenantsAsync(context.Get(state), context.Get(limit), cursor, cancellationToken, context.Get(label));
                 items.AddRange(page.Value.Items);
                 json.AddRange(page.Json.GetProperty("items").EnumerateArray());
                 cursor = page.Value.Next;
@@ -102,11 +108,13 @@ internal static class TenantsCommand
         var slug = SlugArgument();
         var name = new Option<string>("--name", "-n") { Description = "The display name (shown to people; the seed data uses it)", Required = true };
         var wait = new Option<bool>("--wait") { Description = "Follow provisioning until the tenant is Active (or failed for good)" };
+        var labels = LabelOption("A label to start with, key=value (repeat: --label plan=free --label region=eu)");
         var timeout = TimeoutOption.Create();
-        var command = new Command("create", "Onboard a tenant: its schema, migrations, seed data and role") { slug, name, wait, timeout };
+        var command = new Command("create", "Onboard a tenant: its schema, migrations, seed data and role") { slug, name, wait, labels, timeout };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
-            var created = await context.Client.CreateTenantAsync(new CreateTenantRequest(context.Get(slug), context.Get(name)!), cancellationToken);
+            var given = context.Get(labels) is { Count: > 0 } set ? set : null;
+            var created = await context.Client.CreateTenantAsync(new CreateTenantRequest(context.Get(slug), context.Get(name)!, given), cancellationToken);
             if (context.Get(wait))
             {
                 return await new TenantFollower(context).FollowAsync(created, context.Get(timeout), cancellationToken);
@@ -187,6 +195,43 @@ internal static class TenantsCommand
         }));
         return command;
     }
+
+    private static Command Label(CommandRunner runner)
+    {
+        var slug = SlugArgument();
+        var changes = new Argument<Dictionary<string, string?>>("change")
+        {
+            Description = "key=value sets a label, key- removes it (e.g. plan=enterprise region-)",
+            Arity = ArgumentArity.OneOrMore,
+            CustomParser = result => LabelChanges.Parse(result, removals: true),
+        };
+        var command = new Command("label", "Set or remove a tenant's labels (the rest stay as they are)") { slug, changes };
+        command.SetAction(runner.Action(async (context, cancellationToken) =>
+        {
+            var tenant = await context.Client.UpdateTenantLabelsAsync(context.Get(slug), new UpdateTenantRequest(context.Get(changes)), cancellationToken);
+            if (context.Json)
+            {
+                context.WriteJson(tenant.Json);
+            }
+            else
+            {
+                context.Out.MarkupLine(
+                    $"Tenant [bold]{Markup.Escape(tenant.Value.Slug)}[/] labels: {Markup.Escape(TenantViews.Labels(tenant.Value.Labels))} (ETag {tenant.Value.Etag.ToString(CultureInfo.InvariantCulture)}).");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Option<Dictionary<string, string?>> LabelOption(string description) => new("--label", "-l")
+    {
+        Description = description,
+        HelpName = "key=value",
+        AllowMultipleArgumentsPerToken = false,
+        Arity = ArgumentArity.OneOrMore,
+        CustomParser = result => LabelChanges.Parse(result, removals: false),
+    };
 
     private static async Task<int> ReportAsync(
         CommandContext context, Http.ApiResult<TenantResponse> tenant, bool wait, TimeSpan? timeout, CancellationToken cancellationToken)

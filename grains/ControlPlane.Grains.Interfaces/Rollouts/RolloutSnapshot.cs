@@ -78,9 +78,9 @@ public sealed record RolloutSnapshot
     public int LockRetried { get; init; }
 }
 
-/// <summary>One wave's definition and progress.</summary>
+/// <summary>One wave's definition and progress; <paramref name="Selector"/> is the label selector it took tenants by, if any.</summary>
 [GenerateSerializer, Immutable, Alias("cp.RolloutWaveProgress")]
-public sealed record RolloutWaveProgress(string Name, int Size, RolloutCounts Counts);
+public sealed record RolloutWaveProgress(string Name, int Size, RolloutCounts Counts, string? Selector = null);
 
 /// <summary>Tenants by status.</summary>
 [GenerateSerializer, Immutable, Alias("cp.RolloutCounts")]

@@ -66,4 +66,11 @@ public interface ITenantGrain : IGrainWithStringKey
 
     /// <summary>Starts deprovisioning: the schema and role are dropped; the registry row and history stay.</summary>
     Task<TenantSnapshot> DeleteAsync(long? expectedEtag);
+
+    /// <summary>
+    /// Changes the tenant's labels as a merge patch: a key with a value sets it, a key with null removes it, keys not
+    /// named stay. Bumps the etag when anything changed; <paramref name="expectedEtag"/> makes it conditional.
+    /// </summary>
+    /// <exception cref="TenantValidationException">A key or value breaks <see cref="TenantLabels"/>' rules.</exception>
+    Task<TenantSnapshot> SetLabelsAsync(IReadOnlyDictionary<string, string?> changes, long? expectedEtag);
 }

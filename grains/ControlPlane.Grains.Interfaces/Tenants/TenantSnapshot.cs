@@ -63,4 +63,8 @@ public sealed record TenantSnapshot
     /// <summary>Set while a unit of the tenant's DDL waits to be tried again after a lock timeout; null otherwise.</summary>
     [Id(15)]
     public TenantLockWait? LockWait { get; init; }
+
+    /// <summary>The tenant's labels (<c>plan=enterprise</c>), by key; rollout waves and listings select by them.</summary>
+    [Id(16)]
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = TenantLabels.None;
 }

@@ -9,19 +9,22 @@ namespace ControlPlane.Grains.Registry;
 /// <summary>Listing and counting over the registry, paged by slug (keyset paging: stable under inserts, no OFFSET scans).</summary>
 public sealed class TenantRegistryReader(ControlPlaneDataSources dataSources) : ITenantRegistryReader
 {
-    public async Task<TenantPage> ListAsync(TenantStatus? status, int limit, string? afterSlug, CancellationToken cancellationToken)
+    public async Task<TenantPage> ListAsync(TenantStatus? status, int limit, string? afterSlug, CancellationToken cancellationToken, LabelSelector? labels = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var parameters = new PositionalParameters();
+        var state = parameters.Add(status?.ToString(), NpgsqlDbType.Text);
+        var after = parameters.Add(afterSlug, NpgsqlDbType.Text);
+        var take = parameters.Add(limit + 1, NpgsqlDbType.Integer);
+        var selected = labels is null ? string.Empty : $" AND {LabelSelectorSql.Where(labels, "t.labels", parameters)}";
         await using var command = dataSources.Registry.CreateCommand(
             $"""
             SELECT {TenantRows.Columns} FROM controlplane.tenants t
-            WHERE ($1::text IS NULL OR t.state = $1) AND ($2::text IS NULL OR t.slug > $2)
+            WHERE ({state}::text IS NULL OR t.state = {state}) AND ({after}::text IS NULL OR t.slug > {after}){selected}
             ORDER BY t.slug
-            LIMIT $3
+            LIMIT {take}
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)status?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)afterSlug ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
+        parameters.AddTo(command.Parameters);
         var items = new List<TenantSnapshot>(limit);
         var more = false;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -34,4 +34,7 @@ public sealed record TenantRow
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The tenant's labels, by key (written only by <see cref="TenantRows.SaveLabelsAsync"/> and onboarding).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = TenantLabels.None;
 }

@@ -1,4 +1,5 @@
 using ControlPlane.Grains.Tenants;
+using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,21 +11,22 @@ public static class TenantRows
     /// <summary>The column list every query reads, in <see cref="Read"/>'s order.</summary>
     public const string Columns =
         "t.slug, t.display_name, t.schema_name, t.role_name, t.state, t.failed_step, t.last_error, t.attempts, " +
-        "t.migration_version, t.etag, t.lease_owner, t.lease_token, t.next_attempt_at, t.created_at, t.updated_at";
+        "t.migration_version, t.etag, t.lease_owner, t.lease_token, t.next_attempt_at, t.created_at, t.updated_at, t.labels";
 
     /// <summary>Number of columns in <see cref="Columns"/>; extra columns of a query start here.</summary>
-    public const int ColumnCount = 15;
+    public const int ColumnCount = 16;
 
     /// <summary>Registers a tenant in <see cref="TenantStateMachine.Initial"/> with work due now, or returns the existing row.</summary>
     public static async Task<(TenantRow Row, bool Created)> InsertOrGetAsync(
-        NpgsqlDataSource dataSource, TenantSlug slug, string displayName, string siloId, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, TenantSlug slug, string displayName, string siloId, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? labels = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var insert = new NpgsqlCommand(
             $"""
             WITH t AS (
-                INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, next_attempt_at)
-                VALUES (@slug, @display_name, @schema_name, @role_name, @state, clock_timestamp())
+                INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, next_attempt_at, labels)
+                VALUES (@slug, @display_name, @schema_name, @role_name, @state, clock_timestamp(), @labels)
                 ON CONFLICT (slug) DO NOTHING
                 RETURNING *),
             e AS (
@@ -41,6 +43,7 @@ public static class TenantRows
         insert.Parameters.AddWithValue("role_name", slug.RoleName);
         insert.Parameters.AddWithValue("state", TenantStateMachine.Initial.ToString());
         insert.Parameters.AddWithValue("silo", siloId);
+        insert.Parameters.Add(new NpgsqlParameter("labels", NpgsqlDbType.Jsonb) { Value = SerializeLabels(labels ?? TenantLabels.None) });
         await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))
@@ -189,6 +192,36 @@ public static class TenantRows
         return update;
     }
 
+    /// <summary>
+    /// Replaces the labels of the row the caller holds FOR UPDATE (fenced by its etag, which it bumps) and notifies
+    /// the change feed, so watchers of the tenant see the new etag. Returns the new etag and time.
+    /// </summary>
+    public static async Task<(long Etag, DateTimeOffset UpdatedAt)> SaveLabelsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, TenantRow row, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var update = new NpgsqlBatchCommand(
+            """
+            UPDATE controlplane.tenants SET labels = $2, etag = etag + 1, updated_at = clock_timestamp()
+            WHERE slug = $1 AND etag = $3
+            RETURNING etag, updated_at
+            """);
+        update.Parameters.Add(new NpgsqlParameter { Value = row.Slug });
+        update.Parameters.Add(new NpgsqlParameter { Value = SerializeLabels(labels), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        update.Parameters.Add(new NpgsqlParameter { Value = row.Etag });
+        batch.BatchCommands.Add(update);
+        batch.BatchCommands.Add(TenantChangeFeed.Notify(row.Slug));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new TenantFencedOutException(row.Slug, $"the registry row changed under a held lock (expected etag {row.Etag})");
+        }
+
+        return (reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1));
+    }
+
+    public static string SerializeLabels(IReadOnlyDictionary<string, string> labels) => JsonSerializer.Serialize(labels);
+
     /// <summary>An insert of one timeline entry, for a batch.</summary>
     public static NpgsqlBatchCommand EventInsert(string slug, TenantEventDraft e, string siloId)
     {
@@ -222,5 +255,9 @@ public static class TenantRows
         NextAttemptAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(13),
         UpdatedAt = reader.GetFieldValue<DateTimeOffset>(14),
+        Labels = ReadLabels(reader.GetString(15)),
     };
+
+    private static SortedDictionary<string, string> ReadLabels(string json) =>
+        new(JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [], StringComparer.Ordinal);
 }

@@ -69,6 +69,7 @@ public static class TenantSnapshots
         Etag = row.Etag,
         CreatedAt = row.CreatedAt,
         UpdatedAt = row.UpdatedAt,
+        Labels = row.Labels,
     };
 
     private static IReadOnlyList<MigrationDrift> TryFindDrift(IReadOnlyList<AppliedMigration> applied, MigrationCatalog catalog)

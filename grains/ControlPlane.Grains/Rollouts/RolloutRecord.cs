@@ -48,5 +48,5 @@ public sealed record RolloutRecord
     public bool IsOpen => State is RolloutState.Scheduled or RolloutState.Running or RolloutState.Paused or RolloutState.Halted;
 }
 
-/// <summary>A wave as recorded at creation: its name and the number of tenants assigned to it.</summary>
-public sealed record RolloutWaveDefinition(string Name, int Size);
+/// <summary>A wave as recorded at creation: its name, the size asked for, and the label selector it took tenants by (if any).</summary>
+public sealed record RolloutWaveDefinition(string Name, int Size, string? Selector = null);

@@ -29,26 +29,7 @@ public sealed partial class RolloutRegistry(
     public async Task<string> CreateAsync(RolloutPlan plan, string? createdBy, CancellationToken cancellationToken)
     {
         var accepted = MigrationLint.RequireKnownRules(plan.AcceptLint);
-        MigrationSet set;
-        try
-        {
-            set = catalog.Current();
-        }
-        catch (MigrationCatalogException ex)
-        {
-            throw new RolloutConflictException($"The migration catalogue cannot be used: {ex.Message}");
-        }
-
-        if (set.LatestVersion == 0)
-        {
-            throw new TenantValidationException("targetVersion", "The migration catalogue is empty.");
-        }
-
-        var target = plan.TargetVersion ?? set.LatestVersion;
-        if (!set.ByVersion.ContainsKey(target))
-        {
-            throw new TenantValidationException("targetVersion", $"V{target:0000} is not in the catalogue (it holds V{set.Scripts[0].Version:0000} to V{set.LatestVersion:0000}).");
-        }
+        var (set, target) = Resolve(plan);
 
         // Before anything is written: error-level findings in the files this rollout would run stop it unless accepted.
         var pending = await lint.PendingAsync(set, target, accepted, cancellationToken);
@@ -100,31 +81,23 @@ public sealed partial class RolloutRegistry(
             rollout.Parameters.Add(new NpgsqlParameter { Value = target });
             rollout.Parameters.Add(new NpgsqlParameter { Value = maxParallel });
             rollout.Parameters.Add(new NpgsqlParameter { Value = plan.FailureThreshold ?? 0 });
-            rollout.Parameters.Add(new NpgsqlParameter { Value = RolloutRows.SerializeWaves([.. waves.Select(w => new RolloutWaveDefinition(w.Name, w.Tenants ?? 0))]) });
+            rollout.Parameters.Add(new NpgsqlParameter { Value = RolloutRows.SerializeWaves([.. waves.Select(w => new RolloutWaveDefinition(w.Name, w.Tenants ?? 0, w.Selector))]) });
             rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)createdBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             rollout.Parameters.Add(new NpgsqlParameter { Value = (notBefore is null ? RolloutState.Running : RolloutState.Scheduled).ToString() });
             rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)notBefore ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)plan.LockTimeout ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Interval });
             rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)plan.StatementTimeout ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Interval });
 
-            // Tenants in a stable pseudo-random order (so a canary wave is a sample, not the alphabet's start), cut into waves.
+            // The same assignment the plan shows (RolloutAssignment): waves by size or selector, skips with their reason.
+            var assignment = new PositionalParameters();
+            var rolloutId = assignment.Add(id, NpgsqlDbType.Text);
             var tenants = new NpgsqlBatchCommand(
-                """
+                RolloutAssignment.With(waves, target, assignment) +
+                $"""
                 INSERT INTO controlplane.rollout_tenants (rollout_id, slug, wave, status, from_version, error)
-                SELECT $1, t.slug,
-                       LEAST((SELECT count(*) FROM unnest($2::int[]) b WHERE b < t.rn), $3)::int,
-                       CASE WHEN t.migration_version >= $4 OR t.state IN ('Deprovisioning', 'Failed') THEN 'Skipped' ELSE 'Pending' END,
-                       t.migration_version,
-                       CASE WHEN t.migration_version >= $4 THEN 'already at V' || t.migration_version
-                            WHEN t.state = 'Failed' THEN 'provisioning failed; it reaches the newest version when retried'
-                            WHEN t.state = 'Deprovisioning' THEN 'being deleted' END
-                FROM (SELECT slug, migration_version, state, row_number() OVER (ORDER BY md5(slug), slug) AS rn
-                      FROM controlplane.tenants WHERE state <> 'Deleted') t
+                SELECT {rolloutId}, slug, wave, status, from_version, error FROM assigned
                 """);
-            tenants.Parameters.Add(new NpgsqlParameter { Value = id });
-            tenants.Parameters.Add(new NpgsqlParameter { Value = RolloutWaves.Bounds(waves) });
-            tenants.Parameters.Add(new NpgsqlParameter { Value = waves.Count - 1 });
-            tenants.Parameters.Add(new NpgsqlParameter { Value = target });
+            assignment.AddTo(tenants.Parameters);
 
             // Nothing pending (every tenant already at the target, or skipped): the rollout is done as it is recorded,
             // in this transaction, with no coordinator turn to walk its waves. It is inserted Running first, so the
@@ -177,6 +150,33 @@ public sealed partial class RolloutRegistry(
         }
 
         return id;
+    }
+
+    /// <summary>The catalogue as it is now and the version <paramref name="plan"/> targets in it (the checks a start and a plan share).</summary>
+    private (MigrationSet Set, int Target) Resolve(RolloutPlan plan)
+    {
+        MigrationSet set;
+        try
+        {
+            set = catalog.Current();
+        }
+        catch (MigrationCatalogException ex)
+        {
+            throw new RolloutConflictException($"The migration catalogue cannot be used: {ex.Message}");
+        }
+
+        if (set.LatestVersion == 0)
+        {
+            throw new TenantValidationException("targetVersion", "The migration catalogue is empty.");
+        }
+
+        var target = plan.TargetVersion ?? set.LatestVersion;
+        if (!set.ByVersion.ContainsKey(target))
+        {
+            throw new TenantValidationException("targetVersion", $"V{target:0000} is not in the catalogue (it holds V{set.Scripts[0].Version:0000} to V{set.LatestVersion:0000}).");
+        }
+
+        return (set, target);
     }
 
     public async Task<IReadOnlyList<RolloutSnapshot>> ListAsync(int limit, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ public static class RolloutSnapshots
             var stored = counts.GetValueOrDefault(index, new RolloutCounts(0, 0, 0, 0, 0));
             var running = Math.Min(runningByWave?.GetValueOrDefault(index) ?? 0, stored.Pending);
             var live = stored with { Pending = stored.Pending - running, Running = running };
-            return new RolloutWaveProgress(wave.Name, live.Total, live);
+            return new RolloutWaveProgress(wave.Name, live.Total, live, wave.Selector);
         }).ToList();
         var totals = waves.Aggregate(
             new RolloutCounts(0, 0, 0, 0, 0),

@@ -30,4 +30,7 @@ public sealed partial class TenantGrain
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Tenant {Slug}: deactivated ({Reason})")]
     private static partial void LogDeactivated(ILogger logger, string slug, Orleans.DeactivationReasonCode reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Slug}: labels changed ({Count} now)")]
+    private static partial void LogLabelsChanged(ILogger logger, string slug, int count);
 }

@@ -73,7 +73,8 @@ public sealed partial class TenantGrain(
     {
         var slug = RequireSlug();
         var displayName = ValidateDisplayName(request.DisplayName);
-        var (row, created) = await TenantRows.InsertOrGetAsync(dataSources.Registry, slug, displayName, silo.SiloId, CancellationToken.None);
+        var labels = TenantLabels.Validate(request.Labels);
+        var (row, created) = await TenantRows.InsertOrGetAsync(dataSources.Registry, slug, displayName, silo.SiloId, CancellationToken.None, labels);
         if (!created)
         {
             if (row.State == TenantStatus.Deleted)

@@ -12,6 +12,13 @@ public interface IRolloutRegistry
     /// </summary>
     Task<string> CreateAsync(RolloutPlan plan, string? createdBy, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What <see cref="CreateAsync"/> would record for <paramref name="plan"/> now, writing nothing: waves, skips,
+    /// migrations and drift (reported here, where a start refuses it). <paramref name="tenant"/>: also say where that
+    /// tenant lands. Throws as <see cref="CreateAsync"/> does for a plan the catalogue cannot satisfy.
+    /// </summary>
+    Task<RolloutPreview> PlanAsync(RolloutPlan plan, string? tenant, CancellationToken cancellationToken);
+
     /// <summary>Recent rollouts, newest first.</summary>
     Task<IReadOnlyList<RolloutSnapshot>> ListAsync(int limit, CancellationToken cancellationToken);
 }

@@ -3,7 +3,7 @@ namespace ControlPlane.Registry.Contracts.Rollouts;
 /// <summary>What an operator asks for; null fields take the defaults the coordinator chooses.</summary>
 /// <param name="TargetVersion">Migration version to reach; default: the newest in the catalogue.</param>
 /// <param name="MaxParallel">Tenants migrated at once; default and ceiling: the silo's work-connection budget.</param>
-/// <param name="Waves">Waves in order; each but the last may give a size, the last takes the rest. Default: one wave.</param>
+/// <param name="Waves">Waves in order (see <see cref="RolloutWavePlan"/>); the last takes the rest. Default: one wave.</param>
 /// <param name="FailureThreshold">Fraction of a wave's tenants that may fail before the rollout halts; default 0.</param>
 /// <param name="NotBefore">When to start, if later than now: the rollout waits as Scheduled until then. Null: start now.</param>
 /// <param name="AcceptLint">Lint rule ids whose error-level findings in the pending files may go ahead; null or empty: none.</param>
@@ -19,5 +19,12 @@ public sealed record RolloutPlan(
     TimeSpan? LockTimeout = null,
     TimeSpan? StatementTimeout = null);
 
-/// <summary>A wave of a rollout plan: a name, and how many tenants (null: all that remain).</summary>
-public sealed record RolloutWavePlan(string Name, int? Tenants);
+/// <summary>
+/// A wave of a rollout plan. Without a selector it takes the next <paramref name="Tenants"/> unassigned tenants in
+/// md5(slug) order; with one, every unassigned tenant it matches (at most <paramref name="Tenants"/> when given).
+/// The last wave takes every tenant no earlier wave took, whatever its size or selector.
+/// </summary>
+/// <param name="Name">The wave's name, unique in the rollout.</param>
+/// <param name="Tenants">How many tenants it takes (with a selector: at most); null for all that remain or match.</param>
+/// <param name="Selector">A label selector in canonical form (<see cref="Grains.Tenants.LabelSelector"/>), or null.</param>
+public sealed record RolloutWavePlan(string Name, int? Tenants, string? Selector = null);

@@ -40,7 +40,7 @@ public sealed class CliProcessShould : IAsyncLifetime
         await Task.WhenAll(slugs.Select(s => tenants.OnboardAsync(s, timeout: TimeSpan.FromSeconds(60))));
         _migrations.Write("V0004__add_component_owner.sql", "SELECT pg_sleep(0.2); ALTER TABLE components ADD COLUMN owner text;");
 
-        var result = await RunAsync("rollout", "start", "--target", "4", "--max-parallel", "1", "--watch", "--timeout", "120");
+        var result = await RunAsync("rollout", "start", "--yes", "--target", "4", "--max-parallel", "1", "--watch", "--timeout", "120");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);

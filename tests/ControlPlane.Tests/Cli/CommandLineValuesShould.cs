@@ -21,6 +21,20 @@ public sealed class CommandLineValuesShould
     }
 
     [Theory]
+    [InlineData("free-eu:plan=free,region=eu", "free-eu", "plan=free,region=eu", null)]
+    [InlineData("eu:region in (eu,uk):5", "eu", "region in (eu,uk)", 5)]
+    [InlineData("paid:plan!=free", "paid", "plan!=free", null)]
+    public void ReadAWaveWithASelectorAndOptionalSize(string text, string name, string selector, int? size)
+    {
+        var parsed = WaveSpec.TryParse(text, out var wave, out var error);
+
+        Assert.True(parsed, error);
+        Assert.Equal(name, wave.Name);
+        Assert.Equal(selector, wave.Selector);
+        Assert.Equal(size, wave.Tenants);
+    }
+
+    [Theory]
     [InlineData(":20", "has no wave name")]
     [InlineData("canary:", "must be a whole number")]
     [InlineData("canary:-1", "must be a whole number")]

@@ -14,8 +14,8 @@ public sealed class LintCommandsShould
         var cli = new InProcessCli(fixture.Silo);
 
         var catalogue = await cli.RunAsync("migrations", "list");
-        var refused = await cli.RunAsync("rollout", "start");
-        var accepted = await cli.RunAsync("rollout", "start", "--accept-lint", "drop-column,rename-column", "--watch", "--timeout", "120");
+        var refused = await cli.RunAsync("rollout", "start", "--yes");
+        var accepted = await cli.RunAsync("rollout", "start", "--yes", "--accept-lint", "drop-column,rename-column", "--watch", "--timeout", "120");
 
         Assert.True(catalogue.ExitCode == 0, catalogue.ToString());
         Assert.Matches(@"\n\s+4\s+drop owner\s+yes\s+0\s+\w+\s+1 error\(s\)", catalogue.Out);

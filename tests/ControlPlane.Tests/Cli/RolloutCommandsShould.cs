@@ -22,7 +22,7 @@ public sealed class RolloutCommandsShould
         fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
         var cli = new InProcessCli(fixture.Silo) { Terminal = true };
 
-        var result = await cli.RunAsync("rollout", "start", "--target", "4", "--wave", "canary:1", "--wave", "rest", "--watch", "--timeout", "120");
+        var result = await cli.RunAsync("rollout", "start", "--yes", "--target", "4", "--wave", "canary:1", "--wave", "rest", "--watch", "--timeout", "120");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("\x1b[", result.Out);
@@ -46,9 +46,9 @@ public sealed class RolloutCommandsShould
         var cli = new InProcessCli(fixture.Silo);
 
         var catalogue = await cli.RunAsync("migrations", "list");
-        var halted = await cli.RunAsync("rollout", "start", "--target", "4", "--failure-threshold", "0", "--accept-lint", "add-constraint-without-not-valid", "--watch", "--timeout", "120");
+        var halted = await cli.RunAsync("rollout", "start", "--yes", "--target", "4", "--failure-threshold", "0", "--accept-lint", "add-constraint-without-not-valid", "--watch", "--timeout", "120");
         var id = await OnlyRolloutIdAsync(cli);
-        var second = await cli.RunAsync("rollouts", "start", "--accept-lint", "add-constraint-without-not-valid");
+        var second = await cli.RunAsync("rollouts", "start", "--yes", "--accept-lint", "add-constraint-without-not-valid");
         await fixture.Database.ExecuteAsync($"UPDATE tenant_{slugs[0]}.teams SET name = 'Short'");
         var retried = await cli.RunAsync("rollouts", "retry-failed", id, "--watch", "--timeout", "120");
 
@@ -81,7 +81,7 @@ public sealed class RolloutCommandsShould
         fixture.Migrations.Write("V0004__slow.sql", "SELECT pg_sleep(0.3); " + AddOwner);
         var cli = new InProcessCli(fixture.Silo);
 
-        var started = await cli.RunAsync("rollouts", "start", "--max-parallel", "1", "--json");
+        var started = await cli.RunAsync("rollouts", "start", "--yes", "--max-parallel", "1", "--json");
         var id = JsonDocument.Parse(started.Out).RootElement.GetProperty("id").GetString()!;
         var paused = await cli.RunAsync("rollouts", "pause", id);
         var stillPaused = await cli.RunAsync("rollouts", "watch", id, "--timeout", "1s");
@@ -112,12 +112,12 @@ public sealed class RolloutCommandsShould
         var cli = new InProcessCli(fixture.Silo);
         var notBefore = DateTimeOffset.UtcNow.AddHours(2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
-        var started = await cli.RunAsync("rollout", "start", "--not-before", notBefore);
+        var started = await cli.RunAsync("rollout", "start", "--yes", "--not-before", notBefore);
         var id = await OnlyRolloutIdAsync(cli);
         var details = await cli.RunAsync("rollouts", "get", id);
         var paused = await cli.RunAsync("rollouts", "pause", id);
         var cancelled = await cli.RunAsync("rollouts", "cancel", id);
-        var unparsable = await cli.RunAsync("rollout", "start", "--not-before", "tomorrow");
+        var unparsable = await cli.RunAsync("rollout", "start", "--yes", "--not-before", "tomorrow");
 
         Assert.True(started.ExitCode == 0, started.ToString());
         Assert.Contains($"Rollout {id} scheduled for ", started.PlainOut);
@@ -141,10 +141,10 @@ public sealed class RolloutCommandsShould
         fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
         var cli = new InProcessCli(fixture.Silo);
 
-        var started = await cli.RunAsync("rollout", "start", "--lock-timeout", "750ms", "--statement-timeout", "PT2M");
+        var started = await cli.RunAsync("rollout", "start", "--yes", "--lock-timeout", "750ms", "--statement-timeout", "PT2M");
         var id = await OnlyRolloutIdAsync(cli);
         var details = await cli.RunAsync("rollouts", "get", id);
-        var unparsable = await cli.RunAsync("rollout", "start", "--lock-timeout", "fast");
+        var unparsable = await cli.RunAsync("rollout", "start", "--yes", "--lock-timeout", "fast");
 
         Assert.True(started.ExitCode == 0, started.ToString());
         Assert.True(details.ExitCode == 0, details.ToString());

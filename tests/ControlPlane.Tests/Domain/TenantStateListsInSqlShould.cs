@@ -11,6 +11,7 @@ public sealed partial class TenantStateListsInSqlShould
 {
     private const string RegistrySql = "grains/ControlPlane.Grains/Registry/Sql/R0001__registry.sql";
     private const string RolloutRegistry = "grains/ControlPlane.Grains/Rollouts/RolloutRegistry.cs";
+    private const string RolloutAssignment = "grains/ControlPlane.Grains/Rollouts/RolloutAssignment.cs";
 
     [Fact]
     public void AcceptEveryTenantStatusInTheRegistryAndNoOther()
@@ -23,8 +24,8 @@ public sealed partial class TenantStateListsInSqlShould
     [Fact]
     public void SkipInARolloutPlanExactlyTheTenantsTheStateMachineSkips()
     {
-        var skipped = Find(RolloutRegistry, RolloutPlanSkips());
-        var leftOut = Find(RolloutRegistry, RolloutPlanLeavesOut());
+        var skipped = Find(RolloutAssignment, RolloutPlanSkips());
+        var leftOut = Find(RolloutAssignment, RolloutPlanLeavesOut());
 
         Assert.Equal(Enum.GetValues<TenantStatus>().Where(TenantStateMachine.RolloutSkips), skipped.Union(leftOut).Order());
     }
@@ -52,7 +53,7 @@ public sealed partial class TenantStateListsInSqlShould
     [GeneratedRegex(@"t\.state IN \(([^)]*)\) THEN 'Skipped'")]
     private static partial Regex RolloutPlanSkips();
 
-    [GeneratedRegex(@"FROM controlplane\.tenants WHERE state <> ('\w+')\) t")]
+    [GeneratedRegex(@"FROM controlplane\.tenants WHERE state <> ('\w+')\)")]
     private static partial Regex RolloutPlanLeavesOut();
 
     [GeneratedRegex(@"JOIN controlplane\.tenants t USING \(slug\)\s+WHERE t\.state NOT IN \(([^)]*)\)")]

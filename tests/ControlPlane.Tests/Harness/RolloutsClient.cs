@@ -18,6 +18,17 @@ public sealed class RolloutsClient(HttpClient http)
         return (await response.Content.ReadFromJsonAsync<RolloutResponse>(TenantsClient.Json))!.Id;
     }
 
+    public Task<HttpResponseMessage> PlanAsync(object body, string? tenant = null) =>
+        http.PostAsJsonAsync(tenant is null ? "/v1/rollouts/plan" : $"/v1/rollouts/plan?tenant={tenant}", body);
+
+    /// <summary>Plans a rollout, failing the test with the problem detail unless the answer is 200.</summary>
+    public async Task<RolloutPlanResponse> PlanOkAsync(object body, string? tenant = null)
+    {
+        using var response = await PlanAsync(body, tenant);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST /v1/rollouts/plan: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<RolloutPlanResponse>(TenantsClient.Json))!;
+    }
+
     public async Task<RolloutResponse> GetAsync(string id) =>
         (await http.GetFromJsonAsync<RolloutResponse>($"/v1/rollouts/{id}", TenantsClient.Json))!;
 

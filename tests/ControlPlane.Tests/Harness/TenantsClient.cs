@@ -17,6 +17,30 @@ public sealed class TenantsClient(HttpClient http, bool ownsHttp = true) : IDisp
     public Task<HttpResponseMessage> CreateAsync(string slug, string displayName) =>
         Http.PostAsJsonAsync("/v1/tenants", new { slug, displayName });
 
+    /// <summary>Onboarding with labels (<c>POST /v1/tenants {"labels":{...}}</c>).</summary>
+    public Task<HttpResponseMessage> CreateAsync(string slug, string displayName, IReadOnlyDictionary<string, string?> labels) =>
+        Http.PostAsJsonAsync("/v1/tenants", new { slug, displayName, labels });
+
+    /// <summary><c>PATCH /v1/tenants/{slug}</c> with a merge patch of labels (null removes a key).</summary>
+    public Task<HttpResponseMessage> PatchLabelsAsync(string slug, IReadOnlyDictionary<string, string?> labels, long? ifMatch = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"/v1/tenants/{slug}") { Content = JsonContent.Create(new { labels }) };
+        if (ifMatch is long etag)
+        {
+            request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{etag}\""));
+        }
+
+        return Http.SendAsync(request);
+    }
+
+    /// <summary>Sets labels and fails the test with the problem detail unless the answer is 200.</summary>
+    public async Task<TenantResponse> LabelOkAsync(string slug, IReadOnlyDictionary<string, string?> labels)
+    {
+        using var response = await PatchLabelsAsync(slug, labels);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"PATCH {slug}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<TenantResponse>(Json))!;
+    }
+
     public async Task<TenantResponse?> GetAsync(string slug)
     {
         using var response = await Http.GetAsync($"/v1/tenants/{slug}");

@@ -81,18 +81,24 @@ function renderCounts() {
   $("tenant-total").textContent = `(${view.tenants.length}${view.truncated ? "+" : ""} in all)`;
 }
 
+// Labels as "plan=free, region=eu" (by key); the text is set as text, never as markup.
+function labelText(labels) {
+  return Object.keys(labels || {}).sort().map(k => `${k}=${labels[k]}`).join(", ");
+}
+
 function renderTenants() {
   const search = $("search").value.trim().toLowerCase();
   const state = $("state-filter").value;
   const shown = view.tenants.filter(t =>
     (!state || t.state === state)
-    && (!search || [t.slug, t.displayName, t.lastError || ""].some(v => v.toLowerCase().includes(search))));
+    && (!search || [t.slug, t.displayName, t.lastError || "", labelText(t.labels)].some(v => v.toLowerCase().includes(search))));
   $("tenants").tBodies[0].replaceChildren(...shown.map(t => {
     const row = el("tr", { "data-slug": t.slug, className: t.slug === view.selected ? "selected" : null },
       el("td", {}, t.slug),
       el("td", {}, t.displayName),
       el("td", { className: "state-cell" }, stateBadge(t.state)),
       el("td", {}, t.migrationVersion),
+      el("td", { className: "labels" }, labelText(t.labels)),
       el("td", { className: "error-text" }, t.lastError || ""),
       el("td", { title: t.createdAt }, age(t.createdAt)));
     row.addEventListener("click", () => selectTenant(t.slug));
@@ -112,7 +118,8 @@ async function renderTimeline() {
   if (!view.selected) return;
   const tenant = await api(`/v1/tenants/${encodeURIComponent(view.selected)}`);
   $("timeline").hidden = false;
-  $("timeline-title").textContent = `Timeline of ${tenant.slug} (${tenant.state}, version ${tenant.migrationVersion})`
+  $("timeline-title").textContent = `Timeline of ${tenant.slug} (${tenant.state}, version ${tenant.migrationVersion}`
+    + (labelText(tenant.labels) ? `, labels ${labelText(tenant.labels)})` : ")")
     + (tenant.lockWait ? `: waiting for a lock, ${tenant.lockWait.tries} tries since ${new Date(tenant.lockWait.since).toLocaleTimeString()} (${tenant.lockWait.lastError})` : "");
   $("timeline-events").replaceChildren(...[...tenant.timeline].reverse().map(e =>
     el("li", {}, el("time", { datetime: e.at }, new Date(e.at).toLocaleString()), " ",

@@ -1,0 +1,75 @@
+using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Registry;
+using ControlPlane.Grains.Tenants;
+using ControlPlane.Registry.Contracts.Rollouts;
+using NpgsqlTypes;
+
+namespace ControlPlane.Grains.Rollouts;
+
+/// <summary>
+/// The one home of "which tenant goes in which wave, and which are skipped": a query that creating a rollout inserts
+/// from and planning one reads from, so a plan shows exactly what a start would record.
+/// </summary>
+/// <remarks>
+/// Every tenant not Deleted is numbered in md5(slug) order (a stable pseudo-random order: a canary wave is a sample,
+/// not the alphabet's start). Waves are then filled in order from the tenants no earlier wave took: a wave with a
+/// selector takes the ones it matches (its first <c>tenants</c> of them when it gives a size), a wave without one the
+/// next <c>tenants</c>; the last wave takes everything left. Skipped tenants are assigned like the others, so a
+/// wave's size counts them.
+/// </remarks>
+public static class RolloutAssignment
+{
+    /// <summary>
+    /// A <c>WITH</c> clause ending in the relation <c>assigned</c>(slug, wave, rn, status, from_version, error), with
+    /// its values in <paramref name="parameters"/>. Append a <c>SELECT ... FROM assigned</c> (or put it after an
+    /// <c>INSERT ... </c>) to use it.
+    /// </summary>
+    public static string With(IReadOnlyList<RolloutWavePlan> waves, int target, PositionalParameters parameters)
+    {
+        var ctes = new List<string>
+        {
+            """
+            t AS (SELECT slug, migration_version, state, labels, row_number() OVER (ORDER BY md5(slug), slug) AS rn
+                  FROM controlplane.tenants WHERE state <> 'Deleted')
+            """,
+        };
+        for (var i = 0; i < waves.Count - 1; i++)
+        {
+            var wave = waves[i];
+            var conditions = new List<string>();
+            if (i > 0)
+            {
+                conditions.Add($"t.slug NOT IN ({string.Join(" UNION ALL ", Enumerable.Range(0, i).Select(w => $"SELECT slug FROM w{w}"))})");
+            }
+
+            if (wave.Selector is { } selector)
+            {
+                conditions.Add(LabelSelectorSql.Where(LabelSelector.Parse(selector, $"waves[{i}].selector"), "t.labels", parameters));
+            }
+
+            var where = conditions.Count > 0 ? $" WHERE {string.Join(" AND ", conditions)}" : string.Empty;
+
+            // LIMIT NULL is no limit: a selector wave without a size takes every tenant it matches.
+            ctes.Add($"w{i} AS (SELECT t.slug FROM t{where} ORDER BY t.rn LIMIT {parameters.Add(wave.Tenants, NpgsqlDbType.Integer)})");
+        }
+
+        var taken = waves.Count > 1
+            ? $"LEFT JOIN ({string.Join(" UNION ALL ", Enumerable.Range(0, waves.Count - 1).Select(w => $"SELECT slug, {w} AS wave FROM w{w}"))}) w USING (slug)"
+            : string.Empty;
+        var last = parameters.Add(waves.Count - 1, NpgsqlDbType.Integer);
+        var version = parameters.Add(target, NpgsqlDbType.Integer);
+        var wave0 = waves.Count > 1 ? $"COALESCE(w.wave, {last})" : last;
+        ctes.Add(
+            $"""
+            assigned AS (
+                SELECT t.slug, {wave0}::int AS wave, t.rn,
+                       CASE WHEN t.migration_version >= {version} OR t.state IN ('Deprovisioning', 'Failed') THEN 'Skipped' ELSE 'Pending' END AS status,
+                       t.migration_version AS from_version,
+                       CASE WHEN t.migration_version >= {version} THEN 'already at V' || t.migration_version
+                            WHEN t.state = 'Failed' THEN 'provisioning failed; it reaches the newest version when retried'
+                            WHEN t.state = 'Deprovisioning' THEN 'being deleted' END AS error
+                FROM t {taken})
+            """);
+        return $"WITH {string.Join(",\n", ctes)}\n";
+    }
+}

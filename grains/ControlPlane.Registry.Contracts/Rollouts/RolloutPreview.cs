@@ -1,0 +1,44 @@
+namespace ControlPlane.Registry.Contracts.Rollouts;
+
+/// <summary>What a rollout plan would do if started now: computed by the same query a start records, writing nothing.</summary>
+/// <param name="TargetVersion">The version the rollout would reach.</param>
+/// <param name="Waves">Each wave, in order, with the tenants it would take.</param>
+/// <param name="Skipped">Tenants the rollout would skip, grouped by reason.</param>
+/// <param name="Drift">Tenants whose applied migrations differ from the catalogue ("slug: detail"); a start is refused while any are listed.</param>
+/// <param name="DriftCount">How many tenants drifted (<paramref name="Drift"/> shows at most the first 50).</param>
+/// <param name="Tenant">Where one asked-for tenant would land, when one was asked for.</param>
+public sealed record RolloutPreview(
+    int TargetVersion,
+    IReadOnlyList<RolloutPreviewWave> Waves,
+    IReadOnlyList<RolloutPreviewSkip> Skipped,
+    IReadOnlyList<string> Drift,
+    int DriftCount,
+    RolloutPreviewTenant? Tenant);
+
+/// <summary>One wave of a plan.</summary>
+/// <param name="Name">The wave's name.</param>
+/// <param name="Selector">The label selector it takes tenants by (null: by size).</param>
+/// <param name="RequestedTenants">The size asked for (null: all that remain or match).</param>
+/// <param name="Tenants">Every tenant assigned to the wave (its size in the rollout), skipped ones included.</param>
+/// <param name="Pending">Those that would be migrated.</param>
+/// <param name="Skipped">Those that would be skipped.</param>
+/// <param name="FirstTenants">The first pending tenants in the rollout's order (at most 10).</param>
+/// <param name="Migrations">The migrations the pending tenants would receive, grouped by the version they start from.</param>
+public sealed record RolloutPreviewWave(
+    string Name,
+    string? Selector,
+    int? RequestedTenants,
+    int Tenants,
+    int Pending,
+    int Skipped,
+    IReadOnlyList<string> FirstTenants,
+    IReadOnlyList<RolloutPreviewMigrations> Migrations);
+
+/// <summary>Tenants starting from <paramref name="FromVersion"/>, and the migration versions each of them would receive.</summary>
+public sealed record RolloutPreviewMigrations(int FromVersion, IReadOnlyList<int> Versions, int Tenants);
+
+/// <summary>Tenants skipped for one reason (the first 10 by slug).</summary>
+public sealed record RolloutPreviewSkip(string Reason, int Tenants, IReadOnlyList<string> FirstTenants);
+
+/// <summary>One tenant's place in a plan: its wave, whether it would be migrated or skipped and why, and its migrations.</summary>
+public sealed record RolloutPreviewTenant(string Slug, string Wave, string Status, string? Reason, int FromVersion, IReadOnlyList<int> Versions);
