@@ -9,7 +9,24 @@ namespace ControlPlane.Api.Contracts;
 /// Start no earlier than this ISO 8601 timestamp with an offset (<c>2026-12-24T02:00:00Z</c>), at most a year ahead:
 /// the rollout waits as <c>Scheduled</c> until then. Absent, or not in the future: start now.
 /// </param>
-public sealed record CreateRolloutRequest(int? TargetVersion, int? MaxParallel, IReadOnlyList<RolloutWaveRequest>? Waves, double? FailureThreshold, string? NotBefore = null);
+/// <param name="Windows">
+/// Maintenance windows to dispatch tenants in, e.g. <c>[{"days":"Mon-Fri","from":"01:00","to":"05:00","timeZone":"UTC"}]</c>:
+/// outside them the rollout is <c>WaitingForWindow</c>. Absent or empty: any time.
+/// </param>
+public sealed record CreateRolloutRequest(
+    int? TargetVersion,
+    int? MaxParallel,
+    IReadOnlyList<RolloutWaveRequest>? Waves,
+    double? FailureThreshold,
+    string? NotBefore = null,
+    IReadOnlyList<MaintenanceWindowRequest>? Windows = null);
 
 /// <summary>A wave of a new rollout.</summary>
 public sealed record RolloutWaveRequest(string? Name, int? Tenants);
+
+/// <summary>
+/// A weekly maintenance window: <c>days</c> (<c>Mon-Fri</c>, <c>Sat,Sun</c>, <c>Mon,Wed-Fri</c>; <c>*</c> or absent:
+/// every day), <c>from</c> and <c>to</c> as 24-hour <c>HH:mm</c> (a <c>to</c> at or before <c>from</c> crosses
+/// midnight; the day is the one it opens on), <c>timeZone</c> an IANA id (absent: UTC).
+/// </summary>
+public sealed record MaintenanceWindowRequest(string? Days, string? From, string? To, string? TimeZone);

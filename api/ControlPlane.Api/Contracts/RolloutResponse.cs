@@ -4,7 +4,8 @@ namespace ControlPlane.Api.Contracts;
 
 /// <summary>
 /// A rollout, as <c>GET /v1/rollouts/{id}</c> returns it. <c>NotBefore</c> is when a scheduled rollout may start
-/// (it stays after the start); null for one that started when created.
+/// (it stays after the start); null for one that started when created. <c>Windows</c> are its maintenance windows (null:
+/// any time); <c>NextRunAt</c> is when a <c>Scheduled</c> or <c>WaitingForWindow</c> rollout next runs.
 /// </summary>
 public sealed record RolloutResponse(
     string Id,
@@ -23,7 +24,9 @@ public sealed record RolloutResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt,
     long Etag,
-    DateTimeOffset? NotBefore)
+    DateTimeOffset? NotBefore,
+    IReadOnlyList<MaintenanceWindowResponse>? Windows,
+    DateTimeOffset? NextRunAt)
 {
     public static RolloutResponse From(RolloutSnapshot rollout) => new(
         rollout.Id,
@@ -42,8 +45,13 @@ public sealed record RolloutResponse(
         rollout.CreatedAt,
         rollout.FinishedAt,
         rollout.Etag,
-        rollout.NotBefore);
+        rollout.NotBefore,
+        rollout.Windows is { } windows ? [.. windows.Select(w => new MaintenanceWindowResponse(w.DaysText, w.FromText, w.ToText, w.TimeZone))] : null,
+        rollout.NextRunAt);
 }
+
+/// <summary>A maintenance window as recorded: days in week order (<c>Mon-Fri</c>, <c>*</c>), <c>HH:mm</c> times, IANA zone.</summary>
+public sealed record MaintenanceWindowResponse(string Days, string From, string To, string TimeZone);
 
 /// <summary>One wave: its size and tenants by status.</summary>
 public sealed record RolloutWaveResponse(string Name, int Size, RolloutCountsResponse Counts);

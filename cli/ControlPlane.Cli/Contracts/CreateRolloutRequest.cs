@@ -2,7 +2,16 @@ namespace ControlPlane.Cli.Contracts;
 
 /// <summary>Body of <c>POST /v1/rollouts</c>; null fields are left to the server's defaults.</summary>
 /// <remarks><c>NotBefore</c> goes as given (ISO 8601 with an offset): the server judges it by its own clock.</remarks>
-internal sealed record CreateRolloutRequest(int? TargetVersion, int? MaxParallel, IReadOnlyList<RolloutWaveRequest>? Waves, double? FailureThreshold, string? NotBefore);
+internal sealed record CreateRolloutRequest(
+    int? TargetVersion,
+    int? MaxParallel,
+    IReadOnlyList<RolloutWaveRequest>? Waves,
+    double? FailureThreshold,
+    string? NotBefore,
+    IReadOnlyList<MaintenanceWindowRequest>? Windows = null);
 
 /// <summary>A wave of a new rollout; the last may omit its size and take the rest.</summary>
 internal sealed record RolloutWaveRequest(string Name, int? Tenants);
+
+/// <summary>A maintenance window (<c>days</c> null: every day; <c>timeZone</c> null: UTC); the server checks each field.</summary>
+internal sealed record MaintenanceWindowRequest(string? Days, string From, string To, string? TimeZone);

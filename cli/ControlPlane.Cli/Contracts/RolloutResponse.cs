@@ -18,7 +18,15 @@ internal sealed record RolloutResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt,
     long Etag,
-    DateTimeOffset? NotBefore);
+    DateTimeOffset? NotBefore,
+    IReadOnlyList<MaintenanceWindowResponse>? Windows = null,
+    DateTimeOffset? NextRunAt = null);
+
+/// <summary>A maintenance window as the server recorded it.</summary>
+internal sealed record MaintenanceWindowResponse(string Days, string From, string To, string TimeZone)
+{
+    public override string ToString() => $"{Days} {From}-{To} {TimeZone}";
+}
 
 /// <summary>One wave: its size and tenants by status.</summary>
 internal sealed record RolloutWaveResponse(string Name, int Size, RolloutCountsResponse Counts);

@@ -79,20 +79,52 @@ internal static class RolloutsCommand
             Description = "Start no earlier than this time, ISO 8601 with an offset (2026-12-24T02:00:00Z); Scheduled until then (at most a year ahead)",
             HelpName = "time",
         };
+        var windows = new Option<List<MaintenanceWindowRequest>>("--window")
+        {
+            Description = "Dispatch tenants only inside this weekly window: [days] HH:mm-HH:mm [IANA zone], days like Mon-Fri, Sat,Sun or * (default every day, UTC); "
+                + "a 'to' at or before 'from' crosses midnight. Outside every window the rollout is WaitingForWindow. Repeat for more: --window \"Mon-Fri 01:00-05:00 UTC\"",
+            HelpName = "window",
+            Arity = ArgumentArity.OneOrMore,
+            CustomParser = result =>
+            {
+                var parsed = new List<MaintenanceWindowRequest>();
+                foreach (var token in result.Tokens)
+                {
+                    if (!WindowSpec.TryParse(token.Value, out var window, out var error))
+                    {
+                        result.AddError(error);
+                        return null;
+                    }
+
+                    parsed.Add(window);
+                }
+
+                return parsed;
+            },
+        };
         var watch = WatchOption();
         var timeout = TimeoutOption.Create();
-        var command = new Command("start", "Start a rollout, now or later; only one is open at a time") { target, maxParallel, waves, threshold, notBefore, watch, timeout };
+        var command = new Command("start", "Start a rollout, now or later, optionally only inside maintenance windows; only one is open at a time")
+        {
+            target, maxParallel, waves, threshold, notBefore, windows, watch, timeout,
+        };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
             // No --wave leaves the waves to the server (one wave), rather than asking for none.
             var plan = context.Get(waves) is { Count: > 0 } given ? given : null;
-            var request = new CreateRolloutRequest(context.Get(target), context.Get(maxParallel), plan, context.Get(threshold), context.Get(notBefore));
+            var request = new CreateRolloutRequest(
+                context.Get(target), context.Get(maxParallel), plan, context.Get(threshold), context.Get(notBefore), context.Get(windows) is { Count: > 0 } w ? w : null);
             var rollout = await context.Client.StartRolloutAsync(request, cancellationToken);
             if (!context.Json)
             {
                 var value = rollout.Value;
                 var sizes = string.Join(", ", value.Waves.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Name} {w.Size}")));
-                var when = value.State == RolloutStates.Scheduled && value.NotBefore is { } at ? $"scheduled for {Formats.Time(at)}" : "started";
+                var when = value.State switch
+                {
+                    RolloutStates.Scheduled => $"scheduled for {Formats.Time(value.NextRunAt ?? value.NotBefore)}",
+                    RolloutStates.WaitingForWindow => $"waiting for its window (next run {Formats.Time(value.NextRunAt)})",
+                    _ => "started",
+                };
                 context.Out.MarkupLineInterpolated(
                     $"Rollout [bold]{value.Id}[/] {when}: version {value.TargetVersion} to {value.Totals.Total} tenant(s) in {value.Waves.Count} wave(s) ({sizes}), {value.MaxParallel} at once, failure threshold {value.FailureThreshold.ToString("0.###", CultureInfo.InvariantCulture)}.");
             }

@@ -60,6 +60,14 @@ public sealed record RolloutSnapshot
     /// <summary>When a scheduled rollout may start (null: it started when created).</summary>
     [Id(16)]
     public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary>Maintenance windows it dispatches in (null: any time).</summary>
+    [Id(17)]
+    public IReadOnlyList<MaintenanceWindow>? Windows { get; init; }
+
+    /// <summary>When a Scheduled or WaitingForWindow rollout next runs; null for any other state.</summary>
+    [Id(18)]
+    public DateTimeOffset? NextRunAt { get; init; }
 }
 
 /// <summary>One wave's definition and progress.</summary>

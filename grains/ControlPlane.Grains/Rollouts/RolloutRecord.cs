@@ -38,8 +38,22 @@ public sealed record RolloutRecord
     /// <summary>When a scheduled rollout may start, by the database's clock (null: it started when created).</summary>
     public DateTimeOffset? NotBefore { get; init; }
 
+    /// <summary>Maintenance windows it dispatches in (null: any time).</summary>
+    public IReadOnlyList<MaintenanceWindow>? Windows { get; init; }
+
+    /// <summary>
+    /// When a rollout that waits next runs: a Scheduled one at <c>notBefore</c>, or the first window opening after it;
+    /// one WaitingForWindow at the next opening (now, if its reminder has yet to notice one is open). Null otherwise.
+    /// </summary>
+    public DateTimeOffset? NextRunAt(DateTimeOffset now) => State switch
+    {
+        RolloutState.Scheduled when NotBefore is { } notBefore => Windows?.NextRun(notBefore) ?? notBefore,
+        RolloutState.WaitingForWindow => Windows?.NextRun(now),
+        _ => null,
+    };
+
     /// <summary>True while the rollout can still change (only one such rollout exists at a time).</summary>
-    public bool IsOpen => State is RolloutState.Scheduled or RolloutState.Running or RolloutState.Paused or RolloutState.Halted;
+    public bool IsOpen => State is RolloutState.Scheduled or RolloutState.WaitingForWindow or RolloutState.Running or RolloutState.Paused or RolloutState.Halted;
 }
 
 /// <summary>A wave as recorded at creation: its name and the number of tenants assigned to it.</summary>

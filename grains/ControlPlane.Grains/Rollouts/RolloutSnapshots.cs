@@ -12,6 +12,7 @@ public static class RolloutSnapshots
         RolloutRecord rollout,
         IReadOnlyDictionary<int, int>? runningByWave,
         double tenantsPerSecond,
+        DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         var counts = await RolloutRows.CountAsync(connection, rollout.Id, cancellationToken);
@@ -51,6 +52,8 @@ public static class RolloutSnapshots
             FinishedAt = rollout.FinishedAt,
             Etag = rollout.Etag,
             NotBefore = rollout.NotBefore,
+            Windows = rollout.Windows,
+            NextRunAt = rollout.NextRunAt(now),
         };
     }
 }
