@@ -24,6 +24,10 @@ namespace ControlPlane.Api.Contracts;
 /// How long each tenant DDL statement may run before its tenant fails (<c>"30s"</c>, <c>"2min"</c>; 100 ms to 6 h, and not
 /// below <c>lockTimeout</c>); default <c>ControlPlane:Migrations:StatementTimeout</c> (none).
 /// </param>
+/// <param name="Windows">
+/// Maintenance windows to dispatch tenants in, e.g. <c>[{"days":"Mon-Fri","from":"01:00","to":"05:00","timeZone":"UTC"}]</c>:
+/// outside them the rollout is <c>WaitingForWindow</c>. Absent or empty: any time.
+/// </param>
 public sealed record CreateRolloutRequest(
     int? TargetVersion,
     int? MaxParallel,
@@ -32,10 +36,17 @@ public sealed record CreateRolloutRequest(
     string? NotBefore = null,
     IReadOnlyList<string>? AcceptLint = null,
     string? LockTimeout = null,
-    string? StatementTimeout = null);
+    string? StatementTimeout = null,
+    IReadOnlyList<MaintenanceWindowRequest>? Windows = null);
 
 /// <summary>
 /// A wave of a new rollout: a size (<c>{"name":"canary","tenants":20}</c>), a label selector
 /// (<c>{"name":"free-eu","selector":"plan=free,region=eu"}</c>), or both (the selector's first N tenants).
 /// </summary>
 public sealed record RolloutWaveRequest(string? Name, int? Tenants, string? Selector = null);
+/// <summary>
+/// A weekly maintenance window: <c>days</c> (<c>Mon-Fri</c>, <c>Sat,Sun</c>, <c>Mon,Wed-Fri</c>; <c>*</c> or absent:
+/// every day), <c>from</c> and <c>to</c> as 24-hour <c>HH:mm</c> (a <c>to</c> at or before <c>from</c> crosses
+/// midnight; the day is the one it opens on), <c>timeZone</c> an IANA id (absent: UTC).
+/// </summary>
+public sealed record MaintenanceWindowRequest(string? Days, string? From, string? To, string? TimeZone);

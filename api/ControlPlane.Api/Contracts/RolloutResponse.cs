@@ -6,7 +6,8 @@ namespace ControlPlane.Api.Contracts;
 /// A rollout, as <c>GET /v1/rollouts/{id}</c> returns it. <c>NotBefore</c> is when a scheduled rollout may start
 /// (it stays after the start); null for one that started when created. <c>LockTimeoutMs</c> / <c>StatementTimeoutMs</c>
 /// are the rollout's own timeouts (null: the deployment's); <c>LockWaiting</c> counts tenants waiting to try a
-/// migration again after a lock timeout, <c>LockRetried</c> those whose migrations took more than one try.
+/// migration again after a lock timeout, <c>LockRetried</c> those whose migrations took more than one try. <c>Windows</c> are its maintenance windows (null:
+/// any time); <c>NextRunAt</c> is when a <c>Scheduled</c> or <c>WaitingForWindow</c> rollout next runs.
 /// </summary>
 public sealed record RolloutResponse(
     string Id,
@@ -26,6 +27,8 @@ public sealed record RolloutResponse(
     DateTimeOffset? FinishedAt,
     long Etag,
     DateTimeOffset? NotBefore,
+    IReadOnlyList<MaintenanceWindowResponse>? Windows,
+    DateTimeOffset? NextRunAt,
     double? LockTimeoutMs = null,
     double? StatementTimeoutMs = null,
     int LockWaiting = 0,
@@ -49,11 +52,16 @@ public sealed record RolloutResponse(
         rollout.FinishedAt,
         rollout.Etag,
         rollout.NotBefore,
+        rollout.Windows is { } windows ? [.. windows.Select(w => new MaintenanceWindowResponse(w.DaysText, w.FromText, w.ToText, w.TimeZone))] : null,
+        rollout.NextRunAt,
         rollout.LockTimeout?.TotalMilliseconds,
         rollout.StatementTimeout?.TotalMilliseconds,
         rollout.LockWaiting,
         rollout.LockRetried);
 }
+
+/// <summary>A maintenance window as recorded: days in week order (<c>Mon-Fri</c>, <c>*</c>), <c>HH:mm</c> times, IANA zone.</summary>
+public sealed record MaintenanceWindowResponse(string Days, string From, string To, string TimeZone);
 
 /// <summary>One wave: its size, tenants by status, and the label selector it took them by (null for a wave by size).</summary>
 public sealed record RolloutWaveResponse(string Name, int Size, RolloutCountsResponse Counts, string? Selector = null);

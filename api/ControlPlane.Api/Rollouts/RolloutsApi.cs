@@ -39,7 +39,7 @@ public static partial class RolloutsApi
         var group = app.MapGroup("/v1/rollouts").WithTags("Rollouts");
         group.MapPost("/", CreateAsync)
             .WithName("StartRollout")
-            .WithSummary("Start a rollout (202), now or at notBefore (Scheduled until then); 409 when another rollout is open, an applied migration has drifted, or pending migrations have error-level lint findings not in acceptLint.")
+            .WithSummary("Start a rollout (202), now or at notBefore (Scheduled until then), dispatching only inside its windows (WaitingForWindow outside them); 409 when another rollout is open, an applied migration has drifted, or pending migrations have error-level lint findings not in acceptLint.")
             .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
             .Audited("rollout.start");
         group.MapPost("/plan", PlanAsync)
@@ -80,6 +80,11 @@ public static partial class RolloutsApi
         var id = await rollouts.CreateAsync(plan, context.User.Identity?.Name, cancellationToken);
         var to = plan.TargetVersion is int target ? $"to version {target}" : "to the newest version";
         var detail = plan.NotBefore is { } at ? $"{to}, not before {at:O}" : to;
+        if (plan.Windows is { } windows)
+        {
+            detail += $", in windows {string.Join("; ", windows)}";
+        }
+
         if (plan.AcceptLint is { Count: > 0 } accepted)
         {
             detail += $", accepting lint {string.Join(", ", accepted.Distinct(StringComparer.Ordinal))}";
@@ -89,7 +94,7 @@ public static partial class RolloutsApi
         var grain = grains.GetGrain<IRolloutGrain>(id);
         if (plan.NotBefore is null)
         {
-            // A scheduled rollout is started by its reminder instead.
+            // A scheduled rollout is started by its reminder instead (as is one waiting for its window: its drive finds it not Running).
             await grain.WakeAsync();
         }
 
@@ -201,7 +206,37 @@ public static partial class RolloutsApi
         {
             LockTimeout = lockTimeout,
             StatementTimeout = statementTimeout,
+            Windows = Windows(request.Windows),
         };
+    }
+
+    private static List<MaintenanceWindow>? Windows(IReadOnlyList<MaintenanceWindowRequest>? requested)
+    {
+        if (requested is null or { Count: 0 })
+        {
+            return null;
+        }
+
+        if (requested.Count > MaintenanceWindows.Max)
+        {
+            throw new TenantValidationException("windows", $"Give at most {MaintenanceWindows.Max} maintenance windows.");
+        }
+
+        var windows = new List<MaintenanceWindow>(requested.Count);
+        for (var i = 0; i < requested.Count; i++)
+        {
+            var window = requested[i] ?? throw new TenantValidationException($"windows[{i}]", "A window is an object with days, from, to and timeZone.");
+            try
+            {
+                windows.Add(MaintenanceWindow.Parse(window.Days, window.From, window.To, window.TimeZone));
+            }
+            catch (InvalidMaintenanceWindowException ex)
+            {
+                throw new TenantValidationException($"windows[{i}].{ex.Field}", ex.Message);
+            }
+        }
+
+        return windows;
     }
 
     /// <summary>When to start, if later than <paramref name="now"/>; null to start now (also for a time already past).</summary>

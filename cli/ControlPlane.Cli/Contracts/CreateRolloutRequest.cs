@@ -13,7 +13,11 @@ internal sealed record CreateRolloutRequest(
     string? NotBefore,
     IReadOnlyList<string>? AcceptLint = null,
     string? LockTimeout = null,
-    string? StatementTimeout = null);
+    string? StatementTimeout = null,
+    IReadOnlyList<MaintenanceWindowRequest>? Windows = null);
 
 /// <summary>A wave of a new rollout: a size, a label selector, or both; the last may give neither and takes the rest.</summary>
 internal sealed record RolloutWaveRequest(string Name, int? Tenants, string? Selector = null);
+
+/// <summary>A maintenance window (<c>days</c> null: every day; <c>timeZone</c> null: UTC); the server checks each field.</summary>
+internal sealed record MaintenanceWindowRequest(string? Days, string From, string To, string? TimeZone);

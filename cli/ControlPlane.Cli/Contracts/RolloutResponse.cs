@@ -19,10 +19,18 @@ internal sealed record RolloutResponse(
     DateTimeOffset? FinishedAt,
     long Etag,
     DateTimeOffset? NotBefore,
+    IReadOnlyList<MaintenanceWindowResponse>? Windows = null,
+    DateTimeOffset? NextRunAt = null,
     double? LockTimeoutMs = null,
     double? StatementTimeoutMs = null,
     int LockWaiting = 0,
     int LockRetried = 0);
+
+/// <summary>A maintenance window as the server recorded it.</summary>
+internal sealed record MaintenanceWindowResponse(string Days, string From, string To, string TimeZone)
+{
+    public override string ToString() => $"{Days} {From}-{To} {TimeZone}";
+}
 
 /// <summary>One wave: its size and tenants by status.</summary>
 internal sealed record RolloutWaveResponse(string Name, int Size, RolloutCountsResponse Counts, string? Selector = null);

@@ -4,6 +4,7 @@ namespace ControlPlane.Cli.Contracts;
 internal static class RolloutStates
 {
     public const string Scheduled = "Scheduled";
+    public const string WaitingForWindow = "WaitingForWindow";
     public const string Running = "Running";
     public const string Paused = "Paused";
     public const string Halted = "Halted";

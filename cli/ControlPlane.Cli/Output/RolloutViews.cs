@@ -11,7 +11,7 @@ internal static class RolloutViews
     public static Table List(IEnumerable<RolloutResponse> rollouts)
     {
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("Id", "State", "Target", "Done", "Succeeded", "Failed", "Skipped", "Created", "Not before", "Finished");
+            .AddColumns("Id", "State", "Target", "Done", "Succeeded", "Failed", "Skipped", "Created", "Not before", "Next run", "Finished");
         foreach (var rollout in rollouts)
         {
             var totals = rollout.Totals;
@@ -25,6 +25,7 @@ internal static class RolloutViews
                 Number(totals.Skipped),
                 Formats.Time(rollout.CreatedAt),
                 Formats.Time(rollout.NotBefore),
+                Formats.Time(rollout.NextRunAt),
                 Formats.Time(rollout.FinishedAt));
         }
 
@@ -39,6 +40,16 @@ internal static class RolloutViews
         if (rollout.NotBefore is { } notBefore)
         {
             Row(grid, "Not before", Formats.Time(notBefore) + (rollout.State == RolloutStates.Scheduled ? " [grey](starts then)[/]" : string.Empty));
+        }
+
+        if (rollout.Windows is { Count: > 0 } windows)
+        {
+            Row(grid, "Windows", Markup.Escape(string.Join("; ", windows)));
+        }
+
+        if (rollout.NextRunAt is { } next)
+        {
+            Row(grid, "Next run", Formats.Time(next));
         }
 
         Row(grid, "Target version", Number(rollout.TargetVersion));
@@ -119,7 +130,11 @@ internal static class RolloutViews
         };
         if (rollout.State == RolloutStates.Scheduled && rollout.NotBefore is { } notBefore)
         {
-            rows.Add(new Markup(Markup.Escape($"waiting to start at {Formats.Time(notBefore)}")));
+            rows.Add(new Markup(Markup.Escape($"waiting to start at {Formats.Time(rollout.NextRunAt ?? notBefore)}")));
+        }
+        else if (rollout.State == RolloutStates.WaitingForWindow)
+        {
+            rows.Add(new Markup(Markup.Escape($"waiting for its window: next run at {Formats.Time(rollout.NextRunAt)}")));
         }
 
         if (totals.Total == 0)
@@ -153,7 +168,7 @@ internal static class RolloutViews
         var t = rollout.Totals;
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{rollout.State,-9} {WaveLabel(rollout)}  {t.Finished}/{t.Total} ({Formats.Percent(t.Finished, t.Total)})  succeeded {t.Succeeded}  failed {t.Failed}  skipped {t.Skipped}  running {t.Running}  pending {t.Pending}  {Formats.Rate(rollout.TenantsPerSecond)}  ETA {Formats.Duration(rollout.EtaSeconds)}");
+            $"{rollout.State,-9} {WaveLabel(rollout)}{(rollout.State == RolloutStates.WaitingForWindow ? $" (next run {Formats.Time(rollout.NextRunAt)})" : string.Empty)}  {t.Finished}/{t.Total} ({Formats.Percent(t.Finished, t.Total)})  succeeded {t.Succeeded}  failed {t.Failed}  skipped {t.Skipped}  running {t.Running}  pending {t.Pending}  {Formats.Rate(rollout.TenantsPerSecond)}  ETA {Formats.Duration(rollout.EtaSeconds)}");
     }
 
     private static string WaveLabel(RolloutResponse rollout) =>

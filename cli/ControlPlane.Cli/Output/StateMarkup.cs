@@ -21,7 +21,7 @@ internal static class StateMarkup
         RolloutStates.Halted => "red",
         RolloutStates.Paused => "yellow",
         RolloutStates.Cancelled => "grey",
-        RolloutStates.Scheduled => "cyan",
+        RolloutStates.Scheduled or RolloutStates.WaitingForWindow => "cyan",
         _ => "blue",
     });
 

@@ -76,6 +76,30 @@ internal sealed class RolloutRequestOptions
         HelpName = "duration",
     };
 
+    private readonly Option<List<MaintenanceWindowRequest>> _windows = new("--window")
+    {
+        Description = "Dispatch tenants only inside this weekly window: [days] HH:mm-HH:mm [IANA zone], days like Mon-Fri, Sat,Sun or * (default every day, UTC); "
+            + "a 'to' at or before 'from' crosses midnight. Outside every window the rollout is WaitingForWindow. Repeat for more: --window \"Mon-Fri 01:00-05:00 UTC\"",
+        HelpName = "window",
+        Arity = ArgumentArity.OneOrMore,
+        CustomParser = result =>
+        {
+            var parsed = new List<MaintenanceWindowRequest>();
+            foreach (var token in result.Tokens)
+            {
+                if (!WindowSpec.TryParse(token.Value, out var window, out var error))
+                {
+                    result.AddError(error);
+                    return null;
+                }
+
+                parsed.Add(window);
+            }
+
+            return parsed;
+        },
+    };
+
     public void AddTo(Command command)
     {
         command.Add(_target);
@@ -86,6 +110,7 @@ internal sealed class RolloutRequestOptions
         command.Add(_acceptLint);
         command.Add(_lockTimeout);
         command.Add(_statementTimeout);
+        command.Add(_windows);
     }
 
     public CreateRolloutRequest Request(CommandContext context)
@@ -96,6 +121,7 @@ internal sealed class RolloutRequestOptions
         {
             LockTimeout = context.Get(_lockTimeout),
             StatementTimeout = context.Get(_statementTimeout),
+            Windows = context.Get(_windows) is { Count: > 0 } windows ? windows : null,
         };
     }
 }

@@ -70,7 +70,12 @@ internal static class RolloutsCommand
             {
                 var value = rollout.Value;
                 var sizes = string.Join(", ", value.Waves.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Name} {w.Size}")));
-                var when = value.State == RolloutStates.Scheduled && value.NotBefore is { } at ? $"scheduled for {Formats.Time(at)}" : "started";
+                var when = value.State switch
+                {
+                    RolloutStates.Scheduled => $"scheduled for {Formats.Time(value.NextRunAt ?? value.NotBefore)}",
+                    RolloutStates.WaitingForWindow => $"waiting for its window (next run {Formats.Time(value.NextRunAt)})",
+                    _ => "started",
+                };
                 context.Out.MarkupLineInterpolated(
                     $"Rollout [bold]{value.Id}[/] {when}: version {value.TargetVersion} to {value.Totals.Total} tenant(s) in {value.Waves.Count} wave(s) ({sizes}), {value.MaxParallel} at once, failure threshold {value.FailureThreshold.ToString("0.###", CultureInfo.InvariantCulture)}.");
             }

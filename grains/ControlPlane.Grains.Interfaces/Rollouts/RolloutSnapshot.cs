@@ -76,6 +76,14 @@ public sealed record RolloutSnapshot
     /// <summary>Tenants whose migrations needed more than one try because of lock timeouts.</summary>
     [Id(20)]
     public int LockRetried { get; init; }
+
+    /// <summary>Maintenance windows it dispatches in (null: any time).</summary>
+    [Id(21)]
+    public IReadOnlyList<MaintenanceWindow>? Windows { get; init; }
+
+    /// <summary>When a Scheduled or WaitingForWindow rollout next runs; null for any other state.</summary>
+    [Id(22)]
+    public DateTimeOffset? NextRunAt { get; init; }
 }
 
 /// <summary>One wave's definition and progress; <paramref name="Selector"/> is the label selector it took tenants by, if any.</summary>

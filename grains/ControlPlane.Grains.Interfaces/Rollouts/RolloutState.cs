@@ -2,8 +2,8 @@ using Orleans;
 namespace ControlPlane.Grains.Rollouts;
 
 /// <summary>
-/// Where a rollout stands. Scheduled, Running, Paused and Halted are open: only one open rollout exists at a time.
-/// Scheduled is last so that the others keep their numbers on the wire (Orleans sends an enum's value), as silos of the
+/// Where a rollout stands. Scheduled, WaitingForWindow, Running, Paused and Halted are open: only one open rollout exists at a time.
+/// Scheduled and WaitingForWindow are last so that the others keep their numbers on the wire (Orleans sends an enum's value), as silos of the
 /// previous build read them during a rolling upgrade.
 /// </summary>
 [GenerateSerializer, Alias("cp.RolloutState")]
@@ -26,4 +26,10 @@ public enum RolloutState
 
     /// <summary>Waiting for its <c>notBefore</c>; its grain's reminder starts it (Running) then. Only cancel applies meanwhile.</summary>
     Scheduled,
+
+    /// <summary>
+    /// Outside its maintenance windows: tenants already dispatched finish, no new ones start; its grain's reminder
+    /// sets it Running again at the next opening. Cancel and pause apply meanwhile.
+    /// </summary>
+    WaitingForWindow,
 }

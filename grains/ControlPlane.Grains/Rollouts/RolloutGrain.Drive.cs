@@ -65,6 +65,13 @@ public sealed partial class RolloutGrain
             return;
         }
 
+        // Outside its windows it dispatches nothing; inside, the closing is worked out once, not per tenant.
+        if (WindowClosing(rollout) is not { } closesAt)
+        {
+            await WaitForWindowAsync(token, rollout, stopping);
+            return;
+        }
+
         var finished = Channel.CreateUnbounded<Finished>(new UnboundedChannelOptions { SingleReader = true });
         var unrecorded = new List<(string Slug, string Status, string? Error, int LockTries)>();
         var limits = new MigrationLimits(rollout.LockTimeout, rollout.StatementTimeout);
@@ -127,6 +134,13 @@ public sealed partial class RolloutGrain
                 lastStateCheck = Environment.TickCount64;
                 rollout = await RolloutRows.GetAsync(connection, null, Id, forUpdate: false, stopping);
                 stop = rollout is null || rollout.State != RolloutState.Running || rollout.LeaseOwner != silo.SiloId || rollout.LeaseToken != token;
+            }
+
+            if (!stop && time.GetUtcNow() >= closesAt)
+            {
+                // The window closed: those in flight finish, no new one starts, and the reminder carries on at the next opening.
+                stop = true;
+                await WaitForWindowAsync(token, rollout!, stopping);
             }
 
             if (!stop && failed - rollout!.AcceptedFailures > rollout.FailureThreshold * size)

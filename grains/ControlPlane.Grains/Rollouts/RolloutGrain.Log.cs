@@ -34,7 +34,7 @@ public sealed partial class RolloutGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Rollout {RolloutId}: start reminder armed for {NotBefore:O}")]
     private static partial void LogArmed(ILogger logger, string rolloutId, DateTimeOffset notBefore);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rollout {RolloutId}: its time came; Scheduled -> Running")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rollout {RolloutId}: its time (or its window) came; -> Running")]
     private static partial void LogStartedOnSchedule(ILogger logger, string rolloutId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rollout {RolloutId}: reminder ticked at {TickTime:O}, before its notBefore by the database's clock")]
@@ -45,4 +45,7 @@ public sealed partial class RolloutGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout {RolloutId}: could not drop its start reminder; its next tick drops it")]
     private static partial void LogDisarmFailed(ILogger logger, string rolloutId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rollout {RolloutId}: outside its maintenance windows; WaitingForWindow until {NextOpening:O}")]
+    private static partial void LogWaitingForWindow(ILogger logger, string rolloutId, DateTimeOffset nextOpening);
 }

@@ -4,16 +4,17 @@ using Orleans.Runtime;
 
 namespace ControlPlane.Grains.Rollouts;
 
-// A rollout that starts later. Its durable timer is an Orleans reminder on this grain, kept in orleans.reminders: it
-// outlives the activation and the silo, and fires on whichever silo holds the grain at notBefore. The registry row
-// stays the truth: each tick asks it whether the rollout is still Scheduled and due, by the database's clock.
+// A rollout that starts later, or waits for its next maintenance window. Its durable timer is an Orleans reminder on
+// this grain, kept in orleans.reminders: it outlives the activation and the silo, and fires on whichever silo holds the
+// grain when it is due. The registry row stays the truth: each tick asks it whether the rollout is still Scheduled and
+// due (by the database's clock), or waiting and a window open (by this silo's).
 public sealed partial class RolloutGrain : IRemindable
 {
     private const string StartReminder = "start";
 
     public async Task ScheduleAsync(DateTimeOffset notBefore)
     {
-        // The first tick at notBefore; then every check period, in case that one was missed or came early.
+        // The first tick at notBefore (or the window's opening); then every check period, in case that one was missed or came early.
         var due = notBefore - time.GetUtcNow();
         await this.RegisterOrUpdateReminder(StartReminder, due > TimeSpan.Zero ? due : TimeSpan.Zero, options.Value.ScheduleCheckPeriod);
         LogArmed(logger, Id, notBefore);
@@ -23,7 +24,7 @@ public sealed partial class RolloutGrain : IRemindable
     {
         await using var connection = await dataSources.Registry.OpenConnectionAsync(lifetime.ApplicationStopping);
         var rollout = await RolloutRows.GetAsync(connection, null, Id, forUpdate: false, lifetime.ApplicationStopping);
-        if (rollout?.State != RolloutState.Scheduled)
+        if (rollout?.State is not (RolloutState.Scheduled or RolloutState.WaitingForWindow))
         {
             await DisarmAsync();
         }
@@ -37,7 +38,9 @@ public sealed partial class RolloutGrain : IRemindable
         }
 
         // A failure here (the registry unreachable) throws to Orleans, which ticks again after the period.
-        switch (await RolloutRows.StartIfDueAsync(dataSources.Registry, Id, lifetime.ApplicationStopping))
+        var now = time.GetUtcNow();
+        var (outcome, rollout) = await RolloutRows.StartIfDueAsync(dataSources.Registry, Id, now, lifetime.ApplicationStopping);
+        switch (outcome)
         {
             case ScheduledStart.Started:
                 LogStartedOnSchedule(logger, Id);
@@ -49,6 +52,12 @@ public sealed partial class RolloutGrain : IRemindable
                 break;
             case ScheduledStart.NotDue:
                 LogNotDueYet(logger, Id, status.CurrentTickTime);
+                break;
+            case ScheduledStart.WaitingForWindow:
+                // Due at the next opening rather than every period until then: the window may be days away.
+                var next = rollout!.Windows!.NextOpening(now);
+                await ScheduleAsync(next);
+                LogWaitingForWindow(logger, Id, next);
                 break;
         }
     }

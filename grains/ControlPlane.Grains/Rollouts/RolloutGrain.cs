@@ -47,11 +47,12 @@ public sealed partial class RolloutGrain(
             return null;
         }
 
-        return await RolloutSnapshots.LoadAsync(connection, rollout, RunningByWave(), TenantsPerSecond(), lifetime.ApplicationStopping);
+        return await RolloutSnapshots.LoadAsync(connection, rollout, RunningByWave(), TenantsPerSecond(), time.GetUtcNow(), lifetime.ApplicationStopping);
     }
 
+    // A rollout waiting for its window may be paused too: it then stays put at the opening, until resumed.
     public Task<RolloutSnapshot> PauseAsync() => ChangeAsync(
-        "pause", [RolloutState.Running], RolloutState.Paused, _ => ("state = 'Paused'", []), kick: false);
+        "pause", [RolloutState.Running, RolloutState.WaitingForWindow], RolloutState.Paused, _ => ("state = 'Paused'", []), kick: false);
 
     public Task<RolloutSnapshot> ResumeAsync() => ChangeAsync(
         "resume",
@@ -67,7 +68,7 @@ public sealed partial class RolloutGrain(
     {
         var cancelled = await ChangeAsync(
             "cancel",
-            [RolloutState.Scheduled, RolloutState.Running, RolloutState.Paused, RolloutState.Halted],
+            [RolloutState.Scheduled, RolloutState.WaitingForWindow, RolloutState.Running, RolloutState.Paused, RolloutState.Halted],
             RolloutState.Cancelled,
             _ => ("state = 'Cancelled', reason = 'cancelled by an operator', finished_at = clock_timestamp()", []),
             kick: false);

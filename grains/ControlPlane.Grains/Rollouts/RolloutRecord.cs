@@ -44,8 +44,22 @@ public sealed record RolloutRecord
     /// <summary>The rollout's statement timeout for its tenants' DDL (null: the deployment's).</summary>
     public TimeSpan? StatementTimeout { get; init; }
 
+    /// <summary>Maintenance windows it dispatches in (null: any time).</summary>
+    public IReadOnlyList<MaintenanceWindow>? Windows { get; init; }
+
+    /// <summary>
+    /// When a rollout that waits next runs: a Scheduled one at <c>notBefore</c>, or the first window opening after it;
+    /// one WaitingForWindow at the next opening (now, if its reminder has yet to notice one is open). Null otherwise.
+    /// </summary>
+    public DateTimeOffset? NextRunAt(DateTimeOffset now) => State switch
+    {
+        RolloutState.Scheduled when NotBefore is { } notBefore => Windows?.NextRun(notBefore) ?? notBefore,
+        RolloutState.WaitingForWindow => Windows?.NextRun(now),
+        _ => null,
+    };
+
     /// <summary>True while the rollout can still change (only one such rollout exists at a time).</summary>
-    public bool IsOpen => State is RolloutState.Scheduled or RolloutState.Running or RolloutState.Paused or RolloutState.Halted;
+    public bool IsOpen => State is RolloutState.Scheduled or RolloutState.WaitingForWindow or RolloutState.Running or RolloutState.Paused or RolloutState.Halted;
 }
 
 /// <summary>A wave as recorded at creation: its name, the size asked for, and the label selector it took tenants by (if any).</summary>

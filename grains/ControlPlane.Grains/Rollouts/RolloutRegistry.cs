@@ -55,13 +55,26 @@ public sealed partial class RolloutRegistry(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var id = NewId();
         var notBefore = plan.NotBefore?.ToUniversalTime();
+        var windows = plan.Windows is { Count: > 0 } given ? given : null;
+        var now = time.GetUtcNow();
+        var state = notBefore is not null ? RolloutState.Scheduled
+            : windows is not null && !windows.IsOpen(now) ? RolloutState.WaitingForWindow
+            : RolloutState.Running;
+
+        // When its reminder first ticks: at notBefore, or the first window opening at or after it; or the next opening.
+        DateTimeOffset? wakeAt = state switch
+        {
+            RolloutState.Scheduled => windows?.NextRun(notBefore!.Value) ?? notBefore,
+            RolloutState.WaitingForWindow => windows!.NextOpening(now),
+            _ => null,
+        };
         var completed = false;
         try
         {
-            if (notBefore is { } at)
+            if (wakeAt is { } at)
             {
                 // Lock, arm, then record: a crash after arming leaves a reminder that finds no rollout and drops itself,
-                // never a Scheduled row without its timer; the lock keeps an early tick from taking this id for gone.
+                // never a Scheduled (or WaitingForWindow) row without its timer; the lock keeps an early tick from taking this id for gone.
                 await using (var creating = new NpgsqlCommand($"SELECT {RolloutRows.CreationLock("$1")}", connection, transaction))
                 {
                     creating.Parameters.Add(new NpgsqlParameter { Value = id });
@@ -74,8 +87,8 @@ public sealed partial class RolloutRegistry(
             await using var insert = new NpgsqlBatch(connection, transaction);
             var rollout = new NpgsqlBatchCommand(
                 """
-                INSERT INTO controlplane.rollouts (id, state, target_version, max_parallel, failure_threshold, waves, created_by, not_before, lock_timeout, statement_timeout)
-                VALUES ($1, $7, $2, $3, $4, $5::jsonb, $6, $8, $9, $10)
+                INSERT INTO controlplane.rollouts (id, state, target_version, max_parallel, failure_threshold, waves, created_by, not_before, lock_timeout, statement_timeout, windows)
+                VALUES ($1, $7, $2, $3, $4, $5::jsonb, $6, $8, $9, $10, $11::jsonb)
                 """);
             rollout.Parameters.Add(new NpgsqlParameter { Value = id });
             rollout.Parameters.Add(new NpgsqlParameter { Value = target });
@@ -83,10 +96,11 @@ public sealed partial class RolloutRegistry(
             rollout.Parameters.Add(new NpgsqlParameter { Value = plan.FailureThreshold ?? 0 });
             rollout.Parameters.Add(new NpgsqlParameter { Value = RolloutRows.SerializeWaves([.. waves.Select(w => new RolloutWaveDefinition(w.Name, w.Tenants ?? 0, w.Selector))]) });
             rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)createdBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            rollout.Parameters.Add(new NpgsqlParameter { Value = (notBefore is null ? RolloutState.Running : RolloutState.Scheduled).ToString() });
+            rollout.Parameters.Add(new NpgsqlParameter { Value = state.ToString() });
             rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)notBefore ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)plan.LockTimeout ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Interval });
             rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)plan.StatementTimeout ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Interval });
+            rollout.Parameters.Add(new NpgsqlParameter { Value = (object?)RolloutRows.SerializeWindows(windows) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
 
             // The same assignment the plan shows (RolloutAssignment): waves by size or selector, skips with their reason.
             var assignment = new PositionalParameters();
@@ -121,16 +135,16 @@ public sealed partial class RolloutRegistry(
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "rollouts_one_open")
         {
             await transaction.RollbackAsync(cancellationToken);
-            await DisarmAsync(id, notBefore);
+            await DisarmAsync(id, wakeAt);
             var open = await OpenRolloutAsync(connection, cancellationToken);
             throw new RolloutConflictException(
                 $"Rollout {open?.Id ?? "(unknown)"} is {open?.State.ToString() ?? "open"}; only one rollout runs at a time. Wait for it, or cancel it.",
                 open?.Id);
         }
-        catch (Exception) when (notBefore is not null)
+        catch (Exception) when (wakeAt is not null)
         {
-            // Not recorded, or unknown if the commit itself failed: the grain keeps its reminder only if the row says Scheduled.
-            await DisarmAsync(id, notBefore);
+            // Not recorded, or unknown if the commit itself failed: the grain keeps its reminder only if the row says it waits.
+            await DisarmAsync(id, wakeAt);
             throw;
         }
 
@@ -196,7 +210,7 @@ public sealed partial class RolloutRegistry(
         var snapshots = new List<RolloutSnapshot>(records.Count);
         foreach (var record in records)
         {
-            snapshots.Add(await RolloutSnapshots.LoadAsync(connection, record, null, 0, cancellationToken));
+            snapshots.Add(await RolloutSnapshots.LoadAsync(connection, record, null, 0, time.GetUtcNow(), cancellationToken));
         }
 
         return snapshots;
@@ -205,7 +219,7 @@ public sealed partial class RolloutRegistry(
     private static async Task<RolloutRecord?> OpenRolloutAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT {RolloutRows.Columns} FROM controlplane.rollouts r WHERE r.state IN ('Scheduled', 'Running', 'Paused', 'Halted') LIMIT 1", connection);
+            $"SELECT {RolloutRows.Columns} FROM controlplane.rollouts r WHERE r.state IN {RolloutRows.OpenStates} LIMIT 1", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? RolloutRows.Read(reader) : null;
     }
@@ -254,9 +268,9 @@ public sealed partial class RolloutRegistry(
     /// Drops the reminder armed for a scheduled rollout that was not recorded. Best effort: if this fails, the
     /// reminder's first tick finds no scheduled rollout and drops itself.
     /// </summary>
-    private async Task DisarmAsync(string id, DateTimeOffset? notBefore)
+    private async Task DisarmAsync(string id, DateTimeOffset? wakeAt)
     {
-        if (notBefore is null)
+        if (wakeAt is null)
         {
             return;
         }

@@ -11,7 +11,10 @@ public static class RolloutRows
     public const string Columns =
         "r.id, r.state, r.target_version, r.max_parallel, r.failure_threshold, r.waves, r.current_wave, r.accepted_failures, " +
         "r.reason, r.created_by, r.etag, r.lease_owner, r.lease_token, r.created_at, r.finished_at, r.not_before, " +
-        "r.lock_timeout, r.statement_timeout";
+        "r.lock_timeout, r.statement_timeout, r.windows";
+
+    /// <summary>The open states as an SQL list: one open rollout at most holds one of them (index <c>rollouts_one_open</c>).</summary>
+    public const string OpenStates = "('Scheduled', 'WaitingForWindow', 'Running', 'Paused', 'Halted')";
 
     // Arbitrary constant: the first key of the advisory locks on rollout ids (the second is the id's hash).
     private const int CreationLockClass = 0x526f6c6c; // "Roll"
@@ -26,11 +29,14 @@ public static class RolloutRows
     public static string CreationLock(string id) => $"pg_advisory_xact_lock({CreationLockClass}, hashtext({id}))";
 
     /// <summary>
-    /// A scheduled rollout's reminder tick: once no creation of <paramref name="id"/> is in flight, moves it from
-    /// Scheduled to Running if <c>not_before</c> has come by the database's clock, in one statement conditional on
-    /// the state (an operator's cancel, or another silo's tick, wins or loses it whole).
+    /// A start reminder's tick: once no creation of <paramref name="id"/> is in flight, moves the rollout on if its
+    /// time has come, in one statement conditional on the state (an operator's cancel or pause, or another silo's
+    /// tick, wins or loses it whole). A Scheduled one whose <c>not_before</c> has come by the database's clock becomes
+    /// Running, or WaitingForWindow if its windows are all closed at <paramref name="now"/>; a WaitingForWindow one
+    /// becomes Running once a window is open. The record comes back for the windows' next opening.
     /// </summary>
-    public static async Task<ScheduledStart> StartIfDueAsync(NpgsqlDataSource dataSource, string id, CancellationToken cancellationToken)
+    public static async Task<(ScheduledStart Outcome, RolloutRecord? Rollout)> StartIfDueAsync(
+        NpgsqlDataSource dataSource, string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var wait = new NpgsqlCommand($"SELECT {CreationLock("$1")}", connection))
@@ -39,23 +45,38 @@ public static class RolloutRows
             await wait.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // Windows never change once recorded, so whether one is open can be judged before the conditional update.
+        var rollout = await GetAsync(connection, null, id, forUpdate: false, cancellationToken);
+        if (rollout is null)
+        {
+            return (ScheduledStart.Gone, null);
+        }
+
+        var windowOpen = rollout.Windows is null || rollout.Windows.IsOpen(now);
         await using (var start = new NpgsqlCommand(
             """
-            UPDATE controlplane.rollouts SET state = 'Running', etag = etag + 1, updated_at = clock_timestamp()
-            WHERE id = $1 AND state = 'Scheduled' AND not_before <= clock_timestamp()
+            UPDATE controlplane.rollouts
+            SET state = CASE WHEN $2 THEN 'Running' ELSE 'WaitingForWindow' END, etag = etag + 1, updated_at = clock_timestamp()
+            WHERE id = $1 AND ((state = 'Scheduled' AND not_before <= clock_timestamp()) OR (state = 'WaitingForWindow' AND $2))
+            RETURNING state
             """,
             connection))
         {
             start.Parameters.Add(new NpgsqlParameter { Value = id });
-            if (await start.ExecuteNonQueryAsync(cancellationToken) == 1)
+            start.Parameters.Add(new NpgsqlParameter { Value = windowOpen });
+            if (await start.ExecuteScalarAsync(cancellationToken) is string moved)
             {
-                return ScheduledStart.Started;
+                return (moved == "Running" ? ScheduledStart.Started : ScheduledStart.WaitingForWindow, rollout);
             }
         }
 
-        await using var state = new NpgsqlCommand("SELECT state FROM controlplane.rollouts WHERE id = $1", connection);
-        state.Parameters.Add(new NpgsqlParameter { Value = id });
-        return await state.ExecuteScalarAsync(cancellationToken) is "Scheduled" ? ScheduledStart.NotDue : ScheduledStart.Gone;
+        var state = (await GetAsync(connection, null, id, forUpdate: false, cancellationToken))?.State;
+        return (state switch
+        {
+            RolloutState.Scheduled => ScheduledStart.NotDue,
+            RolloutState.WaitingForWindow => ScheduledStart.WaitingForWindow,
+            _ => ScheduledStart.Gone,
+        }, rollout);
     }
 
     public static async Task<RolloutRecord?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string id, bool forUpdate, CancellationToken cancellationToken)
@@ -272,5 +293,16 @@ public static class RolloutRows
         NotBefore = reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
         LockTimeout = reader.IsDBNull(16) ? null : reader.GetFieldValue<TimeSpan>(16),
         StatementTimeout = reader.IsDBNull(17) ? null : reader.GetFieldValue<TimeSpan>(17),
+        Windows = reader.IsDBNull(18) ? null : ReadWindows(reader.GetString(18)),
     };
+
+    /// <summary>Windows as stored: the fields a caller gave, in the form <see cref="MaintenanceWindow"/> gives them back.</summary>
+    public static string? SerializeWindows(IReadOnlyList<MaintenanceWindow>? windows) => windows is null
+        ? null
+        : JsonSerializer.Serialize(windows.Select(w => new StoredWindow(w.DaysText, w.FromText, w.ToText, w.TimeZone)), Json);
+
+    private static List<MaintenanceWindow> ReadWindows(string json) =>
+        [.. (JsonSerializer.Deserialize<List<StoredWindow>>(json, Json) ?? []).Select(w => MaintenanceWindow.Parse(w.Days, w.From, w.To, w.TimeZone))];
+
+    private sealed record StoredWindow(string Days, string From, string To, string TimeZone);
 }

@@ -12,6 +12,7 @@ public static class RolloutSnapshots
         RolloutRecord rollout,
         IReadOnlyDictionary<int, int>? runningByWave,
         double tenantsPerSecond,
+        DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         var counts = await RolloutRows.CountAsync(connection, rollout.Id, cancellationToken);
@@ -56,6 +57,8 @@ public static class RolloutSnapshots
             StatementTimeout = rollout.StatementTimeout,
             LockWaiting = lockWaiting,
             LockRetried = lockRetried,
+            Windows = rollout.Windows,
+            NextRunAt = rollout.NextRunAt(now),
         };
     }
 }

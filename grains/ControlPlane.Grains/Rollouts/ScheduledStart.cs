@@ -9,6 +9,9 @@ public enum ScheduledStart
     /// <summary>Still Scheduled, its time not yet come by the database's clock: keep the reminder.</summary>
     NotDue,
 
-    /// <summary>No scheduled rollout has this id (cancelled, started already, or never recorded): drop the reminder.</summary>
+    /// <summary>No scheduled or waiting rollout has this id (cancelled, paused, started already, or never recorded): drop the reminder.</summary>
     Gone,
+
+    /// <summary>Due, but outside its maintenance windows: WaitingForWindow now (or still); re-arm the reminder for the next opening.</summary>
+    WaitingForWindow,
 }

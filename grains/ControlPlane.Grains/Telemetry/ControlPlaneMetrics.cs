@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Tenants;
 using Npgsql;
 
@@ -58,10 +59,10 @@ public sealed class ControlPlaneMetrics
         reader => new Measurement<long>(reader.GetInt64(1), new KeyValuePair<string, object?>(TelemetryTags.TenantState, reader.GetString(0))));
 
     private IEnumerable<Measurement<double>> RolloutProgress() => Read(
-        """
+        $"""
         SELECT r.id, count(*) FILTER (WHERE t.status <> 'Pending')::float8 / greatest(count(t.slug), 1)
         FROM controlplane.rollouts r LEFT JOIN controlplane.rollout_tenants t ON t.rollout_id = r.id
-        WHERE r.state IN ('Scheduled', 'Running', 'Paused', 'Halted') GROUP BY r.id
+        WHERE r.state IN {RolloutRows.OpenStates} GROUP BY r.id
         """,
         reader => new Measurement<double>(reader.GetDouble(1), new KeyValuePair<string, object?>(TelemetryTags.RolloutId, reader.GetString(0))));
 

@@ -1,3 +1,5 @@
+using ControlPlane.Grains.Rollouts;
+
 namespace ControlPlane.Registry.Contracts.Rollouts;
 
 /// <summary>What an operator asks for; null fields take the defaults the coordinator chooses.</summary>
@@ -9,6 +11,7 @@ namespace ControlPlane.Registry.Contracts.Rollouts;
 /// <param name="AcceptLint">Lint rule ids whose error-level findings in the pending files may go ahead; null or empty: none.</param>
 /// <param name="LockTimeout">How long each tenant DDL statement waits for a lock before it is tried again; null: the deployment's.</param>
 /// <param name="StatementTimeout">How long each tenant DDL statement may run before its tenant fails; null: the deployment's.</param>
+/// <param name="Windows">Maintenance windows to dispatch in (WaitingForWindow outside them). Null or empty: any time.</param>
 public sealed record RolloutPlan(
     int? TargetVersion,
     int? MaxParallel,
@@ -17,7 +20,8 @@ public sealed record RolloutPlan(
     DateTimeOffset? NotBefore = null,
     IReadOnlyList<string>? AcceptLint = null,
     TimeSpan? LockTimeout = null,
-    TimeSpan? StatementTimeout = null);
+    TimeSpan? StatementTimeout = null,
+    IReadOnlyList<MaintenanceWindow>? Windows = null);
 
 /// <summary>
 /// A wave of a rollout plan. Without a selector it takes the next <paramref name="Tenants"/> unassigned tenants in

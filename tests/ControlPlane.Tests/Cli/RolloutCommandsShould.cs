@@ -154,6 +154,33 @@ public sealed class RolloutCommandsShould
         Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM controlplane.rollouts WHERE lock_timeout = interval '750 ms' AND statement_timeout = interval '2 min'"));
     }
 
+    [Fact]
+    public async Task Start_a_rollout_with_a_window_and_show_it_waiting_with_its_next_run()
+    {
+        await using var fixture = await RolloutFixture.StartAsync();
+        await fixture.OnboardAsync("windowcli", 1);
+        fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
+        var cli = new InProcessCli(fixture.Silo);
+        var opens = DateTimeOffset.UtcNow.AddHours(3);
+        var window = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"* {opens:HH}:00-{opens.AddHours(1):HH}:00 UTC");
+
+        var started = await cli.RunAsync("rollout", "start", "--yes", "--window", window);
+        var id = await OnlyRolloutIdAsync(cli);
+        var details = await cli.RunAsync("rollouts", "get", id);
+        var cancelled = await cli.RunAsync("rollouts", "cancel", id);
+        var malformed = await cli.RunAsync("rollout", "start", "--yes", "--window", "weekdays at night");
+
+        Assert.True(started.ExitCode == 0, started.ToString());
+        Assert.Contains($"Rollout {id} waiting for its window (next run ", started.PlainOut);
+        Assert.True(details.ExitCode == 0, details.ToString());
+        Assert.Contains("WaitingForWindow", details.Out);
+        Assert.Contains("Next run", details.Out);
+        Assert.Contains(window, details.Out);
+        Assert.True(cancelled.ExitCode == 0, cancelled.ToString());
+        Assert.NotEqual(0, malformed.ExitCode);
+        Assert.Contains("is not a window", malformed.Error);
+    }
+
     private static async Task<string> OnlyRolloutIdAsync(InProcessCli cli)
     {
         var list = await cli.RunAsync("rollouts", "list", "--json");

@@ -7,7 +7,7 @@ const REFRESH_MS = 2000;
 const PAGE_SIZE = 500;
 const MAX_PAGES = 10;
 const STATES = ["Requested", "SchemaCreated", "Migrated", "Seeded", "Active", "Suspended", "Failed", "Deprovisioning", "Deleted"];
-const OPEN_ROLLOUT = ["Scheduled", "Running", "Paused", "Halted"];
+const OPEN_ROLLOUT = ["Scheduled", "WaitingForWindow", "Running", "Paused", "Halted"];
 
 const view = { tenants: [], truncated: false, selected: null, timer: null };
 
@@ -152,7 +152,12 @@ function renderRollout(rollouts) {
       rollout.reason ? ` (${rollout.reason})` : ""),
     rollout.state === "Scheduled" && rollout.notBefore
       ? el("p", { "data-testid": "rollout-not-before" }, "Starts at ",
-        el("time", { datetime: rollout.notBefore }, new Date(rollout.notBefore).toLocaleString()), " (not before; its reminder starts it)")
+        el("time", { datetime: rollout.nextRunAt || rollout.notBefore }, new Date(rollout.nextRunAt || rollout.notBefore).toLocaleString()), " (not before; its reminder starts it)")
+      : null,
+    rollout.state === "WaitingForWindow" && rollout.nextRunAt
+      ? el("p", { "data-testid": "rollout-next-run" }, "Waiting for window: next run at ",
+        el("time", { datetime: rollout.nextRunAt }, new Date(rollout.nextRunAt).toLocaleString()),
+        rollout.windows ? ` (windows: ${rollout.windows.map(w => `${w.days} ${w.from}-${w.to} ${w.timeZone}`).join("; ")})` : "")
       : null,
     bar,
     el("p", { "data-testid": "rollout-progress" }, `${finished} / ${t.total} tenants done: ${t.succeeded} succeeded, ${t.failed} failed, ${t.skipped} skipped, ${t.running} running`
