@@ -1,4 +1,6 @@
 using ControlPlane.Grains.Cluster;
+using ControlPlane.Grains.Webhooks;
+using ControlPlane.Registry.Contracts.Webhooks;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -39,14 +41,18 @@ public static class RolloutRows
         }
 
         await using (var start = new NpgsqlCommand(
-            """
-            UPDATE controlplane.rollouts SET state = 'Running', etag = etag + 1, updated_at = clock_timestamp()
-            WHERE id = $1 AND state = 'Scheduled' AND not_before <= clock_timestamp()
+            $"""
+            WITH started AS (
+                UPDATE controlplane.rollouts SET state = 'Running', etag = etag + 1, updated_at = clock_timestamp()
+                WHERE id = $1 AND state = 'Scheduled' AND not_before <= clock_timestamp()
+                RETURNING *),
+            {WebhookOutbox.RolloutCtes("started", $"ARRAY['{WebhookEventTypes.RolloutStarted}']")}
+            SELECT count(*) FROM started
             """,
             connection))
         {
             start.Parameters.Add(new NpgsqlParameter { Value = id });
-            if (await start.ExecuteNonQueryAsync(cancellationToken) == 1)
+            if (await start.ExecuteScalarAsync(cancellationToken) is 1L)
             {
                 return ScheduledStart.Started;
             }
@@ -101,13 +107,25 @@ public static class RolloutRows
     /// A fenced change by the coordinator: applies only while the rollout is Running and this silo holds the lease
     /// with <paramref name="token"/>. False means an operator paused or cancelled it, or another silo took over.
     /// </summary>
+    public static Task<bool> UpdateAsCoordinatorAsync(
+        NpgsqlDataSource dataSource, string id, string siloId, long token, string set, CancellationToken cancellationToken, params object[] values) =>
+        UpdateAsCoordinatorAsync(dataSource, id, siloId, token, set, [], cancellationToken, values);
+
+    /// <summary>
+    /// As <see cref="UpdateAsCoordinatorAsync(NpgsqlDataSource, string, string, long, string, CancellationToken, object[])"/>,
+    /// writing the webhook events <paramref name="announce"/> to the outbox in the same statement when the change applies.
+    /// </summary>
     public static async Task<bool> UpdateAsCoordinatorAsync(
-        NpgsqlDataSource dataSource, string id, string siloId, long token, string set, CancellationToken cancellationToken, params object[] values)
+        NpgsqlDataSource dataSource, string id, string siloId, long token, string set, IReadOnlyList<string> announce, CancellationToken cancellationToken, params object[] values)
     {
+        var announced = announce.Count == 0 ? string.Empty : $", {WebhookOutbox.RolloutCtes("changed", $"${4 + values.Length}::text[]")}";
         await using var command = dataSource.CreateCommand(
             $"""
-            UPDATE controlplane.rollouts SET {set}, etag = etag + 1, updated_at = clock_timestamp()
-            WHERE id = $1 AND lease_owner = $2 AND lease_token = $3 AND state = 'Running'
+            WITH changed AS (
+                UPDATE controlplane.rollouts SET {set}, etag = etag + 1, updated_at = clock_timestamp()
+                WHERE id = $1 AND lease_owner = $2 AND lease_token = $3 AND state = 'Running'
+                RETURNING *){announced}
+            SELECT count(*) FROM changed
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = siloId });
@@ -117,7 +135,12 @@ public static class RolloutRows
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
 
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (announce.Count > 0)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = announce.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        }
+
+        return await command.ExecuteScalarAsync(cancellationToken) is 1L;
     }
 
     /// <summary>Tenants of each wave by status (Running is not stored: the coordinator adds its in-flight tenants).</summary>
