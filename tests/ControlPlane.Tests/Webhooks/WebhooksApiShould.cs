@@ -45,7 +45,7 @@ public sealed class WebhooksApiShould(SiloFixture fixture) : IClassFixture<SiloF
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Contains(hook.Id.ToString(), listed, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, listed, StringComparison.Ordinal);
-        Assert.Equal(("https://hooks.example.com/cp", new[] { "rollout.halted" }, 0), (shown!.Url, shown.Events.ToArray(), shown.Pending));
+        Assert.Equal(("https://hooks.example.com/cp", "rollout.halted", 0), (shown!.Url, Assert.Single(shown.Events), shown.Pending));
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, goneDeliveries.StatusCode);
