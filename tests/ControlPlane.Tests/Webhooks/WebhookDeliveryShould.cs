@@ -91,4 +91,33 @@ public sealed class WebhookDeliveryShould
         Assert.Equal(items.Select(i => i.Id).OrderDescending(), items.Select(i => i.Id));
         Assert.Equal(accepted.Count, items.Count(i => i.StatusCode == 200 && i.Error is null && i.NextTry is null));
     }
+    [Fact]
+    public async Task Announce_a_halt_and_a_rollout_with_nothing_to_do_as_started_then_halted_and_started_then_completed()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var fixture = await RolloutFixture.StartAsync(WebhookTimings.InProcess);
+        var http = fixture.Tenants.Http;
+        (await http.PostAsJsonAsync("/v1/webhooks", new { url = receiver.Url, events = new[] { "*" }, secret = Secret })).Dispose();
+        var slugs = await fixture.OnboardAsync("halting", 2, _ => new string('L', 60));
+        fixture.Migrations.Write("V0004__short_team_names.sql", "ALTER TABLE teams ADD CONSTRAINT teams_name_short CHECK (length(name) <= 40);");
+
+        var halting = await fixture.Rollouts.StartOkAsync(new { failureThreshold = 0 });
+        await fixture.Rollouts.WaitForStateAsync(halting, RolloutState.Halted, also: r => r.Totals.Running == 0);
+        (await fixture.Rollouts.ActAsync(halting, "cancel")).Dispose();
+        var noOp = await fixture.Rollouts.StartOkAsync(new { targetVersion = 3 });
+        var accepted = await Eventually.ReadsAsync(
+            () => Task.FromResult(receiver.Accepted),
+            a => a.Count(r => r.Subject == $"rollout:{noOp}") == 2,
+            "the no-op rollout's two events",
+            a => string.Join(", ", a.Select(r => $"{r.Type} {r.Subject}")),
+            TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["rollout.started", "rollout.halted"], accepted.Where(r => r.Subject == $"rollout:{halting}").Select(r => r.Type));
+        Assert.Equal(["rollout.started", "rollout.completed"], accepted.Where(r => r.Subject == $"rollout:{noOp}").Select(r => r.Type));
+        var halted = accepted.Single(r => r.Type == "rollout.halted").Json.GetProperty("rollout");
+        Assert.Equal(("Halted", 2), (halted.GetProperty("state").GetString(), halted.GetProperty("counts").GetProperty("failed").GetInt32()));
+
+        // A failed upgrade leaves its tenants serving: no tenant event, only each one's tenant.active from onboarding.
+        Assert.Equal(slugs.Select(s => $"tenant.active tenant:{s}").Order(), accepted.Where(r => r.Subject.StartsWith("tenant:", StringComparison.Ordinal)).Select(r => $"{r.Type} {r.Subject}").Order());
+    }
 }
