@@ -8,6 +8,7 @@ using ControlPlane.Api.Migrations;
 using ControlPlane.Api.Rollouts;
 using ControlPlane.Api.CallerTenant;
 using ControlPlane.Api.Tenants;
+using ControlPlane.Api.Webhooks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
@@ -73,6 +74,7 @@ public static class ControlPlaneApiExtensions
         app.MapClusterApi();
         app.MapMeApi();
         app.MapAuditApi();
+        app.MapWebhooksApi();
         return app;
     }
 }

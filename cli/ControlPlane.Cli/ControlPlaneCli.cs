@@ -5,6 +5,7 @@ using ControlPlane.Cli.Audit;
 using ControlPlane.Cli.Migrations;
 using ControlPlane.Cli.Rollouts;
 using ControlPlane.Cli.Tenants;
+using ControlPlane.Cli.Webhooks;
 
 namespace ControlPlane.Cli;
 
@@ -34,6 +35,7 @@ internal static class ControlPlaneCli
             MigrationsCommand.Create(runner),
             RolloutsCommand.Create(runner),
             AuditCommand.Create(runner),
+            WebhooksCommand.Create(runner),
         };
         globals.AddTo(root);
         var help = root.Options.OfType<HelpOption>().Single();

@@ -10,11 +10,13 @@ using ControlPlane.Grains.Telemetry;
 using ControlPlane.Grains.TenantData;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Grains.Tenants.Steps;
+using ControlPlane.Grains.Webhooks;
 using ControlPlane.Registry.Contracts.ApiKeys;
 using ControlPlane.Registry.Contracts.Audit;
 using ControlPlane.Registry.Contracts.Migrations;
 using ControlPlane.Registry.Contracts.Rollouts;
 using ControlPlane.Registry.Contracts.Tenants;
+using ControlPlane.Registry.Contracts.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
@@ -55,6 +57,13 @@ public static class GrainsServiceCollectionExtensions
                 "ControlPlane:Rollouts:ScheduleCheckPeriod must be at least Orleans:ReminderService:MinimumReminderPeriod (Orleans refuses a shorter reminder period).")
             .ValidateOnStart();
 
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
+            .Validate(o => o.RetryFor > TimeSpan.Zero, "ControlPlane:Webhooks:RetryFor must be positive.")
+            .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryBaseDelay, "ControlPlane:Webhooks:RetryBaseDelay must be positive and at most RetryMaxDelay.")
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero, "ControlPlane:Webhooks:Timeout and PollInterval must be positive.")
+            .Validate(o => o.MaxParallel >= 1, "ControlPlane:Webhooks:MaxParallel must be at least 1.")
+            .ValidateOnStart();
+
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<ControlPlaneMetrics>();
@@ -83,6 +92,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<IRolloutRegistry, RolloutRegistry>();
         services.AddSingleton<IApiKeyRegistry, ApiKeyRegistry>();
         services.AddSingleton<IAuditLog, RegistryAuditLog>();
+        services.AddSingleton<IWebhookRegistry, WebhookRegistry>();
         return services;
     }
 }

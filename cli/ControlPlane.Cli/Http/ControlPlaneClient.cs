@@ -96,6 +96,35 @@ internal sealed class ControlPlaneClient(HttpClient http)
         return SendAsync<AuditListResponse>(new HttpRequestMessage(HttpMethod.Get, "v1/audit?" + string.Join('&', query)), cancellationToken);
     }
 
+    public Task<ApiResult<WebhookResponse>> CreateWebhookAsync(CreateWebhookRequest body, CancellationToken cancellationToken) =>
+        SendAsync<WebhookResponse>(new HttpRequestMessage(HttpMethod.Post, "v1/webhooks") { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);
+
+    public Task<ApiResult<WebhookListResponse>> ListWebhooksAsync(CancellationToken cancellationToken) =>
+        SendAsync<WebhookListResponse>(new HttpRequestMessage(HttpMethod.Get, "v1/webhooks"), cancellationToken);
+
+    public Task<ApiResult<WebhookResponse>> GetWebhookAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync<WebhookResponse>(new HttpRequestMessage(HttpMethod.Get, WebhookPath(id)), cancellationToken);
+
+    /// <summary>Removes a webhook (the API answers 204 with no body).</summary>
+    public async Task DeleteWebhookAsync(string id, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, WebhookPath(id));
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new ApiProblemException(ApiProblem.Parse(response.StatusCode, response.ReasonPhrase, body), $"DELETE /{request.RequestUri}");
+        }
+    }
+
+    public Task<ApiResult<WebhookDeliveryListResponse>> ListWebhookDeliveriesAsync(string id, int limit, string? after, CancellationToken cancellationToken)
+    {
+        var query = "limit=" + limit.ToString(CultureInfo.InvariantCulture) + (string.IsNullOrEmpty(after) ? string.Empty : "&after=" + Uri.EscapeDataString(after));
+        return SendAsync<WebhookDeliveryListResponse>(new HttpRequestMessage(HttpMethod.Get, $"{WebhookPath(id)}/deliveries?{query}"), cancellationToken);
+    }
+
+    private static string WebhookPath(string id) => "v1/webhooks/" + Uri.EscapeDataString(id);
+
     private static string TenantPath(string slug) => "v1/tenants/" + Uri.EscapeDataString(slug);
 
     private static string RolloutPath(string id) => "v1/rollouts/" + Uri.EscapeDataString(id);

@@ -1,5 +1,6 @@
 using ControlPlane.Grains.Tenants;
 using System.Text.Json;
+using ControlPlane.Grains.Webhooks;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -100,6 +101,7 @@ public static class TenantRows
         foreach (var e in events)
         {
             batch.BatchCommands.Add(EventInsert(row.Slug, e, siloId));
+            AnnounceTo(batch, row, e);
         }
 
         batch.BatchCommands.Add(TenantChangeFeed.Notify(row.Slug));
@@ -143,6 +145,7 @@ public static class TenantRows
         foreach (var e in events)
         {
             batch.BatchCommands.Add(EventInsert(row.Slug, e, siloId));
+            AnnounceTo(batch, row, e);
         }
 
         batch.BatchCommands.Add(TenantChangeFeed.Notify(row.Slug));
@@ -166,6 +169,15 @@ public static class TenantRows
         }
 
         return result;
+    }
+
+    // The transition's webhook event, if it announces one, goes to the outbox in the same transaction.
+    private static void AnnounceTo(NpgsqlBatch batch, TenantRow row, TenantEventDraft e)
+    {
+        if (WebhookOutbox.ForTenant(row, e) is { } announce)
+        {
+            batch.BatchCommands.Add(announce);
+        }
     }
 
     /// <summary>The row's update, fenced by its etag, returning the new etag and time.</summary>

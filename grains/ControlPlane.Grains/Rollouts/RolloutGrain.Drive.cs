@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using ControlPlane.Grains.Tenants;
+using ControlPlane.Registry.Contracts.Webhooks;
 using Npgsql;
 
 namespace ControlPlane.Grains.Rollouts;
@@ -173,13 +174,13 @@ public sealed partial class RolloutGrain
                     if (wave >= rollout!.Waves.Count - 1)
                     {
                         await RolloutRows.UpdateAsCoordinatorAsync(
-                            dataSources.Registry, Id, silo.SiloId, token, "state = 'Completed', finished_at = clock_timestamp()", stopping);
+                            dataSources.Registry, Id, silo.SiloId, token, "state = 'Completed', finished_at = clock_timestamp()", [WebhookEventTypes.RolloutWaveCompleted, WebhookEventTypes.RolloutCompleted], stopping);
                         LogCompleted(logger, Id);
                         return;
                     }
 
                     wave++;
-                    if (!await RolloutRows.UpdateAsCoordinatorAsync(dataSources.Registry, Id, silo.SiloId, token, "current_wave = $4, accepted_failures = 0", stopping, wave))
+                    if (!await RolloutRows.UpdateAsCoordinatorAsync(dataSources.Registry, Id, silo.SiloId, token, "current_wave = $4, accepted_failures = 0", [WebhookEventTypes.RolloutWaveCompleted], stopping, wave))
                     {
                         return;
                     }
@@ -208,7 +209,7 @@ public sealed partial class RolloutGrain
 
         await FlushAsync();
         if (haltReason is not null
-            && await RolloutRows.UpdateAsCoordinatorAsync(dataSources.Registry, Id, silo.SiloId, token, "state = 'Halted', reason = $4", stopping, haltReason))
+            && await RolloutRows.UpdateAsCoordinatorAsync(dataSources.Registry, Id, silo.SiloId, token, "state = 'Halted', reason = $4", [WebhookEventTypes.RolloutHalted], stopping, haltReason))
         {
             LogHalted(logger, Id, haltReason);
         }

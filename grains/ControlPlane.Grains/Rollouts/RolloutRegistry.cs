@@ -4,6 +4,7 @@ using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Migrations.Lint;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Registry.Contracts.Migrations;
+using ControlPlane.Grains.Webhooks;
 using ControlPlane.Registry.Contracts.Rollouts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -128,6 +129,7 @@ public sealed partial class RolloutRegistry(
             insert.BatchCommands.Add(rollout);
             insert.BatchCommands.Add(tenants);
             insert.BatchCommands.Add(nothingToDo);
+            insert.BatchCommands.Add(WebhookOutbox.ForRolloutRecorded(id));
             await insert.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             completed = nothingToDo.RecordsAffected == 1;

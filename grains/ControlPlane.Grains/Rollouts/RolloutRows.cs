@@ -1,4 +1,6 @@
 using ControlPlane.Grains.Cluster;
+using ControlPlane.Grains.Webhooks;
+using ControlPlane.Registry.Contracts.Webhooks;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -54,16 +56,22 @@ public static class RolloutRows
 
         var windowOpen = rollout.Windows is null || rollout.Windows.IsOpen(now);
         await using (var start = new NpgsqlCommand(
-            """
-            UPDATE controlplane.rollouts
-            SET state = CASE WHEN $2 THEN 'Running' ELSE 'WaitingForWindow' END, etag = etag + 1, updated_at = clock_timestamp()
-            WHERE id = $1 AND ((state = 'Scheduled' AND not_before <= clock_timestamp()) OR (state = 'WaitingForWindow' AND $2))
-            RETURNING state
+            $"""
+            WITH started AS (
+                UPDATE controlplane.rollouts
+                SET state = CASE WHEN $2 THEN 'Running' ELSE 'WaitingForWindow' END, etag = etag + 1, updated_at = clock_timestamp()
+                WHERE id = $1 AND ((state = 'Scheduled' AND not_before <= clock_timestamp()) OR (state = 'WaitingForWindow' AND $2))
+                RETURNING *),
+            {WebhookOutbox.RolloutCtes("started", $"CASE WHEN $3 THEN ARRAY['{WebhookEventTypes.RolloutStarted}'] ELSE ARRAY[]::text[] END")}
+            SELECT state FROM started
             """,
             connection))
         {
             start.Parameters.Add(new NpgsqlParameter { Value = id });
             start.Parameters.Add(new NpgsqlParameter { Value = windowOpen });
+
+            // Leaving Scheduled is the start, whether into a window or to wait for one; a window opening later is not.
+            start.Parameters.Add(new NpgsqlParameter { Value = rollout.State == RolloutState.Scheduled });
             if (await start.ExecuteScalarAsync(cancellationToken) is string moved)
             {
                 return (moved == "Running" ? ScheduledStart.Started : ScheduledStart.WaitingForWindow, rollout);
@@ -123,13 +131,25 @@ public static class RolloutRows
     /// A fenced change by the coordinator: applies only while the rollout is Running and this silo holds the lease
     /// with <paramref name="token"/>. False means an operator paused or cancelled it, or another silo took over.
     /// </summary>
+    public static Task<bool> UpdateAsCoordinatorAsync(
+        NpgsqlDataSource dataSource, string id, string siloId, long token, string set, CancellationToken cancellationToken, params object[] values) =>
+        UpdateAsCoordinatorAsync(dataSource, id, siloId, token, set, [], cancellationToken, values);
+
+    /// <summary>
+    /// As <see cref="UpdateAsCoordinatorAsync(NpgsqlDataSource, string, string, long, string, CancellationToken, object[])"/>,
+    /// writing the webhook events <paramref name="announce"/> to the outbox in the same statement when the change applies.
+    /// </summary>
     public static async Task<bool> UpdateAsCoordinatorAsync(
-        NpgsqlDataSource dataSource, string id, string siloId, long token, string set, CancellationToken cancellationToken, params object[] values)
+        NpgsqlDataSource dataSource, string id, string siloId, long token, string set, IReadOnlyList<string> announce, CancellationToken cancellationToken, params object[] values)
     {
+        var announced = announce.Count == 0 ? string.Empty : $", {WebhookOutbox.RolloutCtes("changed", $"${4 + values.Length}::text[]")}";
         await using var command = dataSource.CreateCommand(
             $"""
-            UPDATE controlplane.rollouts SET {set}, etag = etag + 1, updated_at = clock_timestamp()
-            WHERE id = $1 AND lease_owner = $2 AND lease_token = $3 AND state = 'Running'
+            WITH changed AS (
+                UPDATE controlplane.rollouts SET {set}, etag = etag + 1, updated_at = clock_timestamp()
+                WHERE id = $1 AND lease_owner = $2 AND lease_token = $3 AND state = 'Running'
+                RETURNING *){announced}
+            SELECT count(*) FROM changed
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = siloId });
@@ -139,7 +159,12 @@ public static class RolloutRows
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
 
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (announce.Count > 0)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = announce.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        }
+
+        return await command.ExecuteScalarAsync(cancellationToken) is 1L;
     }
 
     /// <summary>Tenants of each wave by status (Running is not stored: the coordinator adds its in-flight tenants).</summary>

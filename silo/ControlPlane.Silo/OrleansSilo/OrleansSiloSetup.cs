@@ -4,6 +4,7 @@ using ControlPlane.Silo.Cluster;
 using ControlPlane.Silo.Rollouts;
 using ControlPlane.Silo.Telemetry;
 using ControlPlane.Silo.Tenants;
+using ControlPlane.Silo.Webhooks;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -112,6 +113,7 @@ public static class OrleansSiloSetup
         services.AddSingleton<IClusterMembership>(sp => sp.GetRequiredService<ClusterView>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TenantWorkSweeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RolloutSweeper>();
+        services.AddWebhookDispatcher();
         return silo;
     }
 
