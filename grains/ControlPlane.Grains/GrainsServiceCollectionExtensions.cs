@@ -87,7 +87,6 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<DeprovisionStep>();
         services.AddSingleton<TenantSteps>();
         services.AddSingleton<MigrationLint>();
-        services.AddSingleton<IMigrationLint>(sp => sp.GetRequiredService<MigrationLint>());
         services.AddSingleton<IMigrationCatalogReader, MigrationCatalogReader>();
         services.AddSingleton<IRolloutRegistry, RolloutRegistry>();
         services.AddSingleton<IApiKeyRegistry, ApiKeyRegistry>();

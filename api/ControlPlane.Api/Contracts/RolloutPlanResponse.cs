@@ -5,7 +5,9 @@ namespace ControlPlane.Api.Contracts;
 /// <summary>
 /// <c>POST /v1/rollouts/plan</c>: what <c>POST /v1/rollouts</c> with the same body would do now. Nothing is written.
 /// <c>Drift</c> lists tenants whose applied migrations differ from the catalogue: a start is refused (409) while it
-/// is not empty. <c>Tenant</c> is filled when <c>?tenant=slug</c> asked where one tenant lands.
+/// is not empty. <c>Tenant</c> is filled when <c>?tenant=slug</c> asked where one tenant lands. <c>Lint</c> lists the
+/// findings in the files the pending tenants would receive, <c>LintRefused</c> the error-level ones <c>acceptLint</c>
+/// does not accept: a start is refused (409) while it is not empty.
 /// </summary>
 public sealed record RolloutPlanResponse(
     int TargetVersion,
@@ -16,8 +18,8 @@ public sealed record RolloutPlanResponse(
     IReadOnlyList<string> Drift,
     int DriftCount,
     RolloutPreviewTenant? Tenant,
-    // Lint findings for the pending migrations: always empty here until the lint is wired in (issue 13, "lint").
-    IReadOnlyList<object> Lint)
+    IReadOnlyList<LintFindingResponse> Lint,
+    IReadOnlyList<LintFindingResponse> LintRefused)
 {
     public static RolloutPlanResponse From(RolloutPreview plan) => new(
         plan.TargetVersion,
@@ -28,7 +30,8 @@ public sealed record RolloutPlanResponse(
         plan.Drift,
         plan.DriftCount,
         plan.Tenant,
-        []);
+        [.. plan.Lint.Findings.Select(LintFindingResponse.From)],
+        [.. plan.Lint.Refused.Select(LintFindingResponse.From)]);
 }
 
 /// <summary>

@@ -9,7 +9,9 @@ internal sealed record RolloutPlanResponse(
     IReadOnlyList<RolloutPlanSkip> Skipped,
     IReadOnlyList<string> Drift,
     int DriftCount,
-    RolloutPlanTenant? Tenant);
+    RolloutPlanTenant? Tenant,
+    IReadOnlyList<LintFindingResponse>? Lint = null,
+    IReadOnlyList<LintFindingResponse>? LintRefused = null);
 
 /// <summary>One wave of a plan.</summary>
 internal sealed record RolloutPlanWave(

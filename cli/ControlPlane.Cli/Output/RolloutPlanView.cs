@@ -45,6 +45,19 @@ internal static class RolloutPlanView
             parts.AddRange(plan.Drift.Select(d => new Markup($"  {Markup.Escape(d)}\n")));
         }
 
+        foreach (var finding in plan.Lint ?? [])
+        {
+            var refuses = plan.LintRefused?.Contains(finding) == true;
+            parts.Add(new Markup(Invariant(
+                $"{(refuses ? "[red]Lint error[/]" : finding.Severity == "error" ? "[yellow]Lint error (accepted)[/]" : "[yellow]Lint warning[/]")} {Markup.Escape(finding.File)}:{finding.Line} {Markup.Escape(finding.Rule)}: {Markup.Escape(finding.Message)}\n  fix: {Markup.Escape(finding.Fix)}\n")));
+        }
+
+        if (plan.LintRefused is { Count: > 0 } refused)
+        {
+            var rules = string.Join(",", refused.Select(f => f.Rule).Distinct(StringComparer.Ordinal));
+            parts.Add(new Markup(Invariant($"[red]A start is refused[/] until these findings are fixed or accepted: --accept-lint {Markup.Escape(rules)}\n")));
+        }
+
         if (plan.Tenant is { } tenant)
         {
             var versions = tenant.Versions.Count > 0 ? Versions(tenant.Versions) : "nothing";

@@ -2,6 +2,7 @@ using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Registry.Contracts.Rollouts;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace ControlPlane.Grains.Rollouts;
@@ -71,5 +72,19 @@ public static class RolloutAssignment
                 FROM t {taken})
             """);
         return $"WITH {string.Join(",\n", ctes)}\n";
+    }
+
+    /// <summary>
+    /// The lowest version among the tenants a rollout with these waves would migrate (null: none), which is where its
+    /// pending migration files start (the lint reads them).
+    /// </summary>
+    public static async Task<int?> LowestPendingVersionAsync(
+        NpgsqlConnection connection, IReadOnlyList<RolloutWavePlan> waves, int target, CancellationToken cancellationToken)
+    {
+        var parameters = new PositionalParameters();
+        await using var command = new NpgsqlCommand(
+            With(waves, target, parameters) + "SELECT min(from_version) FROM assigned WHERE status = 'Pending'", connection);
+        parameters.AddTo(command.Parameters);
+        return await command.ExecuteScalarAsync(cancellationToken) is int lowest ? lowest : null;
     }
 }

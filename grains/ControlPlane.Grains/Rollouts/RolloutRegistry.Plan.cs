@@ -1,6 +1,7 @@
 using System.Data;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
+using ControlPlane.Grains.Migrations.Lint;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Registry.Contracts.Rollouts;
 using Npgsql;
@@ -15,6 +16,7 @@ public sealed partial class RolloutRegistry
 
     public async Task<RolloutPreview> PlanAsync(RolloutPlan plan, string? tenant, CancellationToken cancellationToken)
     {
+        var accepted = MigrationLint.RequireKnownRules(plan.AcceptLint);
         var (set, target) = Resolve(plan);
         var waves = RolloutWaves.Normalize(plan.Waves);
         await using var connection = await dataSources.Registry.OpenConnectionAsync(cancellationToken);
@@ -28,6 +30,7 @@ public sealed partial class RolloutRegistry
         var builders = waves.Select(w => new WaveTally(w)).ToList();
         var skipped = new Dictionary<string, (int Count, List<string> First)>(StringComparer.Ordinal);
         RolloutPreviewTenant? asked = null;
+        int? lowestPending = null;
 
         var parameters = new PositionalParameters();
         await using (var command = new NpgsqlCommand(
@@ -45,6 +48,11 @@ public sealed partial class RolloutRegistry
                 var from = reader.GetInt32(3);
                 var reason = reader.IsDBNull(4) ? null : reader.GetString(4);
                 wave.Add(slug, status, from);
+                if (status == nameof(RolloutTenantStatus.Pending) && (lowestPending is null || from < lowestPending))
+                {
+                    lowestPending = from;
+                }
+
                 if (reason is not null && status == nameof(RolloutTenantStatus.Skipped))
                 {
                     var group = skipped.TryGetValue(reason, out var g) ? g : (Count: 0, First: new List<string>());
@@ -75,7 +83,8 @@ public sealed partial class RolloutRegistry
             [.. skipped.OrderByDescending(s => s.Value.Count).ThenBy(s => s.Key, StringComparer.Ordinal).Select(s => new RolloutPreviewSkip(s.Key, s.Value.Count, s.Value.First))],
             [.. drift.Take(DriftShown)],
             drift.Count,
-            asked);
+            asked,
+            lint.Pending(set, target, lowestPending, accepted));
     }
 
     /// <summary>The catalogue's versions a tenant at <paramref name="from"/> receives on its way to <paramref name="target"/>.</summary>

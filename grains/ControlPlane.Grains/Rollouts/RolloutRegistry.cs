@@ -32,19 +32,20 @@ public sealed partial class RolloutRegistry(
         var accepted = MigrationLint.RequireKnownRules(plan.AcceptLint);
         var (set, target) = Resolve(plan);
 
-        // Before anything is written: error-level findings in the files this rollout would run stop it unless accepted.
-        var pending = await lint.PendingAsync(set, target, accepted, cancellationToken);
-        if (pending.Refused is { Count: > 0 } refused)
-        {
-            throw new MigrationLintException(refused);
-        }
-
         // Parallelism beyond the work-connection budget would only queue on it.
         var budget = database.Value.WorkConnections;
         var maxParallel = Math.Min(plan.MaxParallel ?? budget, budget);
         var waves = RolloutWaves.Normalize(plan.Waves);
 
         await using var connection = await dataSources.Registry.OpenConnectionAsync(cancellationToken);
+
+        // Before anything is written: error-level findings in the files this rollout would run stop it unless accepted.
+        var lowest = await RolloutAssignment.LowestPendingVersionAsync(connection, waves, target, cancellationToken);
+        if (lint.Pending(set, target, lowest, accepted).Refused is { Count: > 0 } refused)
+        {
+            throw new MigrationLintException(refused);
+        }
+
         var drift = await FindDriftAsync(connection, set, cancellationToken);
         if (drift.Count > 0)
         {

@@ -1,3 +1,5 @@
+using ControlPlane.Registry.Contracts.Migrations;
+
 namespace ControlPlane.Registry.Contracts.Rollouts;
 
 /// <summary>What a rollout plan would do if started now: computed by the same query a start records, writing nothing.</summary>
@@ -7,13 +9,15 @@ namespace ControlPlane.Registry.Contracts.Rollouts;
 /// <param name="Drift">Tenants whose applied migrations differ from the catalogue ("slug: detail"); a start is refused while any are listed.</param>
 /// <param name="DriftCount">How many tenants drifted (<paramref name="Drift"/> shows at most the first 50).</param>
 /// <param name="Tenant">Where one asked-for tenant would land, when one was asked for.</param>
+/// <param name="Lint">The lint of the files the pending tenants would receive; a start is refused while <c>Lint.Refused</c> is not empty.</param>
 public sealed record RolloutPreview(
     int TargetVersion,
     IReadOnlyList<RolloutPreviewWave> Waves,
     IReadOnlyList<RolloutPreviewSkip> Skipped,
     IReadOnlyList<string> Drift,
     int DriftCount,
-    RolloutPreviewTenant? Tenant);
+    RolloutPreviewTenant? Tenant,
+    PendingLint Lint);
 
 /// <summary>One wave of a plan.</summary>
 /// <param name="Name">The wave's name.</param>

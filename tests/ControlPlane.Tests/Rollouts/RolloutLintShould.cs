@@ -97,4 +97,24 @@ public sealed class RolloutLintShould
         Assert.Contains("'create-index' is not a lint rule", Assert.Single(problem.Errors!["acceptLint[1]"]), StringComparison.Ordinal);
         Assert.Equal(0, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM controlplane.rollouts"));
     }
+
+    [Fact]
+    public async Task Show_the_pending_files_findings_in_the_plan_and_which_of_them_would_refuse_a_start()
+    {
+        await using var fixture = await RolloutFixture.StartAsync();
+        await fixture.OnboardAsync("planlint", 2);
+        fixture.Migrations.Write("V0004__owner_index.sql", UnsafeIndex);
+
+        var unaccepted = await fixture.Rollouts.PlanOkAsync(new { targetVersion = 4 });
+        var accepted = await fixture.Rollouts.PlanOkAsync(new { targetVersion = 4, acceptLint = new[] { "create-index-not-concurrently" } });
+        var before = await fixture.Rollouts.PlanOkAsync(new { targetVersion = 3 });
+
+        var finding = Assert.Single(unaccepted.Lint);
+        Assert.Equal(("V0004__owner_index.sql", 2, "create-index-not-concurrently"), (finding.File, finding.Line, finding.Rule));
+        Assert.Equal(finding, Assert.Single(unaccepted.LintRefused));
+        Assert.Equal(finding, Assert.Single(accepted.Lint));
+        Assert.Empty(accepted.LintRefused);
+        Assert.Empty(before.Lint);
+        Assert.Equal(0, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM controlplane.rollouts"));
+    }
 }
