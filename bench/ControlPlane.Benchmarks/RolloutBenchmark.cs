@@ -160,7 +160,8 @@ internal static class RolloutBenchmark
 
     private static async Task<(double Seconds, string Outcome)> ControlPlaneAsync(SiloProcess silo, BenchmarkDatabase database, int connections)
     {
-        using var started = await silo.Http.PostAsJsonAsync("/v1/rollouts", new { targetVersion = 2, maxParallel = connections });
+        // The change builds its index as psql does (the baseline runs the same SQL), so the lint finding is accepted.
+        using var started = await silo.Http.PostAsJsonAsync("/v1/rollouts", new { targetVersion = 2, maxParallel = connections, acceptLint = new[] { "create-index-not-concurrently" } });
         started.EnsureSuccessStatusCode();
         var id = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
         string state;
