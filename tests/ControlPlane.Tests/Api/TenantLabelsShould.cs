@@ -129,6 +129,20 @@ public sealed class TenantLabelsShould(SiloFixture fixture) : IClassFixture<Silo
         Assert.Contains("not a label selector", Assert.Single((await Problem.ReadAsync(response)).Errors!["label"]), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Record_a_label_change_in_the_audit_log_with_what_changed()
+    {
+        var slug = TestSlugs.New("lbl");
+        using var created = await Client.CreateAsync(slug, "Label Ltd");
+
+        await Client.LabelOkAsync(slug, new Dictionary<string, string?> { ["region"] = null, ["plan"] = "pro" });
+        var page = (await Client.Http.GetFromJsonAsync<AuditListResponse>($"/v1/audit?tenant={slug}", TenantsClient.Json))!;
+
+        var entry = Assert.Single(page.Items, e => e.Action == "tenant.label");
+        Assert.Equal(200, entry.Status);
+        Assert.Equal("plan=pro, region-", entry.Detail);
+    }
+
     private async Task<TenantListResponse> ListAsync(string query) =>
         (await Client.Http.GetFromJsonAsync<TenantListResponse>($"/v1/tenants?{query}", TenantsClient.Json))!;
 }

@@ -44,7 +44,9 @@ public sealed class CliProcessShould : IAsyncLifetime
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("Rollout r-", lines[0]);
+        // The plan comes first (start prints it before it asks, or with --yes), then the start's own line.
+        Assert.StartsWith("Plan: version 4, 3 of 3 tenant(s) to migrate", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("Rollout r-", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Running   wave 1/1 all  ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("Completed wave 1/1 all  3/3 (100%)  succeeded 3  failed 0", StringComparison.Ordinal));
         Assert.Contains("to version 4 Completed: 3 succeeded, 0 failed, 0 skipped of 3", lines[^1]);
