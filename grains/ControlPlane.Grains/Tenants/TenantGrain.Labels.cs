@@ -1,5 +1,4 @@
 using ControlPlane.Grains.Registry;
-using Orleans.Runtime;
 
 namespace ControlPlane.Grains.Tenants;
 
@@ -14,18 +13,7 @@ public sealed partial class TenantGrain
         await using (var connection = await dataSources.Registry.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken)
-                ?? throw new TenantNotFoundException(slug.Value);
-            if (!locked.SelfAlive)
-            {
-                throw new SiloUnavailableException("This silo is not a live cluster member right now (it is rejoining); retry the request.");
-            }
-
-            if (expectedEtag is long etag && etag != locked.Row.Etag)
-            {
-                throw new TenantPreconditionFailedException(slug.Value, etag, locked.Row.Etag);
-            }
-
+            var locked = await LockForOperatorAsync(connection, transaction, slug, expectedEtag, cancellationToken);
             if (TenantStateMachine.IsGone(locked.Row.State))
             {
                 throw new InvalidTenantTransitionException(slug.Value, locked.Row.State, "change its labels");

@@ -1,3 +1,4 @@
+using Npgsql;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Tenants.Steps;
 using Orleans.Runtime;
@@ -95,18 +96,7 @@ public sealed partial class TenantGrain
         var cancellationToken = lifetime.ApplicationStopping;
         await using var connection = await dataSources.Registry.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken)
-            ?? throw new TenantNotFoundException(slug.Value);
-        if (!locked.SelfAlive)
-        {
-            throw new SiloUnavailableException("This silo is not a live cluster member right now (it is rejoining); retry the request.");
-        }
-
-        if (expectedEtag is long etag && etag != locked.Row.Etag)
-        {
-            throw new TenantPreconditionFailedException(slug.Value, etag, locked.Row.Etag);
-        }
-
+        var locked = await LockForOperatorAsync(connection, transaction, slug, expectedEtag, cancellationToken);
         if (TenantStateMachine.AlreadyThere(locked.Row.State, action))
         {
             return false;
@@ -124,6 +114,28 @@ public sealed partial class TenantGrain
         _serving?.Invalidate();
         LogAction(logger, slug.Value, action, locked.Row.State, outcome.Row.State);
         return true;
+    }
+
+    /// <summary>
+    /// The tenant's row lock for an operator's change: refused while this silo is not a live member (its writes would
+    /// be fenced out) and when <paramref name="expectedEtag"/> (If-Match) is not the row's.
+    /// </summary>
+    private async Task<LockedTenant> LockForOperatorAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, TenantSlug slug, long? expectedEtag, CancellationToken cancellationToken)
+    {
+        var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken)
+            ?? throw new TenantNotFoundException(slug.Value);
+        if (!locked.SelfAlive)
+        {
+            throw new SiloUnavailableException("This silo is not a live cluster member right now (it is rejoining); retry the request.");
+        }
+
+        if (expectedEtag is long etag && etag != locked.Row.Etag)
+        {
+            throw new TenantPreconditionFailedException(slug.Value, etag, locked.Row.Etag);
+        }
+
+        return locked;
     }
 
     private async Task TerminateRoleSessionsAsync(TenantSlug slug)

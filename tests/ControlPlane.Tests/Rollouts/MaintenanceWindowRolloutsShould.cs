@@ -17,24 +17,18 @@ public sealed class MaintenanceWindowRolloutsShould
 {
     private const string AddOwner = "ALTER TABLE components ADD COLUMN owner text;";
 
-    private static readonly (string Key, string Value)[] QuickReminders =
-    [
-        ("Orleans:ReminderService:MinimumReminderPeriod", "00:00:01"),
-        ("ControlPlane:Rollouts:ScheduleCheckPeriod", "00:00:02"),
-    ];
-
     [Fact]
     public async Task Wait_for_its_window_migrating_no_tenant_then_run_by_itself_when_it_opens()
     {
         var clock = new ShiftedClock();
-        await using var fixture = await RolloutFixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock), QuickReminders);
+        await using var fixture = await RolloutFixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock), StartReminders.Quick);
         var slugs = await fixture.OnboardAsync("window", 3);
         fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
         var opens = clock.StandBeforeAMinute(TimeSpan.FromSeconds(6));
 
         using var started = await fixture.Rollouts.StartAsync(new { targetVersion = 4, windows = new[] { Window("*", opens, opens.AddMinutes(30)) } });
         var waiting = (await started.Content.ReadFromJsonAsync<RolloutResponse>(TenantsClient.Json))!;
-        var armed = await RemindersAsync(fixture.Database, waiting.Id);
+        var armed = await StartReminders.CountAsync(fixture.Database, waiting.Id);
         var migratedWhileWaiting = await MigratedAsync(fixture.Database);
         var done = await fixture.Rollouts.WaitForStateAsync(waiting.Id, RolloutState.Completed);
 
@@ -48,7 +42,7 @@ public sealed class MaintenanceWindowRolloutsShould
         Assert.Equal(3, done.Totals.Succeeded);
         Assert.Null(done.NextRunAt);
         Assert.Equal(0, await MigratedBeforeAsync(fixture.Database, clock.Real(opens)));
-        Assert.Equal(0, await RemindersAsync(fixture.Database, waiting.Id));
+        Assert.Equal(0, await StartReminders.CountAsync(fixture.Database, waiting.Id));
         foreach (var slug in slugs)
         {
             Assert.Equal(4, await fixture.VersionAsync(slug));
@@ -59,7 +53,7 @@ public sealed class MaintenanceWindowRolloutsShould
     public async Task Stop_dispatching_when_its_window_closes_let_running_tenants_finish_and_carry_on_at_the_next_opening()
     {
         var clock = new ShiftedClock();
-        await using var fixture = await RolloutFixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock), QuickReminders);
+        await using var fixture = await RolloutFixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock), StartReminders.Quick);
         await fixture.OnboardAsync("closing", 8);
         fixture.Migrations.Write("V0004__slow_owner.sql", "SELECT pg_sleep(1); " + AddOwner);
         var closes = clock.StandBeforeAMinute(TimeSpan.FromSeconds(6));
@@ -93,7 +87,7 @@ public sealed class MaintenanceWindowRolloutsShould
     public async Task Start_at_its_window_on_a_fresh_silo_when_the_silo_that_armed_it_is_gone()
     {
         var clock = new ShiftedClock();
-        await using var fixture = await RolloutFixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock), QuickReminders);
+        await using var fixture = await RolloutFixture.StartAsync(s => s.AddSingleton<TimeProvider>(clock), StartReminders.Quick);
         var slugs = await fixture.OnboardAsync("restart", 3);
         fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
         var opens = clock.StandBeforeAMinute(TimeSpan.FromSeconds(20));
@@ -102,9 +96,7 @@ public sealed class MaintenanceWindowRolloutsShould
         await fixture.Silo.DisposeAsync();
         var stoppedAt = clock.GetUtcNow();
         var stateWhileNoSilo = await fixture.Database.ScalarAsync<string>("SELECT state FROM controlplane.rollouts WHERE id = $1", id);
-        var settings = QuickReminders.ToDictionary(s => s.Key, s => (string?)s.Value);
-        settings[fixture.Migrations.Setting.Key] = fixture.Migrations.Path;
-        settings["ControlPlane:Database:WorkConnections"] = "4";
+        var settings = StartReminders.NextSiloSettings(fixture);
         await using var survivor = new SiloFactory(fixture.Database.ConnectionString, settings, s => s.AddSingleton<TimeProvider>(clock));
         using var client = survivor.CreateAdminClient();
         var done = await new RolloutsClient(client.Http).WaitForStateAsync(id, RolloutState.Completed, TimeSpan.FromSeconds(90));
@@ -122,7 +114,7 @@ public sealed class MaintenanceWindowRolloutsShould
     [Fact]
     public async Task Pause_resume_and_cancel_while_waiting_for_its_window()
     {
-        await using var fixture = await RolloutFixture.StartAsync(QuickReminders);
+        await using var fixture = await RolloutFixture.StartAsync(StartReminders.Quick);
         await fixture.OnboardAsync("steer", 2);
         fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
         var opens = Minute(DateTimeOffset.UtcNow.AddHours(3));
@@ -132,14 +124,14 @@ public sealed class MaintenanceWindowRolloutsShould
         var paused = (await pause.Content.ReadFromJsonAsync<RolloutResponse>(TenantsClient.Json))!;
         using var resume = await fixture.Rollouts.ActAsync(id, "resume");
         var waitingAgain = await fixture.Rollouts.WaitForStateAsync(id, RolloutState.WaitingForWindow);
-        var armedAgain = await RemindersAsync(fixture.Database, id);
+        var armedAgain = await StartReminders.CountAsync(fixture.Database, id);
         using var cancel = await fixture.Rollouts.ActAsync(id, "cancel");
         var cancelled = (await cancel.Content.ReadFromJsonAsync<RolloutResponse>(TenantsClient.Json))!;
         await Eventually.HoldsAsync(
-            async () => await RemindersAsync(fixture.Database, id) == 0,
+            async () => await StartReminders.CountAsync(fixture.Database, id) == 0,
             $"rollout {id}'s reminder to leave orleans.reminders after cancel",
             TimeSpan.FromSeconds(30),
-            async () => $"{await RemindersAsync(fixture.Database, id)} reminder row(s)");
+            async () => $"{await StartReminders.CountAsync(fixture.Database, id)} reminder row(s)");
 
         Assert.Equal(HttpStatusCode.OK, pause.StatusCode);
         Assert.Equal(RolloutState.Paused, paused.State);
@@ -155,7 +147,7 @@ public sealed class MaintenanceWindowRolloutsShould
     [Fact]
     public async Task Schedule_a_rollout_with_not_before_and_windows_for_the_first_opening_after_not_before()
     {
-        await using var fixture = await RolloutFixture.StartAsync(QuickReminders);
+        await using var fixture = await RolloutFixture.StartAsync(StartReminders.Quick);
         await fixture.OnboardAsync("combined", 1);
         fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
         var notBefore = Minute(DateTimeOffset.UtcNow.AddHours(2));
@@ -178,7 +170,7 @@ public sealed class MaintenanceWindowRolloutsShould
     [Fact]
     public async Task Refuse_bad_windows_naming_the_field()
     {
-        await using var fixture = await RolloutFixture.StartAsync(QuickReminders);
+        await using var fixture = await RolloutFixture.StartAsync(StartReminders.Quick);
         var good = new { days = "Mon-Fri", from = "01:00", to = "05:00", timeZone = "UTC" };
 
         using var days = await fixture.Rollouts.StartAsync(new { windows = new object[] { new { days = "Weekdays", from = "01:00", to = "05:00" } } });
@@ -211,7 +203,4 @@ public sealed class MaintenanceWindowRolloutsShould
     /// <summary>Version-4 migrations applied before <paramref name="real"/> (the database's clock is the real one).</summary>
     private static Task<long> MigratedBeforeAsync(TestDatabase database, DateTimeOffset real) =>
         database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenant_migrations WHERE version = 4 AND applied_at < $1", real);
-
-    private static Task<long> RemindersAsync(TestDatabase database, string id) =>
-        database.ScalarAsync<long>("SELECT count(*) FROM orleans.reminders WHERE grain_id LIKE '%' || $1 AND reminder_name = 'start'", id);
 }

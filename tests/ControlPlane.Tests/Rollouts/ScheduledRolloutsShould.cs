@@ -16,16 +16,10 @@ public sealed class ScheduledRolloutsShould
 {
     private const string AddOwner = "ALTER TABLE components ADD COLUMN owner text;";
 
-    private static readonly (string Key, string Value)[] QuickReminders =
-    [
-        ("Orleans:ReminderService:MinimumReminderPeriod", "00:00:01"),
-        ("ControlPlane:Rollouts:ScheduleCheckPeriod", "00:00:02"),
-    ];
-
     [Fact]
     public async Task WaitAsScheduledUntilNotBeforeThenCompleteByItself()
     {
-        await using var fixture = await RolloutFixture.StartAsync(QuickReminders);
+        await using var fixture = await RolloutFixture.StartAsync(StartReminders.Quick);
         var slugs = await fixture.OnboardAsync("later", 4);
         fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
         var notBefore = Milliseconds(DateTimeOffset.UtcNow.AddSeconds(6));
@@ -44,7 +38,7 @@ public sealed class ScheduledRolloutsShould
         Assert.Equal(4, done.Totals.Succeeded);
         Assert.Equal(notBefore, done.NotBefore);
         Assert.Equal(0, await MigratedBeforeNotBeforeAsync(fixture.Database, scheduled.Id));
-        Assert.Equal(0, await RemindersAsync(fixture.Database, scheduled.Id));
+        Assert.Equal(0, await StartReminders.CountAsync(fixture.Database, scheduled.Id));
         foreach (var slug in slugs)
         {
             Assert.Equal(4, await fixture.VersionAsync(slug));
@@ -54,7 +48,7 @@ public sealed class ScheduledRolloutsShould
     [Fact]
     public async Task StartOnAnotherSiloWhenTheSiloThatScheduledItIsGone()
     {
-        await using var fixture = await RolloutFixture.StartAsync(QuickReminders);
+        await using var fixture = await RolloutFixture.StartAsync(StartReminders.Quick);
         var slugs = await fixture.OnboardAsync("failover", 3);
         fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
         var notBefore = Milliseconds(DateTimeOffset.UtcNow.AddSeconds(6));
@@ -63,7 +57,7 @@ public sealed class ScheduledRolloutsShould
         await fixture.Silo.DisposeAsync();
         var stoppedAt = DateTimeOffset.UtcNow;
         var stateWhileNoSilo = await fixture.Database.ScalarAsync<string>("SELECT state FROM controlplane.rollouts WHERE id = $1", id);
-        await using var survivor = new SiloFactory(fixture.Database.ConnectionString, SiloSettings(fixture));
+        await using var survivor = new SiloFactory(fixture.Database.ConnectionString, StartReminders.NextSiloSettings(fixture));
         using var client = survivor.CreateAdminClient();
         var done = await new RolloutsClient(client.Http).WaitForStateAsync(id, RolloutState.Completed, TimeSpan.FromSeconds(90));
 
@@ -80,7 +74,7 @@ public sealed class ScheduledRolloutsShould
     [Fact]
     public async Task StartEvenWhenItsReminderTicksBeforeItsRowIsCommitted()
     {
-        await using var fixture = await RolloutFixture.StartAsync(QuickReminders);
+        await using var fixture = await RolloutFixture.StartAsync(StartReminders.Quick);
         await fixture.OnboardAsync("early", 2);
         fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
         var notBefore = Milliseconds(DateTimeOffset.UtcNow.AddSeconds(1));
@@ -117,23 +111,23 @@ public sealed class ScheduledRolloutsShould
     [Fact]
     public async Task CancelAScheduledRolloutSoThatItNeverStartsAndDropItsReminder()
     {
-        await using var fixture = await RolloutFixture.StartAsync(QuickReminders);
+        await using var fixture = await RolloutFixture.StartAsync(StartReminders.Quick);
         await fixture.OnboardAsync("never", 3);
         fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
         // Far enough ahead that the POST and the three actions are done before it: on a loaded machine 4 s was not.
         var notBefore = Milliseconds(DateTimeOffset.UtcNow.AddSeconds(15));
         var id = await fixture.Rollouts.StartOkAsync(new { notBefore = Iso(notBefore) });
-        var armed = await RemindersAsync(fixture.Database, id);
+        var armed = await StartReminders.CountAsync(fixture.Database, id);
 
         using var pause = await fixture.Rollouts.ActAsync(id, "pause");
         using var resume = await fixture.Rollouts.ActAsync(id, "resume");
         using var cancel = await fixture.Rollouts.ActAsync(id, "cancel");
         var cancelled = (await cancel.Content.ReadFromJsonAsync<RolloutResponse>(TenantsClient.Json))!;
         await Eventually.HoldsAsync(
-            async () => await RemindersAsync(fixture.Database, id) == 0,
+            async () => await StartReminders.CountAsync(fixture.Database, id) == 0,
             $"rollout {id}'s start reminder to leave orleans.reminders after cancel",
             TimeSpan.FromSeconds(30),
-            async () => $"{await RemindersAsync(fixture.Database, id)} reminder row(s)");
+            async () => $"{await StartReminders.CountAsync(fixture.Database, id)} reminder row(s)");
 
         // Past notBefore and two check periods beyond, by the database's clock: a live reminder would have started it.
         await Eventually.HoldsAsync(
@@ -156,7 +150,7 @@ public sealed class ScheduledRolloutsShould
     [Fact]
     public async Task RefuseABadNotBeforeNamingTheField()
     {
-        await using var fixture = await RolloutFixture.StartAsync(QuickReminders);
+        await using var fixture = await RolloutFixture.StartAsync(StartReminders.Quick);
 
         using var words = await fixture.Rollouts.StartAsync(new { notBefore = "tomorrow" });
         using var noOffset = await fixture.Rollouts.StartAsync(new { notBefore = "2030-01-01T02:00:00" });
@@ -177,14 +171,6 @@ public sealed class ScheduledRolloutsShould
         Assert.Equal(0, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM orleans.reminders"));
     }
 
-    private static Dictionary<string, string?> SiloSettings(RolloutFixture fixture)
-    {
-        var settings = QuickReminders.ToDictionary(s => s.Key, s => (string?)s.Value);
-        settings[fixture.Migrations.Setting.Key] = fixture.Migrations.Path;
-        settings["ControlPlane:Database:WorkConnections"] = "4";
-        return settings;
-    }
-
     /// <summary>Version-4 migrations of the rollout's tenants applied before its not_before (both by the database's clock).</summary>
     private static Task<long> MigratedBeforeNotBeforeAsync(TestDatabase database, string id) =>
         database.ScalarAsync<long>(
@@ -195,9 +181,6 @@ public sealed class ScheduledRolloutsShould
             WHERE m.version = 4 AND m.applied_at < r.not_before
             """,
             id);
-
-    private static Task<long> RemindersAsync(TestDatabase database, string id) =>
-        database.ScalarAsync<long>("SELECT count(*) FROM orleans.reminders WHERE grain_id LIKE '%' || $1 AND reminder_name = 'start'", id);
 
     private static DateTimeOffset Milliseconds(DateTimeOffset at) => new(at.Ticks - (at.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
