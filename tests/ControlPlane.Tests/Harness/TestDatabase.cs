@@ -65,7 +65,9 @@ public sealed class TestDatabase : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         await using var admin = new NpgsqlConnection(await TestPostgres.ConnectionStringAsync("postgres"));
         await admin.OpenAsync();
-        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", admin))
+        // Dropping a database whose schemas hundreds of tenants filled waits for a checkpoint and unlinks every file:
+        // on a loaded machine that outlasted Npgsql's default 30 s after the test itself had passed.
+        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", admin) { CommandTimeout = 300 })
         {
             await drop.ExecuteNonQueryAsync();
         }
