@@ -3,55 +3,29 @@ using System.Net.Http.Headers;
 using System.Text;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Webhooks;
+using ControlPlane.Silo.OrleansSilo;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ControlPlane.Silo.Webhooks;
 
 /// <summary>
-/// Sends the outbox's deliveries while this silo is an active member (started and stopped with the silo's Active
-/// stage, like the sweeps). Every silo runs one; they share the work through the claim's <c>SKIP LOCKED</c>. It
-/// wakes on the outbox's NOTIFY, and otherwise looks every <see cref="WebhookOptions.PollInterval"/> (retries that
+/// Sends the outbox's deliveries while this silo is an active member (<see cref="ActiveSiloLoop"/>, like the
+/// sweeps). Every silo runs one; they share the work through the claim's <c>SKIP LOCKED</c>. It wakes on the outbox's NOTIFY, and otherwise looks every <see cref="WebhookOptions.PollInterval"/> (retries that
 /// came due, notifications lost while reconnecting).
 /// </summary>
 internal sealed partial class WebhookDispatcher(
     ControlPlaneDataSources dataSources,
     IHttpClientFactory clients,
     IOptions<WebhookOptions> options,
-    ILogger<WebhookDispatcher> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+    ILogger<WebhookDispatcher> logger) : ActiveSiloLoop
 {
     /// <summary>The named HTTP client deliveries are sent with.</summary>
     public const string ClientName = "webhooks";
 
     private const string Channel = "controlplane_webhooks";
 
-    private CancellationTokenSource? _stopping;
-    private Task? _loop;
-
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(WebhookDispatcher), ServiceLifecycleStage.Active, StartAsync, StopAsync);
-
-    public void Dispose() => _stopping?.Dispose();
-
-    private Task StartAsync(CancellationToken cancellationToken)
-    {
-        _stopping = new CancellationTokenSource();
-        _loop = Task.Run(() => LoopAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    private async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_stopping is null || _loop is null)
-        {
-            return;
-        }
-
-        await _stopping.CancelAsync();
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    private async Task LoopAsync(CancellationToken stopping)
+    protected override async Task RunAsync(CancellationToken stopping)
     {
         var settings = options.Value;
         while (!stopping.IsCancellationRequested)
