@@ -1,3 +1,4 @@
+using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Tests.Harness;
 using Orleans.Runtime;
@@ -17,7 +18,7 @@ public sealed class TestClusterShould(GrainCluster cluster) : IClassFixture<Grai
 
         // The fence's own judge, over the rows Orleans' ADO.NET membership keeps in the orleans schema.
         var live = await cluster.Database.QueryAsync<string>(
-            "SELECT silo_key FROM orleans.membership WHERE deployment_id = $1 AND controlplane.is_live_member(silo_key, $2) ORDER BY silo_key COLLATE \"C\"",
+            $"SELECT silo_key FROM orleans.membership o WHERE deployment_id = $1 AND {LeaseFence.IsLive("o.silo_key", "$2")} ORDER BY silo_key COLLATE \"C\"",
             cluster.Cluster.Options.ClusterId,
             TimeSpan.Parse(SiloFactory.ShortTimings["ControlPlane:Fence:HeartbeatExpiry"]!, System.Globalization.CultureInfo.InvariantCulture));
 
