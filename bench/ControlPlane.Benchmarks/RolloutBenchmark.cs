@@ -56,10 +56,14 @@ internal static class RolloutBenchmark
 
             // Raw before and after ours, halves each, so both meet the same drifting disk.
             var serverBefore = database.ServerCpu();
+            var rawMemory = new BackendMemoryPeak(database.Postmaster);
             var rawFirst = await RawAsync(database, "raw", 0, tenants / 2, connections);
+            await rawMemory.DisposeAsync();
             var serverAfterRaw = database.ServerCpu();
             var siloBefore = silo.CpuTime();
+            var ourMemory = new BackendMemoryPeak(database.Postmaster);
             var ours = await ControlPlaneAsync(silo, database, connections);
+            await ourMemory.DisposeAsync();
             var siloCpu = (silo.CpuTime() - siloBefore).TotalMilliseconds / tenants;
             var serverAfterOurs = database.ServerCpu();
             var rawSecond = await RawAsync(database, "raw", tenants / 2, tenants, connections);
@@ -79,10 +83,13 @@ internal static class RolloutBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"PostgreSQL CPU per tenant (ms)",-38}{ourServerCpu,16:0.00}{rawServerCpu,16:0.00}{ourServerCpu / rawServerCpu,10:0.00}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"silo CPU per tenant (ms)",-38}{siloCpu,16:0.00}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"silo resident memory after (MiB)",-38}{silo.ResidentBytes() / 1024.0 / 1024.0,16:0}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"PostgreSQL backends at peak",-38}{ourMemory.Backends,16}{rawMemory.Backends,16}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"their private memory at peak (MiB)",-38}{ourMemory.Bytes / 1024.0 / 1024.0,16:0}{rawMemory.Bytes / 1024.0 / 1024.0,16:0}"));
             Console.WriteLine($"{"rollout outcome",-38}{ours.Outcome,16}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{$"no-op rollout (all {tenants} tenants at the target)",-50}{noop.Seconds,8:0.000} s   target < 1 s, {noop.Outcome}"));
             Console.WriteLine();
             Console.WriteLine("ratio = control plane wall time / raw psql wall time (target <= 1.25); raw runs with synchronous_commit=off, as the lower bound.");
+            Console.WriteLine($"backends: all the server's client backends during each side's run (the silo's registry, work and Orleans connections, idle ones included; and psql's {connections}); private memory is their RssAnon, where each caches the schemas it touched.");
             options.Figures.Add(BenchmarkFigure.RatioAtMost(
                 "rollout", string.Create(CultureInfo.InvariantCulture, $"wall time, {tenants:N0} tenants (s)"), ours.Seconds, rawSeconds, ours.Seconds / rawSeconds, 1.25, "cp/raw"));
             return ours.Outcome == "Completed" ? 0 : 1;

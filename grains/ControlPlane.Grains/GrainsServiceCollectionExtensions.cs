@@ -32,6 +32,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName)
             .Validate(o => o.RegistryPoolSize >= 2, "ControlPlane:Database:RegistryPoolSize must be at least 2.")
             .Validate(o => o.WorkConnections >= 1, "ControlPlane:Database:WorkConnections must be at least 1.")
+            .Validate(o => o.WorkConnectionMaxTenants >= 1, "ControlPlane:Database:WorkConnectionMaxTenants must be at least 1.")
+            .Validate(o => o.WorkConnectionLifetime > TimeSpan.Zero, "ControlPlane:Database:WorkConnectionLifetime must be positive.")
             .ValidateOnStart();
         services.AddOptions<TenantModelOptions>().BindConfiguration(TenantModelOptions.SectionName)
             .Validate(o => o.PoolSize >= 1, "ControlPlane:Tenants:PoolSize must be at least 1.")

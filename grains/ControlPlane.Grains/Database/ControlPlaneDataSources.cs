@@ -45,8 +45,8 @@ public sealed class ControlPlaneDataSources : IAsyncDisposable
         var work = new NpgsqlConnectionStringBuilder(AdminConnectionString)
         {
             ApplicationName = "controlplane-work",
-            MaxPoolSize = o.WorkConnections,
-            ConnectionLifetime = (int)o.WorkConnectionLifetime.TotalSeconds,
+            // WorkConnectionBudget keeps these open and retires them by tenants served (a pool cannot count those).
+            Pooling = false,
             Options = sessionOptions,
             MaxAutoPrepare = 64,
             NoResetOnClose = true,

@@ -22,6 +22,13 @@ public sealed class DatabaseOptions
     public TimeSpan WorkConnectionLifetime { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// A work connection is replaced after serving this many tenants' turns, whatever its age: at the example model's
+    /// ~0.35 MB of catalogue cache per tenant, 200 bounds a work backend near 70 MB, where a rollout at 300 tenants/s
+    /// would otherwise fill it with 30 s x 300 / connections tenants' worth before its lifetime ends.
+    /// </summary>
+    public int WorkConnectionMaxTenants { get; set; } = 200;
+
+    /// <summary>
     /// PostgreSQL ends a session of ours left idle inside a transaction this long (a silo frozen mid-step),
     /// releasing its locks so another silo can take over.
     /// </summary>
