@@ -15,6 +15,7 @@ internal static class BenchmarkPrerequisites
         {
             "ROLLOUT" or "ONBOARDING" => (true, false),
             "TENANT-READS" => (false, true),
+            "IDLE-TENANTS" => (false, false),
             _ => (true, true),
         };
 
