@@ -116,17 +116,20 @@ internal static partial class IdleTenantsBenchmark
                 var type = row.Groups["type"].Value;
                 if (type.StartsWith("Npgsql", StringComparison.Ordinal) || type.Contains("TenantPool", StringComparison.Ordinal))
                 {
-                    pool += long.Parse(row.Groups["bytes"].Value.Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture);
+                    // The report gives each type's object size and its count.
+                    pool += Number(row.Groups["bytes"].Value) * Number(row.Groups["count"].Value);
                 }
             }
 
-            return (long.Parse(total.Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture), pool);
+            return (Number(total.Groups[1].Value), pool);
         }
         finally
         {
             File.Delete(file);
         }
     }
+
+    private static long Number(string digits) => long.Parse(digits.Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture);
 
     private static async Task<string> RunAsync(string program, string[] arguments)
     {
@@ -151,7 +154,7 @@ internal static partial class IdleTenantsBenchmark
     [GeneratedRegex(@"^\s*([\d,]+)\s+GC Heap bytes", RegexOptions.Multiline)]
     private static partial Regex TotalLine();
 
-    // "   1,234,567     1,000  Some.Type (Bytes > 10K)  [Assembly.dll]"
+    // "        192     1,500  Some.Type  [Assembly.dll]": an object's size, the count, the type.
     [GeneratedRegex(@"^\s*(?<bytes>[\d,]+)\s+(?<count>[\d,]+)\s+(?<type>\S+)", RegexOptions.Multiline)]
     private static partial Regex TypeLine();
 }
