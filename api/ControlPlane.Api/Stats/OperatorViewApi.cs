@@ -25,8 +25,9 @@ public static class OperatorViewApi
     private static readonly TimeSpan MaxWindow = TimeSpan.FromDays(1);
     private const int ThroughputBuckets = 60;
 
-    // The ETA's rate: the tenants finished over the last buckets, so that a slow start does not stretch it forever.
-    private const int RecentBuckets = 5;
+    // The ETA's rate: the tenants finished in the last minute up to now, so a slow start does not stretch it forever
+    // and a stall shows as no rate (no ETA) rather than an old one.
+    private static readonly TimeSpan RecentPace = TimeSpan.FromMinutes(1);
 
     public static IEndpointRouteBuilder MapOperatorViewApi(this IEndpointRouteBuilder app)
     {
@@ -73,7 +74,7 @@ public static class OperatorViewApi
         var points = pace.Origin is { } origin
             ? pace.FinishedPerBucket.Select((n, i) => new ThroughputPointResponse(origin.AddSeconds(i * pace.BucketSeconds), (double)n / pace.BucketSeconds)).ToList()
             : [];
-        var recent = pace.FinishedPerBucket.TakeLast(RecentBuckets).ToList();
+        var recent = pace.FinishedPerBucket.TakeLast((int)Math.Ceiling(RecentPace.TotalSeconds / pace.BucketSeconds)).ToList();
         double? rate = recent.Count == 0 ? null : recent.Sum() / (double)(recent.Count * pace.BucketSeconds);
         double? eta = pace.Remaining == 0 || rate is not > 0 ? null : pace.Remaining / rate;
         return TypedResults.Ok(new RolloutThroughputResponse(pace.RolloutId, pace.State, pace.Total, pace.Finished, pace.Remaining, pace.BucketSeconds, points, rate, eta));
