@@ -29,6 +29,7 @@ public sealed class DashboardAtScaleShould
         // Hooli is every tenth name: "hooli holding 1234" is tenant 1234 and tenant 12344 only.
         const string search = "hooli holding 1234";
         var expectSearch = fleet.Numbers.Where(i => fleet.Slug(i).Contains(search, StringComparison.OrdinalIgnoreCase) || RegisteredFleet.DisplayName(i).Contains(search, StringComparison.OrdinalIgnoreCase)).Select(fleet.Slug).ToList();
+        Directory.CreateDirectory(Path.GetDirectoryName(Screenshot)!);
         File.Delete(Screenshot);
 
         var (exitCode, output) = await BrowserScript.RunAsync(
