@@ -61,7 +61,8 @@ try {
   step(`searched '${args.search}': ${searchNote}`);
 
   await page.fill("#search", "");
-  await page.locator("#page-number", { hasText: "page 1 of " }).waitFor({ timeout: 30000 });
+  // Back to the whole fleet (the table of its first page) before the screenshot.
+  await page.locator("#page-number", { hasText: `page 1 of ${Math.ceil(Number(args.total) / 50)}` }).waitFor({ timeout: 30000 });
   await page.screenshot({ path: args.screenshot, fullPage: true });
   if (pageErrors.length > 0) throw new Error(`errors on the page: ${pageErrors.join("; ")}`);
   console.log(`RESULT ${JSON.stringify({ total, firstPage, states, versions, onboarding, onboardingSummary, pace, paceBars: paceBars.length, laterPage, pageNumber, searched, searchNote, searchPage })}`);
