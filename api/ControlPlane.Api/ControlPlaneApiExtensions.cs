@@ -8,6 +8,7 @@ using ControlPlane.Api.Migrations;
 using ControlPlane.Api.Rollouts;
 using ControlPlane.Api.CallerTenant;
 using ControlPlane.Api.Tenants;
+using ControlPlane.Api.Stats;
 using ControlPlane.Api.Webhooks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -68,6 +69,7 @@ public static class ControlPlaneApiExtensions
     {
         app.MapOpenApi();
         app.MapTenantsApi();
+        app.MapOperatorViewApi();
         app.MapMigrationsApi();
         app.MapRolloutsApi();
         app.MapApiKeysApi();

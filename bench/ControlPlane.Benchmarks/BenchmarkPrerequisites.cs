@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ControlPlane.Silo.LocalPostgres;
 
 namespace ControlPlane.Benchmarks;
@@ -6,16 +7,21 @@ namespace ControlPlane.Benchmarks;
 /// What each benchmark needs on the machine, checked before it starts anything, so a newcomer learns in the first
 /// second (not after minutes of set-up) exactly what to install: <c>wrk</c> is installed when run as root.
 /// </summary>
-internal static class BenchmarkPrerequisites
+public static class BenchmarkPrerequisites
 {
-    /// <summary>Checks what <paramref name="benchmark"/> needs (the suite: what all of them need); throws <see cref="MissingPrerequisiteException"/>.</summary>
-    public static async Task CheckAsync(string benchmark, BenchmarkOptions options)
+    /// <summary>
+    /// Checks what <paramref name="benchmark"/> needs; throws <see cref="MissingPrerequisiteException"/>. The suite needs
+    /// the server and psql up front; it checks each benchmark's own needs (wrk) before that one runs, so one missing
+    /// program costs only the benchmarks that need it.
+    /// </summary>
+    internal static async Task CheckAsync(string benchmark, BenchmarkOptions options)
     {
         var (psql, wrk) = benchmark.ToUpperInvariant() switch
         {
-            "ROLLOUT" or "ONBOARDING" => (true, false),
+            "ROLLOUT" or "ONBOARDING" or "OPERATOR-VIEW" => (true, false),
             "TENANT-READS" => (false, true),
             "IDLE-TENANTS" => (false, false),
+            "SUITE" => (true, false),
             _ => (true, true),
         };
 
@@ -57,11 +63,64 @@ internal static class BenchmarkPrerequisites
                 "install it (Debian/Ubuntu: sudo apt-get install postgresql-client) and run again.");
     }
 
-    /// <summary>Where <paramref name="program"/> is on PATH, or null.</summary>
-    public static string? OnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+    /// <summary>Where <paramref name="program"/> is on <paramref name="path"/> (default: this process's PATH), or null.</summary>
+    public static string? OnPath(string program, string? path = null) =>
+        (path ?? Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, program))
             .FirstOrDefault(File.Exists);
+
+    /// <summary>
+    /// Makes sure <paramref name="program"/> is on <paramref name="path"/>: installs Debian's <paramref name="package"/>
+    /// with apt-get when <paramref name="canInstall"/> (default: running as root), and otherwise, or when that fails
+    /// in any way, throws <see cref="MissingPrerequisiteException"/> saying what needs it and what to run.
+    /// </summary>
+    public static async Task EnsureProgramAsync(string program, string package, string neededBy, string? path = null, bool? canInstall = null)
+    {
+        if (OnPath(program, path) is not null)
+        {
+            return;
+        }
+
+        var install = $"sudo apt-get install {package}";
+        if (!(canInstall ?? Environment.UserName == "root"))
+        {
+            throw new MissingPrerequisiteException($"{neededBy}, which is not on PATH: install it (Debian/Ubuntu: {install}) and run again.");
+        }
+
+        var aptGet = OnPath("apt-get", path)
+            ?? throw new MissingPrerequisiteException($"{neededBy}, which is not on PATH, and there is no apt-get to install it with: install {program} (package {package}) and run again.");
+        Console.WriteLine($"{program} is missing: installing {package} with apt-get");
+        foreach (var arguments in new[] { "update -qq", $"install -y -qq {package}" })
+        {
+            var (exitCode, errors) = await RunAsync(aptGet, arguments);
+            if (exitCode != 0)
+            {
+                throw new MissingPrerequisiteException(
+                    $"{neededBy}, which is not on PATH, and `apt-get {arguments}` failed (exit code {exitCode}: {errors.Trim()}): install it ({install}) and run again.");
+            }
+        }
+
+        if (OnPath(program, path) is null)
+        {
+            throw new MissingPrerequisiteException($"{neededBy}; apt-get installed {package}, but {program} is still not on PATH ({path ?? Environment.GetEnvironmentVariable("PATH")}): add its folder to PATH and run again.");
+        }
+    }
+
+    private static async Task<(int ExitCode, string Errors)> RunAsync(string program, string arguments)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var errors = process.StandardError.ReadToEndAsync();
+            await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return (process.ExitCode, await errors);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return (-1, ex.Message);
+        }
+    }
 
     private static void ServerPrograms(string benchmark)
     {

@@ -1,4 +1,4 @@
 namespace ControlPlane.Benchmarks;
 
 /// <summary>A program or server a benchmark needs is not there; the message says exactly what to install or pass.</summary>
-internal sealed class MissingPrerequisiteException(string message) : Exception(message);
+public sealed class MissingPrerequisiteException(string message) : Exception(message);

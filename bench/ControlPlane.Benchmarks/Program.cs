@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkOptions, Task<int>>>(Strin
     ["rollout"] = RolloutBenchmark.RunAsync,
     ["tenant-reads"] = TenantReadsBenchmark.RunAsync,
     ["idle-tenants"] = IdleTenantsBenchmark.RunAsync,
+    ["operator-view"] = OperatorViewBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -15,6 +15,7 @@ internal static class SuiteBenchmark
         ("rollout", RolloutBenchmark.RunAsync, "--tenants 10000 --concurrency 4", ""),
         ("onboarding", OnboardingBenchmark.RunAsync, "--tenants 200 --concurrency 4", "--tenants 50 --concurrency 4"),
         ("tenant-reads", TenantReadsBenchmark.RunAsync, "--tenants 100 --seconds 10 --rounds 2", "--tenants 100 --seconds 5 --rounds 1"),
+        ("operator-view", OperatorViewBenchmark.RunAsync, "--tenants 20000 --requests 200", "--tenants 2000 --requests 50"),
     ];
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
@@ -37,11 +38,17 @@ internal static class SuiteBenchmark
             Console.WriteLine($"=== suite: {command}");
             try
             {
+                await BenchmarkPrerequisites.CheckAsync(name, step);
                 var exitCode = await run(step);
                 if (exitCode != 0)
                 {
                     failures.Add(string.Create(CultureInfo.InvariantCulture, $"{command}: exit code {exitCode}"));
                 }
+            }
+            catch (MissingPrerequisiteException missing)
+            {
+                Console.Error.WriteLine(missing.Message);
+                failures.Add($"{command}: not run: {missing.Message}");
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -14,36 +14,8 @@ internal sealed partial record WrkRun(double RequestsPerSecond, double P50Ms, do
     public const string Binary = "wrk";
 
     /// <summary>Installs Debian's wrk with apt-get when it is missing and this runs as root; otherwise says what to install.</summary>
-    public static async Task EnsureInstalledAsync()
-    {
-        if (BenchmarkPrerequisites.OnPath(Binary) is not null)
-        {
-            return;
-        }
-
-        if (Environment.UserName != "root")
-        {
-            throw new MissingPrerequisiteException("The tenant-reads benchmark loads the servers with wrk, which is not on PATH: install it (Debian/Ubuntu: sudo apt-get install wrk) and run again.");
-        }
-
-        Console.WriteLine("wrk is missing: installing it with apt-get");
-        foreach (var arguments in new[] { "update -qq", "install -y -qq wrk" })
-        {
-            using var apt = Process.Start(new ProcessStartInfo("apt-get", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            var errors = apt.StandardError.ReadToEndAsync();
-            await apt.StandardOutput.ReadToEndAsync();
-            await apt.WaitForExitAsync();
-            if (apt.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"apt-get {arguments} failed ({apt.ExitCode}): {await errors}");
-            }
-        }
-
-        if (BenchmarkPrerequisites.OnPath(Binary) is null)
-        {
-            throw new InvalidOperationException("apt-get installed wrk, but it is still not on the PATH.");
-        }
-    }
+    public static Task EnsureInstalledAsync() =>
+        BenchmarkPrerequisites.EnsureProgramAsync(Binary, "wrk", "The tenant-reads benchmark loads the servers with wrk");
 
     public static async Task<WrkRun> RunAsync(Uri url, IReadOnlyList<string> tokens, int connections, int threads, int seconds)
     {

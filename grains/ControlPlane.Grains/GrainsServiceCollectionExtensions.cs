@@ -15,6 +15,7 @@ using ControlPlane.Registry.Contracts.ApiKeys;
 using ControlPlane.Registry.Contracts.Audit;
 using ControlPlane.Registry.Contracts.Migrations;
 using ControlPlane.Registry.Contracts.Rollouts;
+using ControlPlane.Registry.Contracts.Stats;
 using ControlPlane.Registry.Contracts.Tenants;
 using ControlPlane.Registry.Contracts.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,6 +82,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<TenantGrainSettings>();
         services.AddSingleton<DueTenantWork>();
         services.AddSingleton<ITenantRegistryReader, TenantRegistryReader>();
+        services.AddSingleton<IFleetStats, FleetStats>();
         services.AddSingleton<TenantChangeFeed>();
         services.AddSingleton<ITenantChangeWaiter>(sp => sp.GetRequiredService<TenantChangeFeed>());
         services.AddSingleton<CreateSchemaStep>();

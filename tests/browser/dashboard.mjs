@@ -54,11 +54,17 @@ try {
   if (shownName !== hostile || injected) throw new Error(`a display name was rendered as markup: shown '${shownName}', injected ${injected}`);
   step("a display name holding markup is shown as text");
 
+  // The search runs on the server after a short pause in typing: wait for the table to show its answer.
+  const tableShows = (expected, timeout = 30000) => page.waitForFunction(
+    slugsShown => JSON.stringify([...document.querySelectorAll("#tenants tbody tr")].map(r => r.dataset.slug)) === JSON.stringify(slugsShown),
+    expected, { timeout }).catch(() => {});
   await page.fill("#search", slugs[1]);
+  await tableShows([slugs[1]]);
   const searched = await page.locator("#tenants tbody tr").evaluateAll(rows => rows.map(r => r.dataset.slug));
   if (searched.length !== 1 || searched[0] !== slugs[1]) throw new Error(`search for ${slugs[1]} showed ${JSON.stringify(searched)}`);
   await page.fill("#search", "");
   await page.selectOption("#state-filter", "Failed");
+  await tableShows([]);
   const failedRows = await page.locator("#tenants tbody tr").count();
   if (failedRows !== 0) throw new Error(`the Failed filter showed ${failedRows} rows`);
   await page.selectOption("#state-filter", "");

@@ -30,7 +30,7 @@ public static class TenantsApi
             .Audited("tenant.onboard");
         group.MapGet("/", ListAsync)
             .WithName("ListTenants")
-            .WithSummary("List tenants by slug, optionally filtered by state and by label selectors (label=plan=free, repeatable: all must hold), paged with an opaque cursor.")
+            .WithSummary("List tenants by slug, optionally filtered by state, version, label selectors (label=plan=free, repeatable: all must hold) and text in slug or display name (q=, any case), paged with an opaque cursor.")
             .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
         group.MapGet("/{slug}", GetAsync)
             .WithName("GetTenant")
@@ -95,20 +95,13 @@ public static class TenantsApi
     }
 
     public static async Task<Ok<TenantListResponse>> ListAsync(
-        ITenantRegistryReader registry, string? state, int? limit, string? after, [FromQuery(Name = "label")] string[]? label, CancellationToken cancellationToken)
+        ITenantRegistryReader registry, string? state, int? version, [FromQuery(Name = "label")] string[]? label, string? q,
+        int? limit, string? after, CancellationToken cancellationToken)
     {
-        TenantStatus? status = null;
-        if (!string.IsNullOrEmpty(state))
-        {
-            status = Enum.TryParse<TenantStatus>(state, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
-                ? parsed
-                : throw new TenantValidationException("state", $"'{state}' is not a state; use one of {string.Join(", ", Enum.GetNames<TenantStatus>())}.");
-        }
-
+        var filter = TenantFilterQuery.Parse(state, version, label, q);
         var pageSize = PageLimit.Resolve(limit);
-
         var afterSlug = string.IsNullOrEmpty(after) ? null : TenantCursor.Decode(after);
-        var page = await registry.ListAsync(status, pageSize, afterSlug, cancellationToken, LabelFilter(label));
+        var page = await registry.ListAsync(filter, pageSize, afterSlug, cancellationToken);
         return TypedResults.Ok(new TenantListResponse(
             [.. page.Items.Select(TenantSummaryResponse.From)],
             page.NextAfter is null ? null : TenantCursor.Encode(page.NextAfter)));
@@ -164,12 +157,6 @@ public static class TenantsApi
         EntityTag.Write(context.Response, tenant.Etag);
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
-
-    /// <summary>Every <c>label</c> parameter is a selector; together they must all hold (their requirements are ANDed).</summary>
-    private static LabelSelector? LabelFilter(string[]? label) =>
-        label is { Length: > 0 }
-            ? new LabelSelector([.. label.SelectMany(l => LabelSelector.Parse(l, "label").Requirements)])
-            : null;
 
     public static async Task<Ok<TenantConnectionCheck>> CheckConnectionAsync(string slug, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ITenantGrain>(TenantSlug.Parse(slug).Value).CheckConnectionAsync());

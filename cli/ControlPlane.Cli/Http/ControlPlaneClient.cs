@@ -11,10 +11,21 @@ internal sealed class ControlPlaneClient(HttpClient http)
 {
     public Uri BaseAddress => http.BaseAddress!;
 
-    public Task<ApiResult<TenantListResponse>> ListTenantsAsync(string? state, int limit, string? after, CancellationToken cancellationToken, IReadOnlyList<string>? labels = null)
+    public Task<ApiResult<TenantListResponse>> ListTenantsAsync(
+        string? state, int limit, string? after, CancellationToken cancellationToken, IReadOnlyList<string>? labels = null, string? search = null, int? version = null)
     {
         var query = new List<string> { "limit=" + limit.ToString(CultureInfo.InvariantCulture) };
         query.AddRange((labels ?? []).Select(l => "label=" + Uri.EscapeDataString(l)));
+        if (!string.IsNullOrEmpty(search))
+        {
+            query.Add("q=" + Uri.EscapeDataString(search));
+        }
+
+        if (version is { } v)
+        {
+            query.Add("version=" + v.ToString(CultureInfo.InvariantCulture));
+        }
+
         if (!string.IsNullOrEmpty(state))
         {
             query.Add("state=" + Uri.EscapeDataString(state));

@@ -49,7 +49,9 @@ internal static class TenantsCommand
             Description = "Only tenants matching this label selector (plan=free, region!=us, tier in (gold,silver)); repeat: all must hold",
             HelpName = "selector",
         };
-        var command = new Command("list", "List tenants by slug, a page at a time (or --all)") { state, limit, all, after, label };
+        var search = new Option<string?>("--search", "-q") { Description = "Only tenants whose slug or display name contains this text (any case)", HelpName = "text" };
+        var version = new Option<int?>("--at-version") { Description = "Only tenants at this migration version (the API's version=)", HelpName = "version" };
+        var command = new Command("list", "List tenants by slug, a page at a time (or --all)") { state, limit, all, after, label, search, version };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
             var items = new List<TenantSummaryResponse>();
@@ -57,7 +59,7 @@ internal static class TenantsCommand
             var cursor = context.Get(after);
             do
             {
-                var page = await context.Client.ListTenantsAsync(context.Get(state), context.Get(limit), cursor, cancellationToken, context.Get(label));
+                var page = await context.Client.ListTenantsAsync(context.Get(state), context.Get(limit), cursor, cancellationToken, context.Get(label), context.Get(search), context.Get(version));
                 items.AddRange(page.Value.Items);
                 json.AddRange(page.Json.GetProperty("items").EnumerateArray());
                 cursor = page.Value.Next;

@@ -1,7 +1,6 @@
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Registry.Contracts.Tenants;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace ControlPlane.Grains.Registry;
@@ -9,18 +8,16 @@ namespace ControlPlane.Grains.Registry;
 /// <summary>Listing and counting over the registry, paged by slug (keyset paging: stable under inserts, no OFFSET scans).</summary>
 public sealed class TenantRegistryReader(ControlPlaneDataSources dataSources) : ITenantRegistryReader
 {
-    public async Task<TenantPage> ListAsync(TenantStatus? status, int limit, string? afterSlug, CancellationToken cancellationToken, LabelSelector? labels = null)
+    public async Task<TenantPage> ListAsync(TenantFilter filter, int limit, string? afterSlug, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var parameters = new PositionalParameters();
-        var state = parameters.Add(status?.ToString(), NpgsqlDbType.Text);
         var after = parameters.Add(afterSlug, NpgsqlDbType.Text);
         var take = parameters.Add(limit + 1, NpgsqlDbType.Integer);
-        var selected = labels is null ? string.Empty : $" AND {LabelSelectorSql.Where(labels, "t.labels", parameters)}";
         await using var command = dataSources.Registry.CreateCommand(
             $"""
             SELECT {TenantRows.Columns} FROM controlplane.tenants t
-            WHERE ({state}::text IS NULL OR t.state = {state}) AND ({after}::text IS NULL OR t.slug > {after}){selected}
+            WHERE ({after}::text IS NULL OR t.slug > {after}) AND {TenantFilterSql.Where(filter, "t", parameters)}
             ORDER BY t.slug
             LIMIT {take}
             """);
@@ -42,16 +39,32 @@ public sealed class TenantRegistryReader(ControlPlaneDataSources dataSources) : 
         return new TenantPage(items, more ? items[^1].Slug : null);
     }
 
-    public async Task<IReadOnlyDictionary<TenantStatus, long>> CountByStatusAsync(CancellationToken cancellationToken)
+    public async Task<TenantCounts> CountAsync(TenantFilter filter, CancellationToken cancellationToken)
     {
-        await using var command = dataSources.Registry.CreateCommand("SELECT state, count(*) FROM controlplane.tenants GROUP BY state");
-        var counts = Enum.GetValues<TenantStatus>().ToDictionary(s => s, _ => 0L);
+        // One scan for both groupings; a row of the state grouping has a null version and the other way round.
+        var parameters = new PositionalParameters();
+        await using var command = dataSources.Registry.CreateCommand(
+            $"""
+            SELECT t.state, t.migration_version, count(*) FROM controlplane.tenants t
+            WHERE {TenantFilterSql.Where(filter, "t", parameters)}
+            GROUP BY GROUPING SETS ((t.state), (t.migration_version))
+            """);
+        parameters.AddTo(command.Parameters);
+        var byState = Enum.GetValues<TenantStatus>().ToDictionary(s => s.ToString(), _ => 0L, StringComparer.Ordinal);
+        var byVersion = new SortedDictionary<int, long>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            counts[Enum.Parse<TenantStatus>(reader.GetString(0))] = reader.GetInt64(1);
+            if (!reader.IsDBNull(0))
+            {
+                byState[reader.GetString(0)] = reader.GetInt64(2);
+            }
+            else
+            {
+                byVersion[reader.GetInt32(1)] = reader.GetInt64(2);
+            }
         }
 
-        return counts;
+        return new TenantCounts(byState.Values.Sum(), byState, byVersion);
     }
 }

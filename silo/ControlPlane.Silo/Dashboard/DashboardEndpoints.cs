@@ -1,7 +1,7 @@
 namespace ControlPlane.Silo.Dashboard;
 
 /// <summary>
-/// The operators' status page: three static files embedded in the silo (no build step, nothing to deploy beside it),
+/// The operators' status page: four static files embedded in the silo (no build step, nothing to deploy beside it),
 /// served without credentials; the page asks for an API key and calls the authenticated API with it.
 /// </summary>
 public static class DashboardEndpoints
@@ -10,6 +10,7 @@ public static class DashboardEndpoints
     {
         ["index.html"] = "text/html; charset=utf-8",
         ["dashboard.js"] = "text/javascript; charset=utf-8",
+        ["charts.js"] = "text/javascript; charset=utf-8",
         ["dashboard.css"] = "text/css; charset=utf-8",
     };
 

@@ -67,6 +67,31 @@ public sealed class TenantCommandsShould(CliSiloFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task ListOnlyTheTenantsWhoseSlugOrNameHoldTheSearchText()
+    {
+        var prefix = TestSlugs.New("find");
+        using (var byName = await fixture.Client.CreateAsync($"{prefix}_1", "Zyxwvut Logistics"))
+        using (var other = await fixture.Client.CreateAsync($"{prefix}_2", "Other Ltd"))
+        {
+            byName.EnsureSuccessStatusCode();
+            other.EnsureSuccessStatusCode();
+        }
+
+        var byNameText = await _cli.RunAsync("tenants", "list", "--search", "ZYXWVUT", "--json");
+        var bySlugText = await _cli.RunAsync("tenants", "list", "-q", $"{prefix}_2", "--json");
+
+        Assert.True(byNameText.ExitCode == 0, byNameText.ToString());
+        Assert.Equal([$"{prefix}_1"], Slugs(byNameText.Out));
+        Assert.Equal([$"{prefix}_2"], Slugs(bySlugText.Out));
+    }
+
+    private static List<string> Slugs(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("slug").GetString()!)];
+    }
+
+    [Fact]
     public async Task ShowATenantWithItsTimeline()
     {
         var slug = TestSlugs.New("show");

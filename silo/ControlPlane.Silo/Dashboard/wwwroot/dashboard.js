@@ -4,12 +4,15 @@
 
 const KEY_STORAGE = "controlplane.apiKey";
 const REFRESH_MS = 2000;
-const PAGE_SIZE = 500;
-const MAX_PAGES = 10;
+// One page of the table at a time, paged and searched by the server (GET /v1/tenants with its cursor and filters):
+// the page costs the same with 20 tenants or 20,000.
+const PAGE_SIZE = 50;
+const SEARCH_DELAY_MS = 250;
 const STATES = ["Requested", "SchemaCreated", "Migrated", "Seeded", "Active", "Suspended", "Failed", "Deprovisioning", "Deleted"];
 const OPEN_ROLLOUT = ["Scheduled", "WaitingForWindow", "Running", "Paused", "Halted"];
 
-const view = { tenants: [], truncated: false, selected: null, timer: null };
+// cursors[i] is the `after` of page i (null for the first); going back pops to the one before.
+const view = { tenants: [], next: null, cursors: [null], counts: null, matching: null, selected: null, timer: null, searchTimer: null };
 
 function $(id) { return document.getElementById(id); }
 
@@ -59,26 +62,48 @@ function segment(className, percent) {
 
 function stateBadge(state) { return el("span", { className: `state state-${state}` }, state); }
 
-async function loadTenants() {
-  const items = [];
-  let after = null;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
-    if (after) query.set("after", after);
-    const result = await api(`/v1/tenants?${query}`);
-    items.push(...result.items);
-    after = result.next;
-    if (!after) return { items, truncated: false };
-  }
-  return { items, truncated: true };
+function filterQuery() {
+  const query = new URLSearchParams();
+  const search = $("search").value.trim();
+  if (search) query.set("q", search);
+  if ($("state-filter").value) query.set("state", $("state-filter").value);
+  if ($("version-filter").value) query.set("version", $("version-filter").value);
+  return query;
+}
+
+async function loadPage() {
+  const query = filterQuery();
+  const filtered = query.toString() !== "";
+  query.set("limit", String(PAGE_SIZE));
+  const after = view.cursors[view.cursors.length - 1];
+  if (after) query.set("after", after);
+  const [page, counts, matching] = await Promise.all([
+    api(`/v1/tenants?${query}`),
+    api("/v1/tenants/stats/counts"),
+    filtered ? api(`/v1/tenants/stats/counts?${filterQuery()}`) : null]);
+  view.tenants = page.items;
+  view.next = page.next;
+  view.counts = counts;
+  view.matching = matching || counts;
 }
 
 function renderCounts() {
-  const counts = Object.fromEntries(STATES.map(s => [s, 0]));
-  for (const tenant of view.tenants) counts[tenant.state] = (counts[tenant.state] || 0) + 1;
-  $("state-counts").replaceChildren(...Object.entries(counts).map(([state, count]) =>
-    el("li", { "data-state": state }, el("span", { className: "count" }, count), stateBadge(state))));
-  $("tenant-total").textContent = `(${view.tenants.length}${view.truncated ? "+" : ""} in all)`;
+  const counts = view.counts;
+  $("state-counts").replaceChildren(...STATES.map(state =>
+    el("li", { "data-state": state }, el("span", { className: "count" }, counts.byState[state] || 0), stateBadge(state))));
+  $("tenant-total").textContent = `(${counts.total} in all)`;
+  const { barChart } = window.ControlPlaneCharts;
+  $("chart-states").replaceChildren(barChart(
+    STATES.map(state => ({ label: state, value: counts.byState[state] || 0, className: `state-${state}` })),
+    { title: "Tenants by state", width: 640 }));
+  $("chart-versions").replaceChildren(barChart(
+    counts.byVersion.map(v => ({ label: `v${v.version}`, value: v.count })),
+    { title: "Tenants by version", width: 360 }));
+  const versions = $("version-filter");
+  const chosen = versions.value;
+  versions.replaceChildren(el("option", { value: "" }, "All versions"),
+    ...counts.byVersion.map(v => el("option", { value: v.version }, `version ${v.version}`)));
+  versions.value = counts.byVersion.some(v => String(v.version) === chosen) ? chosen : "";
 }
 
 // Labels as "plan=free, region=eu" (by key); the text is set as text, never as markup.
@@ -87,12 +112,7 @@ function labelText(labels) {
 }
 
 function renderTenants() {
-  const search = $("search").value.trim().toLowerCase();
-  const state = $("state-filter").value;
-  const shown = view.tenants.filter(t =>
-    (!state || t.state === state)
-    && (!search || [t.slug, t.displayName, t.lastError || "", labelText(t.labels)].some(v => v.toLowerCase().includes(search))));
-  $("tenants").tBodies[0].replaceChildren(...shown.map(t => {
+  $("tenants").tBodies[0].replaceChildren(...view.tenants.map(t => {
     const row = el("tr", { "data-slug": t.slug, className: t.slug === view.selected ? "selected" : null },
       el("td", {}, t.slug),
       el("td", {}, t.displayName),
@@ -104,8 +124,20 @@ function renderTenants() {
     row.addEventListener("click", () => selectTenant(t.slug));
     return row;
   }));
-  $("tenants-note").textContent = `${shown.length} of ${view.tenants.length} shown`
-    + (view.truncated ? ` (only the first ${PAGE_SIZE * MAX_PAGES} tenants are loaded)` : "");
+  const first = (view.cursors.length - 1) * PAGE_SIZE;
+  const matching = view.matching ? view.matching.total : view.tenants.length;
+  $("page-number").textContent = `page ${view.cursors.length} of ${Math.max(1, Math.ceil(matching / PAGE_SIZE))}`;
+  $("prev-page").disabled = view.cursors.length === 1;
+  $("next-page").disabled = !view.next;
+  $("tenants-note").textContent = view.tenants.length === 0
+    ? `none of ${view.counts.total} tenants match`
+    : `${first + 1}-${first + view.tenants.length} of ${matching} matching (${view.counts.total} in all)`;
+}
+
+// A new search or filter starts again from the first page.
+function restartPaging() {
+  view.cursors = [null];
+  refreshNow();
 }
 
 async function selectTenant(slug) {
@@ -167,6 +199,36 @@ function renderRollout(rollouts) {
     failed].filter(node => node !== null));
 }
 
+async function renderPace(rollouts) {
+  const rollout = rollouts.find(r => OPEN_ROLLOUT.includes(r.state)) || rollouts[0];
+  const body = $("pace-body");
+  if (!rollout) {
+    body.replaceChildren(el("p", { className: "muted" }, "No rollout yet."));
+    return;
+  }
+  const pace = await api(`/v1/rollouts/${encodeURIComponent(rollout.id)}/throughput`);
+  const clock = iso => new Date(iso).toLocaleTimeString();
+  body.replaceChildren(
+    el("p", { "data-testid": "rollout-pace" }, `Rollout ${pace.id}: ${pace.finished} of ${pace.total} finished, `
+      + (pace.tenantsPerSecond ? `${pace.tenantsPerSecond.toFixed(1)} tenants/s in the last minute` : "no tenant finished in the last minute")
+      + (pace.etaSeconds ? `, ETA ${Math.ceil(pace.etaSeconds)} s (${new Date(Date.now() + pace.etaSeconds * 1000).toLocaleTimeString()})` : "")),
+    window.ControlPlaneCharts.barChart(
+      pace.points.map(p => ({ label: clock(p.at), value: p.tenantsPerSecond })),
+      { title: `Tenants per second (buckets of ${pace.bucketSeconds} s)`, width: 640, valueText: v => v.toFixed(1) }));
+}
+
+async function renderOnboarding() {
+  const latency = await api("/v1/tenants/stats/onboarding?window=PT1H");
+  const ms = v => v === null || v === undefined ? "-" : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`;
+  const edge = v => v < 1000 ? `${v}ms` : `${v / 1000}s`;
+  $("onboarding-summary").textContent = latency.count === 0
+    ? "No tenant became Active in the last hour."
+    : `${latency.count} tenants became Active in the last hour: p50 ${ms(latency.p50Ms)}, p95 ${ms(latency.p95Ms)}, max ${ms(latency.maxMs)}`;
+  $("chart-onboarding").replaceChildren(window.ControlPlaneCharts.barChart(
+    latency.buckets.map(b => ({ label: b.toMs === null ? `${edge(b.fromMs)}+` : `<${edge(b.toMs)}`, value: b.count })),
+    { title: "Onboarding latency, last hour (Requested to Active)", width: 640 }));
+}
+
 async function renderCluster() {
   const body = $("cluster-body");
   try {
@@ -187,13 +249,11 @@ async function renderCluster() {
 
 async function refresh() {
   try {
-    const [tenants, rollouts] = await Promise.all([loadTenants(), api("/v1/rollouts?limit=5")]);
-    view.tenants = tenants.items;
-    view.truncated = tenants.truncated;
+    const [, rollouts] = await Promise.all([loadPage(), api("/v1/rollouts?limit=5")]);
     renderCounts();
     renderTenants();
     renderRollout(rollouts);
-    await Promise.all([renderCluster(), renderTimeline()]);
+    await Promise.all([renderCluster(), renderTimeline(), renderOnboarding(), renderPace(rollouts)]);
     $("banner").hidden = true;
     $("updated").textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (error) {
@@ -205,6 +265,12 @@ async function refresh() {
     $("banner").hidden = false;
   }
   view.timer = setTimeout(refresh, REFRESH_MS);
+}
+
+// Refreshes at once (after a search or a page change), in place of the next timed refresh.
+function refreshNow() {
+  clearTimeout(view.timer);
+  refresh();
 }
 
 function signIn() {
@@ -226,8 +292,22 @@ function signOut(message) {
 
 document.addEventListener("DOMContentLoaded", () => {
   $("state-filter").append(...STATES.map(s => el("option", { value: s }, s)));
-  $("search").addEventListener("input", renderTenants);
-  $("state-filter").addEventListener("change", renderTenants);
+  $("search").addEventListener("input", () => {
+    clearTimeout(view.searchTimer);
+    view.searchTimer = setTimeout(restartPaging, SEARCH_DELAY_MS);
+  });
+  $("state-filter").addEventListener("change", restartPaging);
+  $("version-filter").addEventListener("change", restartPaging);
+  $("next-page").addEventListener("click", () => {
+    if (!view.next) return;
+    view.cursors.push(view.next);
+    refreshNow();
+  });
+  $("prev-page").addEventListener("click", () => {
+    if (view.cursors.length === 1) return;
+    view.cursors.pop();
+    refreshNow();
+  });
   $("sign-out").addEventListener("click", () => signOut());
   $("login-form").addEventListener("submit", event => {
     event.preventDefault();

@@ -1,0 +1,115 @@
+using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Rollouts;
+using ControlPlane.Grains.Tenants;
+using ControlPlane.Registry.Contracts.Stats;
+using NpgsqlTypes;
+
+namespace ControlPlane.Grains.Registry;
+
+/// <summary>
+/// The dashboard's pictures, from what the registry already records: onboarding latency from each tenant's timeline
+/// (its Requested entry to its first Active entry), a rollout's pace from its tenants' <c>finished_at</c>.
+/// </summary>
+public sealed class FleetStats(ControlPlaneDataSources dataSources) : IFleetStats
+{
+    // Finished for the pace: the tenants the rollout migrated or failed; skipped ones did no work.
+    private const string Done = $"status IN ('{nameof(RolloutTenantStatus.Succeeded)}', '{nameof(RolloutTenantStatus.Failed)}')";
+
+    public async Task<OnboardingLatencies> OnboardingLatenciesAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        // Each tenant's first Requested and first Active entry (a resume's Active comes later and does not count), for
+        // the tenants whose first Active entry is in the window. The inner select finds those tenants by R0017's partial
+        // index on Active entries; with few of them (the usual hour) their entries come by tenant_events_slug, with
+        // many (a fleet onboarded within the hour) PostgreSQL hashes one pass over the entries instead.
+        var parameters = new PositionalParameters();
+        var since = parameters.Add(from, NpgsqlDbType.TimestampTz);
+        var active = parameters.Add(nameof(TenantStatus.Active), NpgsqlDbType.Text);
+        var requested = parameters.Add(TenantStateMachine.Initial.ToString(), NpgsqlDbType.Text);
+        await using var command = dataSources.Registry.CreateCommand(
+            $"""
+            SELECT clock_timestamp(), extract(epoch FROM first_active - first_requested) * 1000
+            FROM (
+                SELECT min(e.at) FILTER (WHERE e.to_state = {requested}) AS first_requested, min(e.at) FILTER (WHERE e.to_state = {active}) AS first_active
+                FROM controlplane.tenant_events e
+                WHERE e.to_state IN ({requested}, {active})
+                  AND e.slug IN (SELECT w.slug FROM controlplane.tenant_events w WHERE w.to_state = {active} AND w.at >= {since})
+                GROUP BY e.slug) f
+            WHERE first_active >= {since} AND first_requested IS NOT NULL
+            ORDER BY 2
+            """);
+        parameters.AddTo(command.Parameters);
+        var latencies = new List<double>();
+        var now = DateTimeOffset.UtcNow;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            now = reader.GetFieldValue<DateTimeOffset>(0);
+            latencies.Add(reader.GetDouble(1));
+        }
+
+        return new OnboardingLatencies(from, now, latencies);
+    }
+
+    public async Task<RolloutThroughput?> RolloutThroughputAsync(string rolloutId, int maxBuckets, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBuckets, 1);
+        await using var connection = await dataSources.Registry.OpenConnectionAsync(cancellationToken);
+        await using var batch = connection.CreateBatch();
+        var totals = new Npgsql.NpgsqlBatchCommand(
+            $"""
+            SELECT r.state, count(t.slug), count(t.slug) FILTER (WHERE {Done}),
+                   count(t.slug) FILTER (WHERE t.status = '{nameof(RolloutTenantStatus.Pending)}'),
+                   min(t.finished_at) FILTER (WHERE {Done}),
+                   CASE WHEN r.finished_at IS NULL THEN clock_timestamp() ELSE max(t.finished_at) FILTER (WHERE {Done}) END
+            FROM controlplane.rollouts r LEFT JOIN controlplane.rollout_tenants t ON t.rollout_id = r.id
+            WHERE r.id = $1
+            GROUP BY r.state, r.finished_at
+            """);
+        totals.Parameters.Add(new Npgsql.NpgsqlParameter { Value = rolloutId, NpgsqlDbType = NpgsqlDbType.Text });
+        batch.BatchCommands.Add(totals);
+        string state;
+        long total, finished, remaining;
+        DateTimeOffset? origin;
+        DateTimeOffset end;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            (state, total, finished, remaining) = (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+            origin = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4);
+            end = reader.GetFieldValue<DateTimeOffset>(5);
+        }
+
+        if (origin is not { } start)
+        {
+            return new RolloutThroughput(rolloutId, state, total, finished, remaining, null, 1, []);
+        }
+
+        // Whole seconds per bucket, as few as give at most maxBuckets buckets up to now (a finished rollout: its last tenant).
+        var bucketSeconds = Math.Max(1, (int)Math.Ceiling((end - start).TotalSeconds / maxBuckets));
+        var buckets = new long[Math.Max(1, (int)Math.Ceiling((end - start).TotalSeconds / bucketSeconds))];
+        await using var perBucket = connection.CreateCommand();
+        perBucket.CommandText =
+            $"""
+            SELECT floor(extract(epoch FROM finished_at - $2) / $3)::int, count(*)
+            FROM controlplane.rollout_tenants
+            WHERE rollout_id = $1 AND {Done}
+            GROUP BY 1
+            """;
+        perBucket.Parameters.Add(new Npgsql.NpgsqlParameter { Value = rolloutId, NpgsqlDbType = NpgsqlDbType.Text });
+        perBucket.Parameters.Add(new Npgsql.NpgsqlParameter { Value = start, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        perBucket.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (double)bucketSeconds, NpgsqlDbType = NpgsqlDbType.Double });
+        await using (var reader = await perBucket.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                buckets[Math.Clamp(reader.GetInt32(0), 0, buckets.Length - 1)] += reader.GetInt64(1);
+            }
+        }
+
+        return new RolloutThroughput(rolloutId, state, total, finished, remaining, start, bucketSeconds, buckets);
+    }
+}
