@@ -26,7 +26,8 @@ public sealed class CloneCopyResumeShould : IAsyncLifetime
         using var created = await client.Http.PostAsJsonAsync("/v1/tenants", new { slug = clone, displayName = "Half way", cloneFrom = source });
         await gate.Reached.WaitAsync(TimeSpan.FromSeconds(30));
 
-        // The copy fills the parent tables first; users (after teams) fails once, after rows were already inserted.
+        // The copy fills the parent tables first; users (after teams) fails once, after rows were already inserted
+        // (ALWAYS: a clone's copy runs as a replica, which skips ordinary triggers).
         await _database.ExecuteAsync(
             $"""
             CREATE SEQUENCE public.{clone}_fault;
@@ -36,6 +37,7 @@ public sealed class CloneCopyResumeShould : IAsyncLifetime
                 RETURN NULL;
             END $$;
             CREATE TRIGGER fail_once AFTER INSERT ON tenant_{clone}.users FOR EACH STATEMENT EXECUTE FUNCTION public.{clone}_fail_once();
+            ALTER TABLE tenant_{clone}.users ENABLE ALWAYS TRIGGER fail_once;
             """);
         gate.Release();
         var active = await client.WaitForStateAsync(clone, TenantStatus.Active);

@@ -14,8 +14,11 @@ public sealed record CopiedTable(string Table, long SourceRows, long TargetRows)
 /// </summary>
 public static class TableCopy
 {
+    // sourceKeysHold: the source has the target's exact structure (a clone), so its rows, read from one snapshot,
+    // already satisfy the same foreign keys; checking them row by row again is skipped (session_replication_role =
+    // replica, when the control plane's role may set it). An import's rows have their keys checked as they go in.
     public static async Task<IReadOnlyList<CopiedTable>> RunAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, SchemaStructure source, SchemaStructure target, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, SchemaStructure source, SchemaStructure target, bool sourceKeysHold, CancellationToken cancellationToken)
     {
         var from = PgIdentifier.Quote(source.Schema);
         var to = PgIdentifier.Quote(target.Schema);
@@ -23,6 +26,13 @@ public static class TableCopy
         if (tables.Count == 0)
         {
             return [];
+        }
+
+        if (sourceKeysHold)
+        {
+            await ExecuteAsync(connection, transaction,
+                "SELECT pg_catalog.set_config('session_replication_role', 'replica', true) WHERE pg_catalog.has_parameter_privilege('session_replication_role', 'SET')",
+                cancellationToken);
         }
 
         await ExecuteAsync(connection, transaction, $"TRUNCATE {string.Join(", ", tables.Select(t => $"{to}.{PgIdentifier.Quote(t.Name)}"))}", cancellationToken);

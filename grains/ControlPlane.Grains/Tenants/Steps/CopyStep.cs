@@ -58,7 +58,7 @@ public sealed class CopyStep(ControlPlaneDataSources dataSources)
             throw new StepFailedException($"The structure of {source.SourceSchema} no longer matches the tenant's schema at version {row.MigrationVersion}: {string.Join("; ", differences)}. Nothing was copied.", retryable: false);
         }
 
-        var copied = await TableCopy.RunAsync(connection, copy, from, target, cancellationToken);
+        var copied = await TableCopy.RunAsync(connection, copy, from, target, sourceKeysHold: match == StructureMatch.Exact, cancellationToken);
         await copy.CommitAsync(cancellationToken);
 
         var seeded = row with { State = TenantStateMachine.To(ProvisioningStep.Copy) };
