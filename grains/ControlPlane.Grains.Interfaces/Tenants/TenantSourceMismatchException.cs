@@ -14,6 +14,7 @@ public sealed class TenantSourceMismatchException(string field, string message, 
     public string Field { get; } = field;
 
     /// <summary>Each difference between the source and the model, one sentence each; empty when the source is simply unusable.</summary>
+    /// <remarks>An array, so every silo's serializer carries it as it is.</remarks>
     [Id(1)]
-    public IReadOnlyList<string> Differences { get; } = differences;
+    public string[] Differences { get; } = [.. differences];
 }

@@ -41,7 +41,7 @@ public sealed class SchemaAdoption(ControlPlaneDataSources dataSources, WorkConn
             owner.Parameters.Add(new() { Value = schema });
             if (await owner.ExecuteScalarAsync(cancellationToken) is string tenant)
             {
-                throw new TenantSourceMismatchException(SchemaField, $"Schema '{schema}' is tenant '{tenant}''s; it is already registered.", []);
+                throw new TenantSourceMismatchException(SchemaField, $"Schema '{schema}' belongs to tenant '{tenant}'; it is already registered.", []);
             }
         }
 
