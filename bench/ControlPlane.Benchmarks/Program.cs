@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkOptions, Task<int>>>(Strin
     ["tenant-reads"] = TenantReadsBenchmark.RunAsync,
     ["idle-tenants"] = IdleTenantsBenchmark.RunAsync,
     ["operator-view"] = OperatorViewBenchmark.RunAsync,
+    ["clone"] = CloneBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

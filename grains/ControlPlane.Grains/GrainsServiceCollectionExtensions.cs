@@ -88,6 +88,9 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<CreateSchemaStep>();
         services.AddSingleton<MigrateStep>();
         services.AddSingleton<SeedStep>();
+        services.AddSingleton<CopyStep>();
+        services.AddSingleton<ControlPlane.Grains.Tenants.Copies.CopySourceCheck>();
+        services.AddSingleton<ControlPlane.Grains.Tenants.Copies.SchemaAdoption>();
         services.AddSingleton<DeprovisionStep>();
         services.AddSingleton<TenantSteps>();
         services.AddSingleton<MigrationLint>();

@@ -30,6 +30,7 @@ internal sealed partial class ControlPlaneExceptionHandler(IProblemDetailsServic
             ApiKeyConflictException keyClash => Validation("name", keyClash.Message, StatusCodes.Status409Conflict, "Conflict"),
             TenantNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Tenant not found", notFound.Message),
             InvalidTenantTransitionException transition => Problem(StatusCodes.Status409Conflict, "Not allowed in the current state", transition.Message, ("state", transition.Current.ToString())),
+            TenantSourceMismatchException source => SourceMismatch(source),
             TenantConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
             TenantPreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", stale.Message, ("etag", stale.Actual)),
             RolloutNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Rollout not found", notFound.Message),
@@ -71,6 +72,14 @@ internal sealed partial class ControlPlaneExceptionHandler(IProblemDetailsServic
             problem.Extensions["details"] = conflict.Details;
         }
 
+        return problem;
+    }
+
+    // Names the field like a validation problem, and lists each difference from the model in "differences".
+    private static HttpValidationProblemDetails SourceMismatch(TenantSourceMismatchException source)
+    {
+        var problem = Validation(source.Field, source.Message, StatusCodes.Status409Conflict, "Source does not match");
+        problem.Extensions["differences"] = source.Differences;
         return problem;
     }
 

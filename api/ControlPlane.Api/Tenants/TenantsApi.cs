@@ -28,6 +28,11 @@ public static class TenantsApi
             .WithSummary("Onboard a tenant: registers it and starts provisioning (202); the same request again returns the same tenant.")
             .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
             .Audited("tenant.onboard");
+        group.MapPost("/adopt", AdoptAsync)
+            .WithName("AdoptTenant")
+            .WithSummary("Register an existing schema as a tenant at a baseline version after checking its structure (201); a mismatch is 409 with the differences.")
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy)
+            .Audited("tenant.adopt");
         group.MapGet("/", ListAsync)
             .WithName("ListTenants")
             .WithSummary("List tenants by slug, optionally filtered by state, version, label selectors (label=plan=free, repeatable: all must hold) and text in slug or display name (q=, any case), paged with an opaque cursor.")
@@ -82,7 +87,13 @@ public static class TenantsApi
 
         // Checked here too (the grain checks again) so that a bad label is refused before anything is registered.
         TenantLabels.Validate(request.Labels);
-        var result = await grains.GetGrain<ITenantGrain>(slug.Value).ProvisionAsync(new ProvisionRequest(request.DisplayName, request.Labels));
+        if (request.ImportFrom is { Schema: null })
+        {
+            throw new TenantValidationException("importFrom.schema", "Name the schema to import from: {\"importFrom\":{\"schema\":\"public\"}}.");
+        }
+
+        var provision = new ProvisionRequest(request.DisplayName, request.Labels) { CloneFrom = request.CloneFrom, ImportFromSchema = request.ImportFrom?.Schema };
+        var result = await grains.GetGrain<ITenantGrain>(slug.Value).ProvisionAsync(provision);
         var location = Location(slug);
         EntityTag.Write(response, result.Tenant.Etag);
         if (result.Created)
@@ -92,6 +103,27 @@ public static class TenantsApi
 
         response.Headers.Location = location;
         return TypedResults.Ok(TenantResponse.From(result.Tenant));
+    }
+
+    /// <summary>Adoption registers the tenant at once (201); it becomes Active after Activate's checks, as a new tenant does.</summary>
+    public static async Task<Created<TenantResponse>> AdoptAsync(AdoptTenantRequest request, IGrainFactory grains, HttpContext context)
+    {
+        var slug = TenantSlug.Parse(request.Slug);
+        AuditTrail.Describe(context, tenant: slug.Value, detail: $"schema {request.Schema} at version {request.BaselineVersion}");
+        RequestTelemetry.TagTenant(slug.Value);
+        if (string.IsNullOrWhiteSpace(request.DisplayName))
+        {
+            throw new TenantValidationException("displayName", "The displayName is required.");
+        }
+
+        if (request.BaselineVersion is not int version)
+        {
+            throw new TenantValidationException("baselineVersion", "Give the catalogue version the schema is at, e.g. \"baselineVersion\": 3.");
+        }
+
+        var tenant = await grains.GetGrain<ITenantGrain>(slug.Value).AdoptAsync(new AdoptRequest(request.DisplayName, request.Schema ?? string.Empty, version));
+        EntityTag.Write(context.Response, tenant.Etag);
+        return TypedResults.Created(Location(slug), TenantResponse.From(tenant));
     }
 
     public static async Task<Ok<TenantListResponse>> ListAsync(

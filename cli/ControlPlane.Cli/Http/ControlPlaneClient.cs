@@ -57,6 +57,9 @@ internal sealed class ControlPlaneClient(HttpClient http)
     public Task<ApiResult<TenantResponse>> CreateTenantAsync(CreateTenantRequest body, CancellationToken cancellationToken) =>
         SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Post, "v1/tenants") { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);
 
+    public Task<ApiResult<TenantResponse>> AdoptTenantAsync(AdoptTenantRequest body, CancellationToken cancellationToken) =>
+        SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Post, "v1/tenants/adopt") { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);
+
     public Task<ApiResult<TenantResponse>> UpdateTenantLabelsAsync(string slug, UpdateTenantRequest body, CancellationToken cancellationToken) =>
         SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Patch, TenantPath(slug)) { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);
 

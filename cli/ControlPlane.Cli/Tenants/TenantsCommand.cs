@@ -21,6 +21,9 @@ internal static class TenantsCommand
         tenants.Add(Operate(runner, "suspend", "Suspend an Active tenant: its role can no longer log in", canWait: false));
         tenants.Add(Operate(runner, "resume", "Resume a Suspended tenant", canWait: false));
         tenants.Add(Delete(runner));
+        tenants.Add(Clone(runner));
+        tenants.Add(Import(runner));
+        tenants.Add(Adopt(runner));
         tenants.Add(Label(runner));
         return tenants;
     }
@@ -137,6 +140,83 @@ internal static class TenantsCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static Command Clone(CommandRunner runner)
+    {
+        var source = new Argument<string>("source") { Description = "The Active tenant to copy" };
+        var slug = new Argument<string>("new-slug") { Description = "The new tenant's slug" };
+        var name = new Option<string?>("--display-name") { Description = "The new tenant's display name (default: the new slug)" };
+        var wait = new Option<bool>("--wait") { Description = "Follow provisioning until the clone is Active (or failed for good)" };
+        var timeout = TimeoutOption.Create();
+        var command = new Command("clone", "Create a tenant whose data is a consistent copy of another's (its own schema, role and grants)") { source, slug, name, wait, timeout };
+        command.SetAction(runner.Action(async (context, cancellationToken) =>
+        {
+            var newSlug = context.Get(slug)!;
+            var body = new CreateTenantRequest(newSlug, context.Get(name) ?? newSlug, CloneFrom: context.Get(source));
+            var created = await context.Client.CreateTenantAsync(body, cancellationToken);
+            return await ReportCreatedAsync(context, created, context.Get(wait), context.Get(timeout), cancellationToken);
+        }));
+        return command;
+    }
+
+    private static Command Import(CommandRunner runner)
+    {
+        var slug = SlugArgument();
+        var schema = new Option<string>("--schema") { Description = "The existing schema to copy the model's tables from (only read)", Required = true };
+        var name = new Option<string?>("--display-name") { Description = "The new tenant's display name (default: the slug)" };
+        var wait = new Option<bool>("--wait") { Description = "Follow provisioning until the tenant is Active (or failed for good)" };
+        var timeout = TimeoutOption.Create();
+        var command = new Command("import", "Create a tenant from the model's tables in an existing schema of the same database (refused, with the differences, when they do not match)") { slug, schema, name, wait, timeout };
+        command.SetAction(runner.Action(async (context, cancellationToken) =>
+        {
+            var newSlug = context.Get(slug)!;
+            var body = new CreateTenantRequest(newSlug, context.Get(name) ?? newSlug, ImportFrom: new ImportFromRequest(context.Get(schema)!));
+            var created = await context.Client.CreateTenantAsync(body, cancellationToken);
+            return await ReportCreatedAsync(context, created, context.Get(wait), context.Get(timeout), cancellationToken);
+        }));
+        return command;
+    }
+
+    private static Command Adopt(CommandRunner runner)
+    {
+        var slug = SlugArgument();
+        var schema = new Option<string>("--schema") { Description = "The existing schema (renamed to tenant_<slug>; its data is not moved)", Required = true };
+        var baseline = new Option<int>("--baseline-version") { Description = "The catalogue version the schema is at (its structure must be what versions 1..N produce)", Required = true };
+        var name = new Option<string?>("--display-name") { Description = "The tenant's display name (default: the slug)" };
+        var wait = new Option<bool>("--wait") { Description = "Follow the tenant until it is Active" };
+        var timeout = TimeoutOption.Create();
+        var command = new Command("adopt", "Register a schema another tool created as a tenant at a baseline version (refused, with the differences, when its structure differs)") { slug, schema, baseline, name, wait, timeout };
+        command.SetAction(runner.Action(async (context, cancellationToken) =>
+        {
+            var newSlug = context.Get(slug)!;
+            var body = new AdoptTenantRequest(newSlug, context.Get(name) ?? newSlug, context.Get(schema)!, context.Get(baseline));
+            var adopted = await context.Client.AdoptTenantAsync(body, cancellationToken);
+            return await ReportCreatedAsync(context, adopted, context.Get(wait), context.Get(timeout), cancellationToken);
+        }));
+        return command;
+    }
+
+    private static async Task<int> ReportCreatedAsync(CommandContext context, Http.ApiResult<TenantResponse> created, bool wait, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        if (wait)
+        {
+            return await new TenantFollower(context).FollowAsync(created, timeout, cancellationToken);
+        }
+
+        if (context.Json)
+        {
+            context.WriteJson(created.Json);
+        }
+        else
+        {
+            var tenant = created.Value;
+            var what = created.Status == HttpStatusCode.OK ? "already exists" : "accepted";
+            context.Out.MarkupLine($"Tenant [bold]{Markup.Escape(tenant.Slug)}[/] {what}: {StateMarkup.Tenant(tenant.State)}.");
+            context.Out.MarkupLineInterpolated($"[grey]Follow it: controlplane tenants watch {tenant.Slug}[/]");
+        }
+
+        return ExitCodes.Success;
     }
 
     private static Command Watch(CommandRunner runner)

@@ -19,6 +19,13 @@ public interface ITenantGrain : IGrainWithStringKey
     /// </summary>
     Task<ProvisionResult> ProvisionAsync(ProvisionRequest request);
 
+    /// <summary>
+    /// Registers an existing schema (made by another tool) as this tenant at <see cref="AdoptRequest.BaselineVersion"/>,
+    /// after checking that its structure is what the catalogue's versions 1..N produce; the data stays where it is.
+    /// </summary>
+    /// <exception cref="TenantSourceMismatchException">The schema is missing or its structure differs (nothing is registered).</exception>
+    Task<TenantSnapshot> AdoptAsync(AdoptRequest request);
+
     /// <summary>The tenant as the registry has it now (state, version, errors, timeline); null when it does not exist.</summary>
     [AlwaysInterleave]
     Task<TenantSnapshot?> GetAsync();

@@ -19,4 +19,7 @@ public enum ProvisioningStep
 
     /// <summary>Drop the schema and role (<c>Deprovisioning → Deleted</c>).</summary>
     Deprovision,
+
+    /// <summary>Copy a clone's or an import's rows from their source instead of seeding (<c>Migrated → Seeded</c>).</summary>
+    Copy,
 }

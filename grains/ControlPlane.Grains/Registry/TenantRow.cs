@@ -37,4 +37,7 @@ public sealed record TenantRow
 
     /// <summary>The tenant's labels, by key (written only by <see cref="TenantRows.SaveLabelsAsync"/> and onboarding).</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = TenantLabels.None;
+
+    /// <summary>Where the tenant's data is copied from instead of the seed (a clone or an import); null for a seeded tenant.</summary>
+    public Tenants.Copies.TenantCopySource? CopyFrom { get; init; }
 }

@@ -12,27 +12,28 @@ public static class TenantRows
     /// <summary>The column list every query reads, in <see cref="Read"/>'s order.</summary>
     public const string Columns =
         "t.slug, t.display_name, t.schema_name, t.role_name, t.state, t.failed_step, t.last_error, t.attempts, " +
-        "t.migration_version, t.etag, t.lease_owner, t.lease_token, t.next_attempt_at, t.created_at, t.updated_at, t.labels";
+        "t.migration_version, t.etag, t.lease_owner, t.lease_token, t.next_attempt_at, t.created_at, t.updated_at, t.labels, " +
+        "t.copy_kind, t.copy_source";
 
     /// <summary>Number of columns in <see cref="Columns"/>; extra columns of a query start here.</summary>
-    public const int ColumnCount = 16;
+    public const int ColumnCount = 18;
 
     /// <summary>Registers a tenant in <see cref="TenantStateMachine.Initial"/> with work due now, or returns the existing row.</summary>
     public static async Task<(TenantRow Row, bool Created)> InsertOrGetAsync(
         NpgsqlDataSource dataSource, TenantSlug slug, string displayName, string siloId, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? labels = null)
+        IReadOnlyDictionary<string, string>? labels = null, Tenants.Copies.TenantCopySource? copyFrom = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var insert = new NpgsqlCommand(
             $"""
             WITH t AS (
-                INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, next_attempt_at, labels)
-                VALUES (@slug, @display_name, @schema_name, @role_name, @state, clock_timestamp(), @labels)
+                INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, next_attempt_at, labels, copy_kind, copy_source)
+                VALUES (@slug, @display_name, @schema_name, @role_name, @state, clock_timestamp(), @labels, @copy_kind, @copy_source)
                 ON CONFLICT (slug) DO NOTHING
                 RETURNING *),
             e AS (
                 INSERT INTO controlplane.tenant_events (slug, from_state, to_state, detail, silo_id)
-                SELECT slug, NULL, state, 'onboarding requested', @silo FROM t),
+                SELECT slug, NULL, state, 'onboarding requested' || coalesce(@origin, ''), @silo FROM t),
             n AS (
                 SELECT pg_catalog.pg_notify('{TenantChangeFeed.Channel}', slug) FROM t)
             SELECT {Columns} FROM t, (SELECT count(*) FROM n) notified
@@ -45,6 +46,9 @@ public static class TenantRows
         insert.Parameters.AddWithValue("state", TenantStateMachine.Initial.ToString());
         insert.Parameters.AddWithValue("silo", siloId);
         insert.Parameters.Add(new NpgsqlParameter("labels", NpgsqlDbType.Jsonb) { Value = SerializeLabels(labels ?? TenantLabels.None) });
+        insert.Parameters.Add(new NpgsqlParameter("copy_kind", NpgsqlDbType.Text) { Value = (object?)copyFrom?.KindText ?? DBNull.Value });
+        insert.Parameters.Add(new NpgsqlParameter("copy_source", NpgsqlDbType.Text) { Value = (object?)copyFrom?.Name ?? DBNull.Value });
+        insert.Parameters.Add(new NpgsqlParameter("origin", NpgsqlDbType.Text) { Value = copyFrom is null ? DBNull.Value : $" (data to be copied from {copyFrom})" });
         await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))
@@ -268,6 +272,8 @@ public static class TenantRows
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(13),
         UpdatedAt = reader.GetFieldValue<DateTimeOffset>(14),
         Labels = ReadLabels(reader.GetString(15)),
+        CopyFrom = Tenants.Copies.TenantCopySource.FromColumns(
+            reader.IsDBNull(16) ? null : reader.GetString(16), reader.IsDBNull(17) ? null : reader.GetString(17)),
     };
 
     private static SortedDictionary<string, string> ReadLabels(string json) =>

@@ -244,6 +244,9 @@ public sealed partial class TenantGrain
             case WorkUnit.Deprovision:
                 await ClosePoolAsync();
                 return (await context.UnderTimeoutsAsync(() => steps.Deprovision.RunAsync(context)), null);
+            case WorkUnit.Copy:
+                // Its own limits: the copy runs on a second connection, under the step's raised idle limit.
+                return (await steps.Copy.RunAsync(context), null);
             case WorkUnit.Resume:
                 return (Resume(context.Row), null);
             case WorkUnit.Migrate:

@@ -74,9 +74,15 @@ public sealed partial class TenantGrain(
         var slug = RequireSlug();
         var displayName = ValidateDisplayName(request.DisplayName);
         var labels = TenantLabels.Validate(request.Labels);
-        var (row, created) = await TenantRows.InsertOrGetAsync(dataSources.Registry, slug, displayName, silo.SiloId, CancellationToken.None, labels);
+        var copyFrom = await CheckCopySourceAsync(slug, request);
+        var (row, created) = await TenantRows.InsertOrGetAsync(dataSources.Registry, slug, displayName, silo.SiloId, CancellationToken.None, labels, copyFrom);
         if (!created)
         {
+            if (row.CopyFrom != copyFrom)
+            {
+                throw new TenantConflictException(slug.Value, $"Tenant '{slug}' already exists with {(row.CopyFrom is { } from ? $"its data copied from {from}" : "seeded data")}; a different request cannot reuse its slug.");
+            }
+
             if (row.State == TenantStatus.Deleted)
             {
                 throw new TenantConflictException(slug.Value, $"Tenant '{slug}' was deleted on {row.UpdatedAt:u}; slugs are not reused, so its history stays unambiguous. Choose another slug.");

@@ -21,10 +21,14 @@ public static class TenantStateMachine
             [ProvisioningStep.Seed] = new(WorkUnit.Seed, TenantStatus.Migrated, TenantStatus.Seeded),
             [ProvisioningStep.Activate] = new(WorkUnit.Activate, TenantStatus.Seeded, TenantStatus.Active),
             [ProvisioningStep.Deprovision] = new(WorkUnit.Deprovision, TenantStatus.Deprovisioning, TenantStatus.Deleted),
+
+            // A clone or an import copies its data where others seed: the same states, another step (see NextWork).
+            [ProvisioningStep.Copy] = new(WorkUnit.Copy, TenantStatus.Migrated, TenantStatus.Seeded),
         }.ToFrozenDictionary();
 
-    // The work a state implies: the step that starts from it.
-    private static readonly FrozenDictionary<TenantStatus, WorkUnit> WorkFrom = Steps.Values.ToFrozenDictionary(s => s.From, s => s.Unit);
+    // The work a state implies: the step that starts from it (Seed from Migrated; Copy replaces it for copies).
+    private static readonly FrozenDictionary<TenantStatus, WorkUnit> WorkFrom =
+        Steps.Where(s => s.Key != ProvisioningStep.Copy).ToFrozenDictionary(s => s.Value.From, s => s.Value.Unit);
 
     private static readonly FrozenDictionary<WorkUnit, ProvisioningStep> StepByUnit = Steps.ToFrozenDictionary(s => s.Value.Unit, s => s.Key);
 
@@ -50,6 +54,12 @@ public static class TenantStateMachine
 
     /// <summary>The state a tenant is registered in: the one provisioning's first step starts from.</summary>
     public static TenantStatus Initial => From(ProvisioningStep.CreateSchema);
+
+    /// <summary>
+    /// The state an adopted schema is registered in: its structure and version records are in place, so only
+    /// Activate's checks remain (the schema is neither migrated nor seeded by us).
+    /// </summary>
+    public static TenantStatus Adopted => From(ProvisioningStep.Activate);
 
     /// <summary>The state a step starts from (and a failed tenant returns to when the step is retried).</summary>
     public static TenantStatus From(ProvisioningStep step) => Steps[step].From;
@@ -87,7 +97,7 @@ public static class TenantStateMachine
     {
         if (WorkFrom.TryGetValue(row.State, out var unit))
         {
-            return unit;
+            return unit == WorkUnit.Seed && row.CopyFrom is not null ? WorkUnit.Copy : unit;
         }
 
         if (WaitsForRetry(row.State))

@@ -12,4 +12,7 @@ public enum WorkUnit
 
     /// <summary>Return a failed tenant to the state its failed step starts from.</summary>
     Resume,
+
+    /// <summary>Copy a clone's or an import's data (the step that replaces Seed for them).</summary>
+    Copy,
 }

@@ -5,4 +5,7 @@ public sealed record TenantSteps(
     CreateSchemaStep CreateSchema,
     MigrateStep Migrate,
     SeedStep Seed,
-    DeprovisionStep Deprovision);
+    DeprovisionStep Deprovision,
+    CopyStep Copy,
+    Copies.CopySourceCheck CopySources,
+    Copies.SchemaAdoption Adoption);
