@@ -68,6 +68,7 @@ public static class ControlPlaneApiExtensions
     {
         app.MapOpenApi();
         app.MapTenantsApi();
+        app.MapWarmPoolApi();
         app.MapMigrationsApi();
         app.MapRolloutsApi();
         app.MapApiKeysApi();

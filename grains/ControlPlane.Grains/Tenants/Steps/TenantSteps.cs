@@ -5,4 +5,5 @@ public sealed record TenantSteps(
     CreateSchemaStep CreateSchema,
     MigrateStep Migrate,
     SeedStep Seed,
-    DeprovisionStep Deprovision);
+    DeprovisionStep Deprovision,
+    WarmPool.ClaimFromPoolStep Claim);

@@ -185,6 +185,13 @@ async function renderCluster() {
   }
 }
 
+async function renderPool() {
+  const pool = await api("/v1/pool");
+  $("pool").textContent = pool.size === 0
+    ? "Warm pool: off (every onboarding builds its schema)"
+    : `Warm pool: ${pool.ready} of ${pool.size} ready, ${pool.refilling} refilling${pool.stale ? `, ${pool.stale} stale` : ""}`;
+}
+
 async function refresh() {
   try {
     const [tenants, rollouts] = await Promise.all([loadTenants(), api("/v1/rollouts?limit=5")]);
@@ -193,7 +200,7 @@ async function refresh() {
     renderCounts();
     renderTenants();
     renderRollout(rollouts);
-    await Promise.all([renderCluster(), renderTimeline()]);
+    await Promise.all([renderCluster(), renderTimeline(), renderPool()]);
     $("banner").hidden = true;
     $("updated").textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (error) {
