@@ -106,7 +106,7 @@ public sealed class WarmPoolShould(WarmPoolFixture fixture) : IClassFixture<Warm
         await using var holder = new NpgsqlConnection(fixture.Database.ConnectionString);
         await holder.OpenAsync();
         await using var hold = await holder.BeginTransactionAsync();
-        await using (var lockAll = new NpgsqlCommand("SELECT count(*) FROM controlplane.pool_schemas FOR UPDATE", holder, hold))
+        await using (var lockAll = new NpgsqlCommand("WITH held AS (SELECT name FROM controlplane.pool_schemas FOR UPDATE) SELECT count(*) FROM held", holder, hold))
         {
             Assert.Equal(WarmPoolFixture.Size, Convert.ToInt32(await lockAll.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
         }

@@ -53,21 +53,8 @@ public sealed class ClaimFromPoolStep(
             return null;
         }
 
-        // ALTER ROLE ... RENAME clears an MD5 password (its salt is the name); SCRAM's is not, but the tenant's own
-        // password is set after it either way, with LOGIN, which the pool role never had.
-        var database = dataSources.DatabaseName;
-        var schema = PgIdentifier.Quote(slug.SchemaName);
-        var role = PgIdentifier.Quote(slug.RoleName);
         var verifier = ScramVerifier.Create(passwords.For(slug.RoleName));
-        await context.ExecuteAsync(
-            $"""
-            ALTER SCHEMA {PgIdentifier.Quote(pooled)} RENAME TO {schema};
-            ALTER ROLE {PgIdentifier.Quote(pooled)} RENAME TO {role};
-            ALTER ROLE {role} LOGIN PASSWORD {PgIdentifier.Literal(verifier)};
-            COMMENT ON ROLE {role} IS {PgIdentifier.Literal(TenantRoles.Marker(database, slug))};
-            ALTER ROLE {role} IN DATABASE {PgIdentifier.Quote(database)} SET search_path TO {schema};
-            {seed.ScriptFor(slug)}
-            """);
+        await context.ExecuteAsync(TenantDdl.ClaimPoolSchema(pooled, slug, dataSources.DatabaseName, verifier) + seed.ScriptFor(slug));
 
         var attempt = context.Row.Attempts + 1;
         var requested = context.Row.State;
