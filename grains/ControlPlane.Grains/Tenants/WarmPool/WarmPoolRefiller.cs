@@ -27,6 +27,7 @@ public sealed partial class WarmPoolRefiller(
     private readonly HashSet<string> _building = new(StringComparer.Ordinal);
     private bool _knownEmpty;
     private (string Fingerprint, long At)? _failed;
+    private int? _lastReady;
 
     // After a failed build, the same catalogue is tried again only this much later (a broken file would fail every pass).
     private const long RetryFailedBuildMs = 30_000;
@@ -66,6 +67,17 @@ public sealed partial class WarmPoolRefiller(
         }
 
         _knownEmpty = false;
+
+        // A build costs the PostgreSQL CPU the claims it replaces would compete for: while onboardings are claiming
+        // (fewer ready than after the last pass) and at least half the pool is left, build on a later, quieter pass.
+        var (readyNow, _, _) = await WarmPoolRows.CountAsync(registry, set, cancellationToken);
+        var claiming = _lastReady is int last && readyNow < last;
+        _lastReady = readyNow;
+        if (claiming && readyNow * 2 >= size)
+        {
+            return;
+        }
+
         if (_failed is { } failed && failed.Fingerprint == set.Fingerprint && Environment.TickCount64 - failed.At < RetryFailedBuildMs)
         {
             return;
@@ -77,6 +89,7 @@ public sealed partial class WarmPoolRefiller(
             try
             {
                 await BuildAsync(name, set, cancellationToken);
+                _lastReady++;
                 LogBuilt(logger, name, set.LatestVersion);
             }
             catch (Exception ex) when (ex is PostgresException or MigrationFailedException)
