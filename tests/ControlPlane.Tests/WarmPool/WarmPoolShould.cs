@@ -120,4 +120,21 @@ public sealed class WarmPoolShould(WarmPoolFixture fixture) : IClassFixture<Warm
         Assert.Equal(1, await fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM tenant_{slug}.teams"));
         Assert.Equal(WarmPoolFixture.Size, (await WarmPoolProbe.GetAsync(Client)).Ready);
     }
+
+    [Fact]
+    public async Task Show_its_size_ready_and_refilling_through_the_cli()
+    {
+        await WarmPoolProbe.WaitFullAsync(Client, WarmPoolFixture.Size);
+        var cli = new ControlPlane.Tests.Cli.InProcessCli(fixture.Silo);
+
+        var table = await cli.RunAsync("pool");
+        var json = await cli.RunAsync("pool", "--json");
+
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains($"Warm pool: size {WarmPoolFixture.Size}, ready {WarmPoolFixture.Size}, refilling 0, stale 0 (catalogue V0003)", table.Out);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var document = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Equal(WarmPoolFixture.Size, document.RootElement.GetProperty("ready").GetInt32());
+        Assert.Equal(WarmPoolFixture.Size, document.RootElement.GetProperty("size").GetInt32());
+    }
 }
