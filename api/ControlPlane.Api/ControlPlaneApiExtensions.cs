@@ -70,6 +70,7 @@ public static class ControlPlaneApiExtensions
         app.MapOpenApi();
         app.MapTenantsApi();
         app.MapOperatorViewApi();
+        app.MapWarmPoolApi();
         app.MapMigrationsApi();
         app.MapRolloutsApi();
         app.MapApiKeysApi();

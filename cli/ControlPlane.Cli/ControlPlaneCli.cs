@@ -35,6 +35,7 @@ internal static class ControlPlaneCli
             MigrationsCommand.Create(runner),
             RolloutsCommand.Create(runner),
             AuditCommand.Create(runner),
+            PoolCommand.Create(runner),
             WebhooksCommand.Create(runner),
         };
         globals.AddTo(root);

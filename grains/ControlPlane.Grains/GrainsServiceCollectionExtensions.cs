@@ -10,6 +10,7 @@ using ControlPlane.Grains.Telemetry;
 using ControlPlane.Grains.TenantData;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Grains.Tenants.Steps;
+using ControlPlane.Grains.Tenants.WarmPool;
 using ControlPlane.Grains.Webhooks;
 using ControlPlane.Registry.Contracts.ApiKeys;
 using ControlPlane.Registry.Contracts.Audit;
@@ -27,6 +28,9 @@ namespace ControlPlane.Grains;
 /// <summary>Registers the grains and what they run on.</summary>
 public static class GrainsServiceCollectionExtensions
 {
+    // Each pool schema holds its tables' catalogue entries and files whether claimed or not; a pool is a buffer for bursts.
+    private const int MaxWarmPoolSize = 10_000;
+
     /// <summary>Adds what the grains run on: the registry, the migration catalogue and the database plumbing (Orleans finds the grains themselves).</summary>
     public static IServiceCollection AddControlPlaneGrains(this IServiceCollection services)
     {
@@ -40,6 +44,7 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.PoolSize >= 1, "ControlPlane:Tenants:PoolSize must be at least 1.")
             .Validate(o => o.MaxConnections >= o.PoolSize, "ControlPlane:Tenants:MaxConnections must be at least PoolSize.")
             .Validate(o => o.PoolerPort is > 0 and < 65536, "ControlPlane:Tenants:PoolerPort must be a TCP port.")
+            .Validate(o => o.WarmPoolSize is >= 0 and <= MaxWarmPoolSize, $"ControlPlane:Tenants:WarmPoolSize must be between 0 and {MaxWarmPoolSize}.")
             .ValidateOnStart();
         services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.SectionName)
             .Validate(o => o.MaxAttempts >= 1, "ControlPlane:Provisioning:MaxAttempts must be at least 1.")
@@ -92,6 +97,9 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<ControlPlane.Grains.Tenants.Copies.CopySourceCheck>();
         services.AddSingleton<ControlPlane.Grains.Tenants.Copies.SchemaAdoption>();
         services.AddSingleton<DeprovisionStep>();
+        services.AddSingleton<ClaimFromPoolStep>();
+        services.AddSingleton<WarmPoolRefiller>();
+        services.AddSingleton<IWarmPoolReader, WarmPoolReader>();
         services.AddSingleton<TenantSteps>();
         services.AddSingleton<MigrationLint>();
         services.AddSingleton<IMigrationCatalogReader, MigrationCatalogReader>();

@@ -110,6 +110,9 @@ internal sealed class ControlPlaneClient(HttpClient http)
         return SendAsync<AuditListResponse>(new HttpRequestMessage(HttpMethod.Get, "v1/audit?" + string.Join('&', query)), cancellationToken);
     }
 
+    public Task<ApiResult<WarmPoolResponse>> GetPoolAsync(CancellationToken cancellationToken) =>
+        SendAsync<WarmPoolResponse>(new HttpRequestMessage(HttpMethod.Get, "v1/pool"), cancellationToken);
+
     public Task<ApiResult<WebhookResponse>> CreateWebhookAsync(CreateWebhookRequest body, CancellationToken cancellationToken) =>
         SendAsync<WebhookResponse>(new HttpRequestMessage(HttpMethod.Post, "v1/webhooks") { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);
 

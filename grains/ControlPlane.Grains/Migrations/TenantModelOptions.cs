@@ -39,6 +39,13 @@ public sealed class TenantModelOptions
     /// <summary>The pooler's port (with <see cref="PoolerHost"/>).</summary>
     public int PoolerPort { get; set; } = 6432;
 
+    /// <summary>
+    /// Schemas (with their roles) kept built and migrated to the newest catalogue ahead of onboarding, which claims one
+    /// instead of building (see docs/onboarding.md). 0, the default, keeps no pool: every tenant is built. Give every
+    /// silo of a cluster the same value.
+    /// </summary>
+    public int WarmPoolSize { get; set; }
+
     /// <summary>Key that tenant role passwords are derived from; when unset, one is generated and kept in the registry.</summary>
     public string? RolePasswordKey { get; set; }
 }

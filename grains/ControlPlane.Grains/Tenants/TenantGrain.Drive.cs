@@ -236,6 +236,11 @@ public sealed partial class TenantGrain
         {
             // Provisioning DDL runs under the unit's short lock timeout too; a migration sets its own inside its batch.
             case WorkUnit.CreateSchema:
+                if (steps.Claim.Enabled && await context.UnderTimeoutsAsync(() => steps.Claim.TryRunAsync(context)) is { } claimed)
+                {
+                    return (claimed, null);
+                }
+
                 return (await context.UnderTimeoutsAsync(() => steps.CreateSchema.RunAsync(context)), null);
             case WorkUnit.Seed:
                 return (await context.UnderTimeoutsAsync(() => steps.Seed.RunAsync(context)), null);

@@ -113,6 +113,7 @@ public static class OrleansSiloSetup
         services.AddSingleton<IClusterMembership>(sp => sp.GetRequiredService<ClusterView>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, TenantWorkSweeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RolloutSweeper>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WarmPoolLoop>();
         services.AddWebhookDispatcher();
         return silo;
     }

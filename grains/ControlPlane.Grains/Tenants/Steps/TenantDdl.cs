@@ -9,19 +9,49 @@ public static class TenantDdl
     /// Creates (or, when <paramref name="roleExists"/>, re-asserts) the tenant's login role, confined to its schema,
     /// and the schema with default privileges for the tables migrations will create.
     /// </summary>
-    public static string CreateRoleAndSchema(TenantSlug slug, string database, string scramVerifier, bool roleExists)
+    public static string CreateRoleAndSchema(TenantSlug slug, string database, string scramVerifier, bool roleExists) =>
+        CreateRoleAndSchema(slug.SchemaName, slug.RoleName, database, TenantRoles.Marker(database, slug), scramVerifier, roleExists);
+
+    /// <summary>
+    /// The same for a warm pool schema (<see cref="WarmPool.PoolSchemaName"/>): its role cannot log in and has no
+    /// password until a tenant claims it.
+    /// </summary>
+    public static string CreatePoolRoleAndSchema(string name, string database) =>
+        CreateRoleAndSchema(name, name, database, TenantRoles.PoolMarker(database, name), scramVerifier: null, roleExists: false);
+
+    /// <summary>
+    /// Gives a warm pool schema and its role to <paramref name="slug"/>: renamed, the role with the tenant's password
+    /// (set after the rename: ALTER ROLE ... RENAME clears an MD5 password, whose salt is the name), LOGIN, the tenant's
+    /// marker and its path. Grants and default privileges follow the renamed objects (they name OIDs).
+    /// </summary>
+    public static string ClaimPoolSchema(string poolName, TenantSlug slug, string database, string scramVerifier)
     {
         var schema = PgIdentifier.Quote(slug.SchemaName);
         var role = PgIdentifier.Quote(slug.RoleName);
+        return $"""
+            ALTER SCHEMA {PgIdentifier.Quote(poolName)} RENAME TO {schema};
+            ALTER ROLE {PgIdentifier.Quote(poolName)} RENAME TO {role};
+            ALTER ROLE {role} LOGIN PASSWORD {PgIdentifier.Literal(scramVerifier)};
+            COMMENT ON ROLE {role} IS {PgIdentifier.Literal(TenantRoles.Marker(database, slug))};
+            ALTER ROLE {role} IN DATABASE {PgIdentifier.Quote(database)} SET search_path TO {schema};
+            """;
+    }
+
+    private static string CreateRoleAndSchema(string schemaName, string roleName, string database, string marker, string? scramVerifier, bool roleExists)
+    {
+        var schema = PgIdentifier.Quote(schemaName);
+        var role = PgIdentifier.Quote(roleName);
         var db = PgIdentifier.Quote(database);
         var group = PgIdentifier.Quote(TenantRoles.GroupRole);
+        var login = scramVerifier is null ? "NOLOGIN" : "LOGIN";
+        var password = scramVerifier is null ? "NULL" : PgIdentifier.Literal(scramVerifier);
 
         // CONNECT comes from the shared group (granted once at start): GRANT ... ON DATABASE per tenant would rewrite the
         // database's one catalogue row, and parallel provisioning would fail with "tuple concurrently updated".
         return $"""
-            {(roleExists ? "ALTER" : "CREATE")} ROLE {role} LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD {PgIdentifier.Literal(scramVerifier)};
+            {(roleExists ? "ALTER" : "CREATE")} ROLE {role} {login} INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD {password};
             GRANT {group} TO {role};
-            COMMENT ON ROLE {role} IS {PgIdentifier.Literal(TenantRoles.Marker(database, slug))};
+            COMMENT ON ROLE {role} IS {PgIdentifier.Literal(marker)};
             ALTER ROLE {role} IN DATABASE {db} SET search_path TO {schema};
             CREATE SCHEMA IF NOT EXISTS {schema};
             REVOKE ALL ON SCHEMA {schema} FROM PUBLIC;

@@ -14,6 +14,12 @@ public static class TenantRoles
     /// <summary>The comment that marks a role as this control plane's, for this database and tenant.</summary>
     public static string Marker(string database, TenantSlug slug) => $"controlplane tenant role: database={database} slug={slug.Value}";
 
+    /// <summary>
+    /// The marker of a warm pool role, in the same family as a tenant's (so whatever finds this database's roles by
+    /// their marker finds these too); a claim replaces it with the tenant's own.
+    /// </summary>
+    public static string PoolMarker(string database, string poolName) => $"controlplane tenant role: database={database} pool={poolName}";
+
     /// <summary>Whether the role exists, and whether it carries our marker.</summary>
     public static async Task<(bool Exists, bool Ours)> InspectAsync(StepContext context, string database)
     {

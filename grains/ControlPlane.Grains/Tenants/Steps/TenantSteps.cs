@@ -8,4 +8,5 @@ public sealed record TenantSteps(
     DeprovisionStep Deprovision,
     CopyStep Copy,
     Copies.CopySourceCheck CopySources,
-    Copies.SchemaAdoption Adoption);
+    Copies.SchemaAdoption Adoption,
+    WarmPool.ClaimFromPoolStep Claim);

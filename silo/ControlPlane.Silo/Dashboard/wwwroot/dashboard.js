@@ -247,13 +247,20 @@ async function renderCluster() {
   }
 }
 
+async function renderPool() {
+  const pool = await api("/v1/pool");
+  $("pool").textContent = pool.size === 0
+    ? "Warm pool: off (every onboarding builds its schema)"
+    : `Warm pool: ${pool.ready} of ${pool.size} ready, ${pool.refilling} refilling${pool.stale ? `, ${pool.stale} stale` : ""}`;
+}
+
 async function refresh() {
   try {
     const [, rollouts] = await Promise.all([loadPage(), api("/v1/rollouts?limit=5")]);
     renderCounts();
     renderTenants();
     renderRollout(rollouts);
-    await Promise.all([renderCluster(), renderTimeline(), renderOnboarding(), renderPace(rollouts)]);
+    await Promise.all([renderCluster(), renderTimeline(), renderOnboarding(), renderPace(rollouts), renderPool()]);
     $("banner").hidden = true;
     $("updated").textContent = `updated ${new Date().toLocaleTimeString()}`;
   } catch (error) {

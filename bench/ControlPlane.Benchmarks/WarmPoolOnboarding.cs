@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Tenants;
+using ControlPlane.Grains.Tenants.Steps;
+using ControlPlane.Grains.Tenants.WarmPool;
+using ControlPlane.Testing;
+
+namespace ControlPlane.Benchmarks;
+
+/// <summary>
+/// The onboarding benchmark's warm pool path: a silo with <c>WarmPoolSize</c> = <c>--pool</c> claims half of it per
+/// round, one tenant per claim (the pool is refilled between rounds, not timed), against the claim done by psql on schemas psql built
+/// ahead: rename schema and role, password, marker, path, the seed and a registry row, one transaction per tenant.
+/// </summary>
+internal static class WarmPoolOnboarding
+{
+    public static async Task<PoolResult> RunAsync(BenchmarkDatabase database, BenchmarkOptions options, int concurrency, int rounds, string[] migrations, string seed)
+    {
+        var size = options.Int("pool", 20);
+
+        // A burst within the pool: half of it per round, so the refiller (which holds off while claims come and half
+        // the pool is left) builds between rounds, as it would between bursts.
+        var claims = Math.Max(1, size / 2);
+        var raw = new List<OnboardingBenchmark.Result>();
+        var ours = new List<OnboardingBenchmark.Result>();
+        await using (var raws = Npgsql.NpgsqlDataSource.Create(database.ConnectionString))
+        {
+            await using var table = raws.CreateCommand("CREATE TABLE IF NOT EXISTS public.bench_raw_claims (slug text PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
+            await table.ExecuteNonQueryAsync();
+        }
+
+        await using var silo = await OnboardingBenchmark.StartSiloAsync(database, concurrency, options, size);
+
+        // One unmeasured round: the claim path's code is JIT-compiled on it, as on a running control plane.
+        await WaitFullAsync(silo, size);
+        await OnboardingBenchmark.OnboardAsync(silo, "poolwarm", claims, concurrency);
+        for (var round = 0; round < rounds; round++)
+        {
+            raw.Add(await RawClaimAsync(database, $"rawpool{round}", claims, concurrency, migrations, seed));
+            await WaitFullAsync(silo, size);
+            ours.Add(await OnboardingBenchmark.ControlPlaneAsync(database, silo, claims, concurrency, $"pool{round}"));
+        }
+
+        var claimed = await database.ScalarAsync<long>(
+            "SELECT count(*) FROM controlplane.tenant_events WHERE slug LIKE 'pool%' AND slug NOT LIKE 'poolwarm%' AND detail LIKE 'claimed warm pool schema %'");
+        return new PoolResult(size, OnboardingBenchmark.Result.Combine(ours), OnboardingBenchmark.Result.Combine(raw), claimed);
+    }
+
+    private static async Task WaitFullAsync(SiloProcess silo, int size)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            using var response = await silo.Http.GetAsync("/v1/pool");
+            response.EnsureSuccessStatusCode();
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            if (body.RootElement.GetProperty("ready").GetInt32() >= size)
+            {
+                return;
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new TimeoutException($"The warm pool did not refill to {size} within 10 minutes: {body.RootElement}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task<OnboardingBenchmark.Result> RawClaimAsync(BenchmarkDatabase database, string prefix, int tenants, int connections, string[] migrations, string seed)
+    {
+        // Built ahead by psql (not timed), as the refiller builds them: role, schema, migrations, one transaction each.
+        var names = Enumerable.Range(0, tenants).Select(_ => PoolSchemaName.New()).ToArray();
+        var build = new StringBuilder("SET client_min_messages = warning;\n");
+        foreach (var name in names)
+        {
+            build.Append("BEGIN;\n").Append(TenantDdl.CreatePoolRoleAndSchema(name, database.Database)).Append('\n');
+            foreach (var migration in migrations)
+            {
+                build.Append(CultureInfo.InvariantCulture, $"SET LOCAL search_path TO {PgIdentifier.Quote(name)};\n").Append(migration).Append('\n');
+            }
+
+            build.Append("COMMIT;\n");
+        }
+
+        await PsqlRunner.RunAsync(database, [build.ToString()]);
+
+        var scripts = Enumerable.Range(0, connections).Select(_ => new StringBuilder("SET client_min_messages = warning;\nSET synchronous_commit = off;\n")).ToArray();
+        for (var i = 0; i < tenants; i++)
+        {
+            var slug = TenantSlug.Parse($"{prefix}_{i:00000}");
+            var script = scripts[i % connections];
+            script.Append(PsqlRunner.Mark("start", slug.Value));
+            script.Append("BEGIN;\n");
+            script.Append(TenantDdl.ClaimPoolSchema(names[i], slug, database.Database, ScramVerifier.Create(Guid.NewGuid().ToString()))).Append('\n');
+            script.Append(CultureInfo.InvariantCulture, $"INSERT INTO public.bench_raw_claims (slug) VALUES ({PgIdentifier.Literal(slug.Value)});\n");
+            script.Append(CultureInfo.InvariantCulture, $"SELECT set_config('controlplane.tenant_display_name', {PgIdentifier.Literal(slug.Value + " Ltd")}, true), set_config('controlplane.tenant_slug', {PgIdentifier.Literal(slug.Value)}, true) \\g /dev/null\n");
+            script.Append(CultureInfo.InvariantCulture, $"SET LOCAL search_path TO {PgIdentifier.Quote(slug.SchemaName)};\n");
+            script.Append(seed).Append('\n');
+            script.Append("COMMIT;\n");
+            script.Append(PsqlRunner.Mark("end", slug.Value));
+        }
+
+        var serverBefore = database.ServerCpu();
+        var watch = Stopwatch.StartNew();
+        var marks = await PsqlRunner.RunAsync(database, [.. scripts.Select(s => s.ToString())]);
+        var seconds = watch.Elapsed.TotalSeconds;
+        var serverCpu = (database.ServerCpu() - serverBefore)?.TotalMilliseconds / tenants ?? double.NaN;
+        var starts = marks.Where(m => m.Mark == "start").ToDictionary(m => m.Key, m => m.Epoch);
+        var durations = marks.Where(m => m.Mark == "end").Select(m => (m.Epoch - starts[m.Key]) * 1000).ToList();
+        return new OnboardingBenchmark.Result(durations, tenants, seconds, 0, 0, serverCpu);
+    }
+
+    /// <summary>What the pool rounds measured.</summary>
+    internal sealed record PoolResult(int Size, OnboardingBenchmark.Result Ours, OnboardingBenchmark.Result Raw, long Claimed)
+    {
+        public void Print(Action<string, double, double, double> row)
+        {
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Warm pool (WarmPoolSize {Size}, half of it claimed per round, refilled between rounds; raw = the claim by psql: rename, password, seed, a row):"));
+            row("  median POST-to-Active (ms)", Ours.MedianMs, Raw.MedianMs, Ours.MedianMs / Raw.MedianMs);
+            row("  p95 POST-to-Active (ms)", Ours.P95Ms, Raw.P95Ms, Ours.P95Ms / Raw.P95Ms);
+            row("  PostgreSQL CPU per tenant (ms)", Ours.ServerCpuMsPerTenant, Raw.ServerCpuMsPerTenant, Ours.ServerCpuMsPerTenant / Raw.ServerCpuMsPerTenant);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"  claimed from the pool",-34}{Claimed,16} of {Ours.Tenants} (the rest built: the pool ran dry)"));
+        }
+
+        public void AddFigures(List<BenchmarkFigure> figures) => figures.Add(BenchmarkFigure.ValueBelow(
+            "onboarding", string.Create(CultureInfo.InvariantCulture, $"warm pool median POST-to-Active (ms), {Ours.Tenants:N0} tenants"), Ours.MedianMs, Raw.MedianMs, 10, "ms"));
+    }
+}
