@@ -69,12 +69,13 @@ public sealed class WarmPoolShould(WarmPoolFixture fixture) : IClassFixture<Warm
 
         var page = (await Client.Http.GetFromJsonAsync<TenantListResponse>("/v1/tenants?limit=500", TenantsClient.Json))!;
         var registered = await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenants");
-        var counted = await fixture.Silo.Service<ControlPlane.Registry.Contracts.Tenants.ITenantRegistryReader>().CountByStatusAsync(CancellationToken.None);
+        var counted = await fixture.Silo.Service<ControlPlane.Registry.Contracts.Tenants.ITenantRegistryReader>().CountAsync(ControlPlane.Registry.Contracts.Tenants.TenantFilter.All, CancellationToken.None);
 
         Assert.Contains(page.Items, t => t.Slug == slug);
         Assert.DoesNotContain(page.Items, t => t.Schema.StartsWith("cp_pool_", StringComparison.Ordinal) || t.Slug.StartsWith("cp_pool_", StringComparison.Ordinal));
         Assert.Equal(registered, page.Items.Count);
-        Assert.Equal(registered, counted.Values.Sum());
+        Assert.Equal(registered, counted.Total);
+        Assert.Equal(registered, counted.ByState.Values.Sum());
         Assert.Equal(0, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenants WHERE schema_name LIKE 'cp\\_pool\\_%'"));
     }
 
