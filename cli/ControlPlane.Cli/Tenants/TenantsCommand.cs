@@ -22,6 +22,11 @@ internal static class TenantsCommand
         tenants.Add(Operate(runner, "resume", "Resume a Suspended tenant", canWait: false));
         tenants.Add(Delete(runner));
         tenants.Add(Label(runner));
+        foreach (var command in BackupCommands.Create(runner))
+        {
+            tenants.Add(command);
+        }
+
         return tenants;
     }
 

@@ -143,17 +143,21 @@ public sealed partial class TenantGrain
             await ddl.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var records = new NpgsqlCommand(
-            """
-            WITH gone AS (DELETE FROM controlplane.tenant_migrations WHERE slug = $1)
-            INSERT INTO controlplane.tenant_migrations (slug, version, name, checksum, duration_ms)
-            SELECT $1, m.version, m.name, m.checksum, 0 FROM unnest($2::int[], $3::text[], $4::text[]) AS m (version, name, checksum)
-            """, connection, transaction))
+        await using (var records = new NpgsqlBatch(connection, transaction))
         {
-            records.Parameters.Add(new() { Value = slug.Value });
-            records.Parameters.Add(new() { Value = stored.Migrations.Select(m => m.Version).ToArray() });
-            records.Parameters.Add(new() { Value = stored.Migrations.Select(m => m.Name).ToArray() });
-            records.Parameters.Add(new() { Value = stored.Migrations.Select(m => m.Checksum).ToArray() });
+            var delete = new NpgsqlBatchCommand("DELETE FROM controlplane.tenant_migrations WHERE slug = $1");
+            delete.Parameters.Add(new() { Value = slug.Value });
+            var insert = new NpgsqlBatchCommand(
+                """
+                INSERT INTO controlplane.tenant_migrations (slug, version, name, checksum, duration_ms)
+                SELECT $1, m.version, m.name, m.checksum, 0 FROM unnest($2::int[], $3::text[], $4::text[]) AS m (version, name, checksum)
+                """);
+            insert.Parameters.Add(new() { Value = slug.Value });
+            insert.Parameters.Add(new() { Value = stored.Migrations.Select(m => m.Version).ToArray() });
+            insert.Parameters.Add(new() { Value = stored.Migrations.Select(m => m.Name).ToArray() });
+            insert.Parameters.Add(new() { Value = stored.Migrations.Select(m => m.Checksum).ToArray() });
+            records.BatchCommands.Add(delete);
+            records.BatchCommands.Add(insert);
             await records.ExecuteNonQueryAsync(cancellationToken);
         }
 
