@@ -27,13 +27,13 @@ public sealed class BackupWriter(ControlPlaneDataSources dataSources, MigrationC
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         await Execute(connection, "SET TRANSACTION READ ONLY", cancellationToken);
 
-        var takenAt = await ScalarAsync<DateTimeOffset>(connection, "SELECT pg_catalog.now()", cancellationToken);
+        var takenAt = await SnapshotTimeAsync(connection, cancellationToken);
         migrations ??= await ReadMigrationsAsync(connection, slug, cancellationToken);
         var version = migrations.Count == 0 ? 0 : migrations[^1].Version;
         var tables = await BackupTables.ReadAsync(connection, schema, cancellationToken);
         var scripts = catalog.Current();
 
-        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
         var header = JsonSerializer.Serialize(new { format = BackupScript.FormatVersion, id = backupId, slug, schema = liveSchema, migrationVersion = version, takenAt, tier = "schema" });
         await writer.WriteLineAsync($"-- ControlPlane backup {backupId} of tenant '{slug}' (schema {liveSchema}) at migration version {version}, snapshot of {takenAt:O}.");
         await writer.WriteLineAsync(BackupScript.Header + header);
@@ -119,9 +119,11 @@ public sealed class BackupWriter(ControlPlaneDataSources dataSources, MigrationC
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task<DateTimeOffset> SnapshotTimeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var command = new NpgsqlCommand("SELECT pg_catalog.now()", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetFieldValue<DateTimeOffset>(0);
     }
 }
