@@ -97,6 +97,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<BackupLoader>();
         services.AddSingleton<BackupHooks>();
         services.AddSingleton<TenantBackups>();
+        services.AddSingleton<Orleans.ILifecycleParticipant<Orleans.Runtime.ISiloLifecycle>, BackupScheduleArming>();
         services.AddSingleton<MigrationLint>();
         services.AddSingleton<IMigrationCatalogReader, MigrationCatalogReader>();
         services.AddSingleton<IRolloutRegistry, RolloutRegistry>();

@@ -81,6 +81,9 @@ public interface ITenantGrain : IGrainWithStringKey
     /// </summary>
     Task<TenantBackup> StartBackupAsync();
 
+    /// <summary>As <see cref="StartBackupAsync()"/>, recorded as <paramref name="kind"/> (the schedule's are pruned to its retention count).</summary>
+    Task<TenantBackup> StartBackupAsync(BackupKind kind);
+
     /// <summary>The tenant's backups, newest first.</summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<TenantBackup>> ListBackupsAsync();

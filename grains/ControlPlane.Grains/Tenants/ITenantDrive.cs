@@ -18,7 +18,7 @@ public interface ITenantDrive : IGrainWithStringKey
     [OneWay]
     Task DriveAsync();
 
-    /// <summary>Writes a backup recorded Running by <see cref="ITenantGrain.StartBackupAsync"/>.</summary>
+    /// <summary>Writes a backup recorded Running by <see cref="ITenantGrain.StartBackupAsync(Backups.BackupKind)"/>.</summary>
     [OneWay]
     Task RunBackupAsync(string backupId);
 }

@@ -49,13 +49,14 @@ public sealed partial class TenantGrain
     {
         var slug = RequireSlug();
         var stored = await BackupRows.GetAsync(dataSources.Registry, slug.Value, backupId, lifetime.ApplicationStopping);
-        if (stored is { Backup.State: BackupState.Running })
+        if (stored is { Backup.State: BackupState.Running } && await TakeBackupAsync(stored, slug.SchemaName, migrations: null)
+            && stored.Backup.Kind == BackupKind.Scheduled && Backups.Options.RetainCount > 0)
         {
-            await TakeBackupAsync(stored, slug.SchemaName, migrations: null);
+            await PruneScheduledAsync(slug);
         }
     }
 
-    private async Task<TenantBackup> StartBackupAsync(BackupKind kind)
+    public async Task<TenantBackup> StartBackupAsync(BackupKind kind)
     {
         var slug = RequireSlug();
         var row = await ReadRowAsync(slug) ?? throw new TenantNotFoundException(slug.Value);
@@ -112,6 +113,19 @@ public sealed partial class TenantGrain
             LogBackupFailed(logger, slug.Value, id, ex);
             await RecordOnTimelineAsync($"backup {id} ({stored.Backup.Kind}) failed: {ex.Message}");
             return false;
+        }
+    }
+
+    /// <summary>Keeps the newest <see cref="BackupOptions.RetainCount"/> completed scheduled backups; other kinds are never pruned.</summary>
+    private async Task PruneScheduledAsync(TenantSlug slug)
+    {
+        var scheduled = (await BackupRows.ListAsync(dataSources.Registry, slug.Value, lifetime.ApplicationStopping, BackupState.Completed))
+            .Where(b => b.Backup.Kind == BackupKind.Scheduled);
+        foreach (var old in scheduled.Skip(Backups.Options.RetainCount))
+        {
+            Backups.Store.Delete(old.FileName);
+            await BackupRows.DeleteAsync(dataSources.Registry, old.Backup.Id, lifetime.ApplicationStopping);
+            await RecordOnTimelineAsync($"scheduled backup {old.Backup.Id} deleted: beyond the retention count ({Backups.Options.RetainCount})");
         }
     }
 
