@@ -13,7 +13,7 @@ internal static class BenchmarkPrerequisites
     {
         var (psql, wrk) = benchmark.ToUpperInvariant() switch
         {
-            "ROLLOUT" or "ONBOARDING" => (true, false),
+            "ROLLOUT" or "ONBOARDING" or "BACKUP" => (true, false),
             "TENANT-READS" => (false, true),
             _ => (true, true),
         };

@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkOptions, Task<int>>>(Strin
     ["onboarding"] = OnboardingBenchmark.RunAsync,
     ["rollout"] = RolloutBenchmark.RunAsync,
     ["tenant-reads"] = TenantReadsBenchmark.RunAsync,
+    ["backup"] = BackupBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
