@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkOptions, Task<int>>>(Strin
     ["idle-tenants"] = IdleTenantsBenchmark.RunAsync,
     ["operator-view"] = OperatorViewBenchmark.RunAsync,
     ["clone"] = CloneBenchmark.RunAsync,
+    ["backup"] = BackupBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

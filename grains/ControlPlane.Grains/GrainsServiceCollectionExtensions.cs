@@ -1,3 +1,4 @@
+using ControlPlane.Grains.Backups;
 using ControlPlane.Grains.ApiKeys;
 using ControlPlane.Grains.Audit;
 using ControlPlane.Grains.Cluster;
@@ -101,6 +102,17 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<WarmPoolRefiller>();
         services.AddSingleton<IWarmPoolReader, WarmPoolReader>();
         services.AddSingleton<TenantSteps>();
+        services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.SectionName)
+            .Validate(o => o.RetainCount >= 0, "ControlPlane:Backups:RetainCount may not be negative (zero keeps every backup).")
+            .Validate(o => o.Schedule is null || o.Schedule >= TimeSpan.Zero, "ControlPlane:Backups:Schedule may not be negative (zero: no scheduled backups).")
+            .ValidateOnStart();
+        services.AddSingleton<BackupStore>();
+        services.AddSingleton<IBackupFiles>(sp => sp.GetRequiredService<BackupStore>());
+        services.AddSingleton<BackupWriter>();
+        services.AddSingleton<BackupLoader>();
+        services.AddSingleton<BackupHooks>();
+        services.AddSingleton<TenantBackups>();
+        services.AddSingleton<Orleans.ILifecycleParticipant<Orleans.Runtime.ISiloLifecycle>, BackupScheduleArming>();
         services.AddSingleton<MigrationLint>();
         services.AddSingleton<IMigrationCatalogReader, MigrationCatalogReader>();
         services.AddSingleton<IRolloutRegistry, RolloutRegistry>();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ControlPlane.Api.CallerTenant;
 using ControlPlane.Api.Contracts;
+using ControlPlane.Grains.Backups;
 using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Registry.Contracts.ApiKeys;
@@ -29,6 +30,8 @@ internal sealed partial class ControlPlaneExceptionHandler(IProblemDetailsServic
             TenantDataConflictException clash => Validation(clash.Field, clash.Message, StatusCodes.Status409Conflict, "Conflict"),
             ApiKeyConflictException keyClash => Validation("name", keyClash.Message, StatusCodes.Status409Conflict, "Conflict"),
             TenantNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Tenant not found", notFound.Message),
+            BackupNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Backup not found", notFound.Message),
+            BackupRefusedException refused => Problem(StatusCodes.Status409Conflict, "Backup refused", refused.Message, ("reason", refused.Reason), ("backupId", refused.BackupId)),
             InvalidTenantTransitionException transition => Problem(StatusCodes.Status409Conflict, "Not allowed in the current state", transition.Message, ("state", transition.Current.ToString())),
             TenantSourceMismatchException source => SourceMismatch(source),
             TenantConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),

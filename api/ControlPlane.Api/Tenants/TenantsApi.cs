@@ -70,6 +70,7 @@ public static class TenantsApi
             .WithName("DeleteTenant")
             .WithSummary("Deprovision a tenant: drops its schema and role; the registry row and history are kept.")
             .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+        group.MapBackupsApi();
         return group;
     }
 

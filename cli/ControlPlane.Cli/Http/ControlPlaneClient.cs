@@ -67,6 +67,18 @@ internal sealed class ControlPlaneClient(HttpClient http)
     public Task<ApiResult<TenantResponse>> ActOnTenantAsync(string slug, string action, CancellationToken cancellationToken) =>
         SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Post, $"{TenantPath(slug)}/{action}"), cancellationToken);
 
+    public Task<ApiResult<BackupResponse>> StartBackupAsync(string slug, CancellationToken cancellationToken) =>
+        SendAsync<BackupResponse>(new HttpRequestMessage(HttpMethod.Post, $"{TenantPath(slug)}/backups"), cancellationToken);
+
+    public Task<ApiResult<BackupResponse>> GetBackupAsync(string slug, string id, CancellationToken cancellationToken) =>
+        SendAsync<BackupResponse>(new HttpRequestMessage(HttpMethod.Get, $"{TenantPath(slug)}/backups/{Uri.EscapeDataString(id)}"), cancellationToken);
+
+    public Task<ApiResult<BackupListResponse>> ListBackupsAsync(string slug, CancellationToken cancellationToken) =>
+        SendAsync<BackupListResponse>(new HttpRequestMessage(HttpMethod.Get, $"{TenantPath(slug)}/backups"), cancellationToken);
+
+    public Task<ApiResult<RestoreResponse>> RestoreAsync(string slug, RestoreRequest body, CancellationToken cancellationToken) =>
+        SendAsync<RestoreResponse>(new HttpRequestMessage(HttpMethod.Post, $"{TenantPath(slug)}/restore") { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);
+
     public Task<ApiResult<TenantResponse>> DeleteTenantAsync(string slug, CancellationToken cancellationToken) =>
         SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Delete, TenantPath(slug)), cancellationToken);
 

@@ -25,6 +25,11 @@ internal static class TenantsCommand
         tenants.Add(Import(runner));
         tenants.Add(Adopt(runner));
         tenants.Add(Label(runner));
+        foreach (var command in BackupCommands.Create(runner))
+        {
+            tenants.Add(command);
+        }
+
         return tenants;
     }
 

@@ -1,5 +1,6 @@
 using ControlPlane.Grains.Telemetry;
 using Orleans;
+using ControlPlane.Grains.Backups;
 using Orleans.Concurrency;
 
 namespace ControlPlane.Grains.Tenants;
@@ -80,4 +81,37 @@ public interface ITenantGrain : IGrainWithStringKey
     /// </summary>
     /// <exception cref="TenantValidationException">A key or value breaks <see cref="TenantLabels"/>' rules.</exception>
     Task<TenantSnapshot> SetLabelsAsync(IReadOnlyDictionary<string, string?> changes, long? expectedEtag);
+
+    /// <summary>
+    /// Records a backup Running and starts it as the grain's own turn (after whatever work is queued before it);
+    /// returns at once. Only an Active or Suspended tenant can be backed up.
+    /// </summary>
+    Task<TenantBackup> StartBackupAsync();
+
+    /// <summary>As <see cref="StartBackupAsync()"/>, recorded as <paramref name="kind"/> (the schedule's are pruned to its retention count).</summary>
+    Task<TenantBackup> StartBackupAsync(BackupKind kind);
+
+    /// <summary>The tenant's backups, newest first.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<TenantBackup>> ListBackupsAsync();
+
+    /// <summary>One backup.</summary>
+    /// <exception cref="BackupNotFoundException">The tenant has no such backup.</exception>
+    [AlwaysInterleave]
+    Task<TenantBackup> GetBackupAsync(string backupId);
+
+    /// <summary>Where a completed backup's file is in the store, to download it.</summary>
+    [AlwaysInterleave]
+    Task<BackupFile> GetBackupFileAsync(string backupId);
+
+    /// <summary>Removes a backup's file and its registry row (the timeline keeps that it was deleted).</summary>
+    Task DeleteBackupAsync(string backupId);
+
+    /// <summary>
+    /// Restores a backup: loads it into a new schema beside the live one, verifies tables and row counts, swaps the two
+    /// in one transaction and keeps the replaced data as a backup. The tenant's migration version becomes the backup's.
+    /// </summary>
+    /// <exception cref="BackupRefusedException">The backup is incomplete, newer than the catalogue, or its checksum does not match.</exception>
+    [ResponseTimeout("06:00:00")]
+    Task<TenantRestore> RestoreAsync(string backupId);
 }

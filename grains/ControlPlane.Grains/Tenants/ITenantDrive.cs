@@ -17,4 +17,8 @@ public interface ITenantDrive : IGrainWithStringKey
     /// <summary>Runs due work until none is left.</summary>
     [OneWay]
     Task DriveAsync();
+
+    /// <summary>Writes a backup recorded Running by <see cref="ITenantGrain.StartBackupAsync(Backups.BackupKind)"/>.</summary>
+    [OneWay]
+    Task RunBackupAsync(string backupId);
 }

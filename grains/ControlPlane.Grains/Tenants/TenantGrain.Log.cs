@@ -33,4 +33,16 @@ public sealed partial class TenantGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Slug}: labels changed ({Count} now)")]
     private static partial void LogLabelsChanged(ILogger logger, string slug, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Slug}: backup {BackupId} taken ({Size} bytes in {Milliseconds} ms)")]
+    private static partial void LogBackupTaken(ILogger logger, string slug, string backupId, long size, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {Slug}: backup {BackupId} failed")]
+    private static partial void LogBackupFailed(ILogger logger, string slug, string backupId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Slug}: restored from backup {BackupId} in {Milliseconds} ms")]
+    private static partial void LogRestored(ILogger logger, string slug, string backupId, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {Slug}: recovering interrupted backups and restores failed; the next activation tries again")]
+    private static partial void LogRecoveryFailed(ILogger logger, string slug, Exception exception);
 }

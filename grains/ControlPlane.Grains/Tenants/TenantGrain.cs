@@ -50,15 +50,14 @@ public sealed partial class TenantGrain(
     private readonly QueuedDrive _drive = new();
     private bool _driving;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (TenantSlug.TryParse(this.GetPrimaryKeyString(), out var slug, out _))
         {
             _slug = slug;
             _pool = pools.Create(slug);
+            await RecoverOnActivationAsync(slug);
         }
-
-        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

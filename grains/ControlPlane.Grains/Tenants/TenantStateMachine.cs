@@ -80,6 +80,12 @@ public static class TenantStateMachine
     /// <summary>True when a tenant in <paramref name="state"/> serves its data (its role logs in, its pool opens).</summary>
     public static bool Serves(TenantStatus state) => state == TenantStatus.Active;
 
+    /// <summary>
+    /// True when a tenant in <paramref name="state"/> holds complete data that can be backed up or replaced by a restore:
+    /// provisioned, serving or suspended. A tenant mid-provisioning has nothing worth keeping; a gone one has nothing.
+    /// </summary>
+    public static bool HoldsData(TenantStatus state) => state is TenantStatus.Active or TenantStatus.Suspended;
+
     /// <summary>True when the tenant is deleted or being deleted: its schema and role are gone or going.</summary>
     public static bool IsGone(TenantStatus state) => Gone.Contains(state);
 

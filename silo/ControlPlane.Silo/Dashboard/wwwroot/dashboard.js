@@ -156,6 +156,12 @@ async function renderTimeline() {
   $("timeline-events").replaceChildren(...[...tenant.timeline].reverse().map(e =>
     el("li", {}, el("time", { datetime: e.at }, new Date(e.at).toLocaleString()), " ",
       e.from ? `${e.from} → ` : "", stateBadge(e.to), e.step ? ` [${e.step}]` : "", e.detail ? ` ${e.detail}` : "")));
+  const backups = (await api(`/v1/tenants/${encodeURIComponent(tenant.slug)}/backups`)).items;
+  $("timeline-backups").replaceChildren(...(backups.length ? backups : [null]).map(b => b === null
+    ? el("li", {}, "none")
+    : el("li", {}, el("time", { datetime: b.takenAt ?? b.requestedAt }, new Date(b.takenAt ?? b.requestedAt).toLocaleString()),
+        ` ${b.id} ${b.kind} ${b.state}`, b.migrationVersion != null ? `, version ${b.migrationVersion}` : "",
+        b.size != null ? `, ${b.size} bytes` : "", b.error ? ` (${b.error})` : "")));
 }
 
 function renderRollout(rollouts) {

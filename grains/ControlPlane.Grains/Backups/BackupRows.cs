@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ControlPlane.Grains.Backups;
+
+/// <summary>SQL over <c>controlplane.tenant_backups</c>.</summary>
+public static class BackupRows
+{
+    private const string Columns =
+        "id, slug, kind, tier, state, migration_version, requested_at, taken_at, size_bytes, sha256, error, table_rows, file_name, migrations";
+
+    /// <summary>Records a backup as Running before anything is written, so an interrupted one is found and cleared.</summary>
+    public static async Task<TenantBackup> InsertRunningAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string slug, BackupKind kind, string siloId, CancellationToken cancellationToken)
+    {
+        var id = NewId();
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO controlplane.tenant_backups (id, slug, kind, file_name, silo_id) VALUES ($1, $2, $3, $4, $5) RETURNING {Columns}", connection, transaction);
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = slug });
+        command.Parameters.Add(new() { Value = kind.ToString() });
+        command.Parameters.Add(new() { Value = BackupStore.FileNameOf(slug, id) });
+        command.Parameters.Add(new() { Value = siloId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return Read(reader).Backup;
+    }
+
+    public static async Task<TenantBackup> InsertRunningAsync(NpgsqlDataSource registry, string slug, BackupKind kind, string siloId, CancellationToken cancellationToken)
+    {
+        await using var connection = await registry.OpenConnectionAsync(cancellationToken);
+        return await InsertRunningAsync(connection, null, slug, kind, siloId, cancellationToken);
+    }
+
+    /// <summary>Puts a backup back to Running (a restore interrupted after its swap writes its replaced data's backup again).</summary>
+    public static async Task RestartAsync(NpgsqlDataSource registry, string id, CancellationToken cancellationToken)
+    {
+        await using var command = registry.CreateCommand("UPDATE controlplane.tenant_backups SET state = 'Running', error = NULL WHERE id = $1");
+        command.Parameters.Add(new() { Value = id });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Marks a backup Completed with what its snapshot held; only a Running one (a cleared one stays Failed).</summary>
+    public static async Task<bool> CompleteAsync(NpgsqlDataSource registry, string id, BackupContent content, long size, string sha256, CancellationToken cancellationToken)
+    {
+        await using var command = registry.CreateCommand(
+            """
+            UPDATE controlplane.tenant_backups
+               SET state = 'Completed', migration_version = $2, migrations = $3, table_rows = $4, size_bytes = $5, sha256 = $6, taken_at = $7
+             WHERE id = $1 AND state = 'Running'
+            """);
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = content.MigrationVersion });
+        command.Parameters.Add(new() { Value = JsonSerializer.Serialize(content.Migrations), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new() { Value = JsonSerializer.Serialize(content.TableRows), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new() { Value = size });
+        command.Parameters.Add(new() { Value = sha256 });
+        command.Parameters.Add(new() { Value = content.TakenAt });
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public static async Task FailAsync(NpgsqlDataSource registry, string id, string error, CancellationToken cancellationToken)
+    {
+        await using var command = registry.CreateCommand(
+            "UPDATE controlplane.tenant_backups SET state = 'Failed', error = $2 WHERE id = $1 AND state = 'Running'");
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = error.Length <= 2000 ? error : error[..2000] });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The tenant's backups, newest first.</summary>
+    public static async Task<IReadOnlyList<StoredBackup>> ListAsync(NpgsqlDataSource registry, string slug, CancellationToken cancellationToken, BackupState? state = null)
+    {
+        await using var command = registry.CreateCommand(
+            $"SELECT {Columns} FROM controlplane.tenant_backups WHERE slug = $1 AND ($2::text IS NULL OR state = $2) ORDER BY requested_at DESC, id DESC");
+        command.Parameters.Add(new() { Value = slug });
+        command.Parameters.Add(new() { Value = (object?)state?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        var backups = new List<StoredBackup>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            backups.Add(Read(reader));
+        }
+
+        return backups;
+    }
+
+    public static async Task<StoredBackup?> GetAsync(NpgsqlDataSource registry, string slug, string id, CancellationToken cancellationToken)
+    {
+        await using var command = registry.CreateCommand($"SELECT {Columns} FROM controlplane.tenant_backups WHERE slug = $1 AND id = $2");
+        command.Parameters.Add(new() { Value = slug });
+        command.Parameters.Add(new() { Value = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>Removes a backup's row (its file first, by the caller); the timeline keeps that it existed.</summary>
+    public static async Task DeleteAsync(NpgsqlDataSource registry, string id, CancellationToken cancellationToken)
+    {
+        await using var command = registry.CreateCommand("DELETE FROM controlplane.tenant_backups WHERE id = $1");
+        command.Parameters.Add(new() { Value = id });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string NewId() => "bk_" + Guid.CreateVersion7().ToString("N");
+
+    private static StoredBackup Read(NpgsqlDataReader reader)
+    {
+        var backup = new TenantBackup
+        {
+            Id = reader.GetString(0),
+            Slug = reader.GetString(1),
+            Kind = Enum.Parse<BackupKind>(reader.GetString(2)),
+            Tier = reader.GetString(3),
+            State = Enum.Parse<BackupState>(reader.GetString(4)),
+            MigrationVersion = reader.IsDBNull(5) ? null : reader.GetInt32(5),
+            RequestedAt = reader.GetFieldValue<DateTimeOffset>(6),
+            TakenAt = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
+            SizeBytes = reader.IsDBNull(8) ? null : reader.GetInt64(8),
+            Sha256 = reader.IsDBNull(9) ? null : reader.GetString(9),
+            Error = reader.IsDBNull(10) ? null : reader.GetString(10),
+            TableRows = reader.IsDBNull(11) ? new Dictionary<string, long>() : JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(11))!,
+        };
+        var migrations = reader.IsDBNull(13) ? [] : JsonSerializer.Deserialize<List<BackupMigration>>(reader.GetString(13))!;
+        return new StoredBackup(backup, reader.IsDBNull(12) ? BackupStore.FileNameOf(backup.Slug, backup.Id) : reader.GetString(12), migrations);
+    }
+}
+
+/// <summary>A backup's row with what only the silo needs: its file and the migration records a restore puts back.</summary>
+public sealed record StoredBackup(TenantBackup Backup, string FileName, IReadOnlyList<BackupMigration> Migrations);
+
+/// <summary>One of the tenant's migration records at the snapshot.</summary>
+public sealed record BackupMigration(int Version, string Name, string Checksum);
+
+/// <summary>What a backup's snapshot held.</summary>
+public sealed record BackupContent(int MigrationVersion, IReadOnlyList<BackupMigration> Migrations, IReadOnlyDictionary<string, long> TableRows, DateTimeOffset TakenAt);
