@@ -111,35 +111,6 @@ internal static class CloneBenchmark
             slug = created.RootElement.GetProperty("slug").GetString()!;
         }
 
-        // Follow it with waiting conditional GETs, as a client would.
-        string? etag = null;
-        while (true)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/tenants/{slug}");
-            if (etag is not null)
-            {
-                request.Headers.TryAddWithoutValidation("If-None-Match", etag);
-                request.Headers.TryAddWithoutValidation("Prefer", "wait=30");
-            }
-
-            using var response = await silo.Http.SendAsync(request);
-            etag = response.Headers.ETag?.Tag ?? etag;
-            if (response.StatusCode == System.Net.HttpStatusCode.NotModified)
-            {
-                continue;
-            }
-
-            using var tenant = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            var state = tenant.RootElement.GetProperty("state").GetString();
-            if (state == "Active")
-            {
-                return;
-            }
-
-            if (state == "Failed")
-            {
-                throw new InvalidOperationException($"Tenant {slug} failed: {tenant.RootElement.GetProperty("lastError")}");
-            }
-        }
+        await TenantFollower.WaitActiveAsync(silo, slug);
     }
 }

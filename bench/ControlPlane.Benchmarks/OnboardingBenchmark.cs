@@ -188,36 +188,7 @@ internal static class OnboardingBenchmark
                     response.EnsureSuccessStatusCode();
                 }
 
-                // Follow the tenant with waiting conditional GETs (one answer per state change), as a client would.
-                string? etag = null;
-                while (true)
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/tenants/{slug}");
-                    if (etag is not null)
-                    {
-                        request.Headers.TryAddWithoutValidation("If-None-Match", etag);
-                        request.Headers.TryAddWithoutValidation("Prefer", "wait=30");
-                    }
-
-                    using var response = await silo.Http.SendAsync(request);
-                    etag = response.Headers.ETag?.Tag ?? etag;
-                    if (response.StatusCode == System.Net.HttpStatusCode.NotModified)
-                    {
-                        continue;
-                    }
-
-                    using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                    var state = body.RootElement.GetProperty("state").GetString();
-                    if (state == "Active")
-                    {
-                        break;
-                    }
-
-                    if (state == "Failed")
-                    {
-                        throw new InvalidOperationException($"Tenant {slug} failed: {body.RootElement.GetProperty("lastError")}");
-                    }
-                }
+                await TenantFollower.WaitActiveAsync(silo, slug);
             }
         }));
     }
