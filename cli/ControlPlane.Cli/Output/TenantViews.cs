@@ -36,6 +36,10 @@ internal static class TenantViews
         Row(grid, "Version", tenant.MigrationVersion.ToString(CultureInfo.InvariantCulture));
         Row(grid, "Schema / role", Markup.Escape($"{tenant.Schema} / {tenant.Role}"));
         Row(grid, "Labels", Markup.Escape(Labels(tenant.Labels)));
+        if (tenant.PurgeAt is { } purgeAt)
+        {
+            Row(grid, "Purge at", $"[yellow]{Formats.Time(purgeAt)}[/] (resume before then to keep it)");
+        }
         if (tenant.FailedStep is not null || tenant.LastError is not null)
         {
             Row(grid, "Failed step", Markup.Escape(tenant.FailedStep ?? "-"));
