@@ -19,7 +19,7 @@ internal static class TenantsCommand
         tenants.Aliases.Add("tenant");
         tenants.Add(Operate(runner, "retry", "Retry a Failed tenant's failed step now", canWait: true));
         tenants.Add(Operate(runner, "suspend", "Suspend an Active tenant: its role can no longer log in", canWait: false));
-        tenants.Add(Operate(runner, "resume", "Resume a Suspended tenant", canWait: false));
+        tenants.Add(Operate(runner, "resume", "Resume a Suspended tenant, or a Retained one before its purge time", canWait: false));
         tenants.Add(Delete(runner));
         tenants.Add(Clone(runner));
         tenants.Add(Import(runner));

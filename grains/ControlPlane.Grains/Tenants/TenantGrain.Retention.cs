@@ -26,6 +26,12 @@ public sealed partial class TenantGrain : IRemindable
 
         var slug = RequireSlug();
         var current = await ReadRowAsync(slug) ?? throw new TenantNotFoundException(slug.Value);
+        if (TenantStateMachine.IsGone(current.State))
+        {
+            // Deleted already, or on its way: the delete is answered as an immediate one is (unchanged, idempotent).
+            return await DeleteAsync(expectedEtag);
+        }
+
         if (!TenantStateMachine.AlreadyThere(current.State, TenantAction.Retain))
         {
             TenantStateMachine.Ensure(slug.Value, current.State, TenantAction.Retain);
@@ -65,43 +71,31 @@ public sealed partial class TenantGrain : IRemindable
 
         // A failure here (the registry unreachable, this silo rejoining) throws to Orleans, which ticks again after the period.
         var slug = RequireSlug();
-        DateTimeOffset? notYet = null;
-        var purged = false;
         var row = await ReadRowAsync(slug);
-        if (row is { } found && TenantStateMachine.AwaitsPurge(found.State))
+        if (row is { PurgeAt: { } purgeAt } && TenantStateMachine.AwaitsPurge(row.State))
         {
-            purged = await ActAsync(TenantAction.Delete, expectedEtag: null, async (context, locked) =>
-            {
-                if (!TenantStateMachine.AwaitsPurge(context.Row.State))
-                {
-                    return null;
-                }
-
-                if (locked.DbNow < context.Row.PurgeAt)
-                {
-                    notYet = context.Row.PurgeAt;
-                    return null;
-                }
-
-                return await StartDeletingAsync(context, locked, $"retention period ended (purge at {context.Row.PurgeAt:u}): purging");
-            });
-        }
-
-        if (notYet is { } purgeAt)
-        {
-            // Early (armed by a silo clock ahead of the database's): tick again at the purge time.
             var dbNow = await DbNowAsync();
-            await this.RegisterOrUpdateReminder(PurgeReminder, purgeAt > dbNow ? purgeAt - dbNow : TimeSpan.Zero, settings.TenantModel.PurgeCheckPeriod);
-            LogPurgeNotDue(logger, slug.Value, purgeAt);
-            return;
-        }
+            if (dbNow < purgeAt)
+            {
+                // Early (armed by a silo clock ahead of the database's): tick again at the purge time.
+                await this.RegisterOrUpdateReminder(PurgeReminder, purgeAt - dbNow, settings.TenantModel.PurgeCheckPeriod);
+                LogPurgeNotDue(logger, slug.Value, purgeAt);
+                return;
+            }
 
-        if (purged)
-        {
-            await ClosePoolAsync();
-            Wake();
+            // The backups go first, while the tenant is still Retained: a crash part-way leaves the reminder armed and
+            // its next tick finishes the job, so a Deleted tenant never keeps a backup behind.
             await DeleteBackupsOnPurgeAsync(slug);
-            LogPurged(logger, slug.Value);
+            var purged = await ActAsync(TenantAction.Delete, expectedEtag: null, async (context, locked) =>
+                TenantStateMachine.AwaitsPurge(context.Row.State) && locked.DbNow >= context.Row.PurgeAt
+                    ? await StartDeletingAsync(context, locked, $"retention period ended (purge at {context.Row.PurgeAt:u}): purging")
+                    : null);
+            if (purged)
+            {
+                await ClosePoolAsync();
+                Wake();
+                LogPurged(logger, slug.Value);
+            }
         }
 
         // Purged now, or no longer Retained (resumed, deleted at once): this reminder has nothing more to do.
@@ -153,16 +147,28 @@ public sealed partial class TenantGrain : IRemindable
     {
         foreach (var old in await BackupRows.ListAsync(dataSources.Registry, slug.Value, lifetime.ApplicationStopping))
         {
-            Backups.Store.Delete(old.FileName);
+            var missing = false;
+            try
+            {
+                Backups.Store.Delete(old.FileName);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // The store was moved or emptied by hand: nothing of this backup is left to delete, and the purge goes on.
+                missing = true;
+            }
+
             await BackupRows.DeleteAsync(dataSources.Registry, old.Backup.Id, lifetime.ApplicationStopping);
-            await RecordOnTimelineAsync($"backup {old.Backup.Id} ({old.Backup.Kind}) deleted: the tenant was purged");
+            await RecordOnTimelineAsync($"backup {old.Backup.Id} ({old.Backup.Kind}) deleted: the tenant was purged{(missing ? " (its file was already missing from the store)" : string.Empty)}");
         }
     }
 
     private async Task<DateTimeOffset> DbNowAsync()
     {
         await using var command = dataSources.Registry.CreateCommand("SELECT clock_timestamp()");
-        return (DateTimeOffset)(await command.ExecuteScalarAsync(lifetime.ApplicationStopping))!;
+        await using var reader = await command.ExecuteReaderAsync(lifetime.ApplicationStopping);
+        await reader.ReadAsync(lifetime.ApplicationStopping);
+        return reader.GetFieldValue<DateTimeOffset>(0);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {Slug}: purge reminder armed for {Period} from now")]
