@@ -27,6 +27,11 @@ internal static class TenantViews
         return table;
     }
 
+    /// <summary>For a Retained tenant, when it is purged and how to keep it (markup, to follow a sentence); empty otherwise.</summary>
+    public static string PurgeNote(TenantResponse tenant) => tenant.PurgeAt is { } purgeAt
+        ? $", purged at {Formats.Time(purgeAt)} unless resumed (controlplane tenants resume {Markup.Escape(tenant.Slug)})"
+        : string.Empty;
+
     public static void Details(IAnsiConsole console, TenantResponse tenant)
     {
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();

@@ -87,7 +87,7 @@ internal sealed class TenantFollower(CommandContext context)
         if (!context.Json)
         {
             context.Out.MarkupLine(
-                $"Tenant [bold]{Markup.Escape(tenant.Slug)}[/] is {StateMarkup.Tenant(tenant.State)} (version {tenant.MigrationVersion.ToString(CultureInfo.InvariantCulture)}){(tenant.PurgeAt is { } purgeAt ? $", purged at {Formats.Time(purgeAt)} unless resumed (controlplane tenants resume {Markup.Escape(tenant.Slug)})" : string.Empty)}.");
+                $"Tenant [bold]{Markup.Escape(tenant.Slug)}[/] is {StateMarkup.Tenant(tenant.State)} (version {tenant.MigrationVersion.ToString(CultureInfo.InvariantCulture)}){TenantViews.PurgeNote(tenant)}.");
         }
 
         return ExitCodes.Success;

@@ -344,7 +344,7 @@ internal static class TenantsCommand
         else
         {
             context.Out.MarkupLine(
-                $"Tenant [bold]{Markup.Escape(tenant.Value.Slug)}[/] is {StateMarkup.Tenant(tenant.Value.State)} (ETag {tenant.Value.Etag.ToString(CultureInfo.InvariantCulture)}).");
+                $"Tenant [bold]{Markup.Escape(tenant.Value.Slug)}[/] is {StateMarkup.Tenant(tenant.Value.State)} (ETag {tenant.Value.Etag.ToString(CultureInfo.InvariantCulture)}){TenantViews.PurgeNote(tenant.Value)}.");
         }
 
         return ExitCodes.Success;
