@@ -46,6 +46,8 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.MaxConnections >= o.PoolSize, "ControlPlane:Tenants:MaxConnections must be at least PoolSize.")
             .Validate(o => o.PoolerPort is > 0 and < 65536, "ControlPlane:Tenants:PoolerPort must be a TCP port.")
             .Validate(o => o.WarmPoolSize is >= 0 and <= MaxWarmPoolSize, $"ControlPlane:Tenants:WarmPoolSize must be between 0 and {MaxWarmPoolSize}.")
+            .Validate(o => RetentionPeriod.TryParse(o.DeleteRetention, out _, out _), "ControlPlane:Tenants:DeleteRetention must be an ISO 8601 duration (P30D) or 0.")
+            .Validate(o => o.PurgeCheckPeriod > TimeSpan.Zero, "ControlPlane:Tenants:PurgeCheckPeriod must be positive.")
             .ValidateOnStart();
         services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.SectionName)
             .Validate(o => o.MaxAttempts >= 1, "ControlPlane:Provisioning:MaxAttempts must be at least 1.")

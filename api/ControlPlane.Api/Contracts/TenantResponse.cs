@@ -5,6 +5,7 @@ namespace ControlPlane.Api.Contracts;
 /// <summary>
 /// A tenant, as <c>GET /v1/tenants/{slug}</c> returns it. <c>LockWait</c> is set while a unit of its DDL waits to be
 /// tried again after a lock timeout.
+/// <c>PurgeAt</c> is set while the tenant is Retained: when it is purged unless resumed.
 /// </summary>
 public sealed record TenantResponse(
     string Slug,
@@ -23,7 +24,8 @@ public sealed record TenantResponse(
     IReadOnlyList<TenantEventResponse> Timeline,
     IReadOnlyList<MigrationDriftResponse> Drift,
     IReadOnlyDictionary<string, string> Labels,
-    TenantLockWaitResponse? LockWait = null)
+    TenantLockWaitResponse? LockWait = null,
+    DateTimeOffset? PurgeAt = null)
 {
     public static TenantResponse From(TenantSnapshot tenant) => new(
         tenant.Slug,
@@ -42,7 +44,8 @@ public sealed record TenantResponse(
         [.. tenant.Timeline.Select(e => new TenantEventResponse(e.At, e.From, e.To, e.Step, e.Detail, e.Attempt))],
         [.. tenant.Drift.Select(d => new MigrationDriftResponse(d.Version, d.AppliedChecksum, d.CurrentChecksum))],
         tenant.Labels,
-        tenant.LockWait is { } wait ? new TenantLockWaitResponse(wait.Tries, wait.Since, wait.LastError, wait.Step) : null);
+        tenant.LockWait is { } wait ? new TenantLockWaitResponse(wait.Tries, wait.Since, wait.LastError, wait.Step) : null,
+        tenant.PurgeAt);
 }
 
 /// <summary>A unit of the tenant's DDL gave up waiting for a lock <c>Tries</c> times since <c>Since</c> and will be tried again.</summary>

@@ -14,11 +14,12 @@ public sealed record TenantSummaryResponse(
     string? LastError,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyDictionary<string, string> Labels)
+    IReadOnlyDictionary<string, string> Labels,
+    DateTimeOffset? PurgeAt = null)
 {
     public static TenantSummaryResponse From(TenantSnapshot tenant) => new(
         tenant.Slug, tenant.DisplayName, tenant.Schema, tenant.Status, tenant.MigrationVersion, tenant.Attempts,
-        tenant.FailedStep, tenant.LastError, tenant.CreatedAt, tenant.UpdatedAt, tenant.Labels);
+        tenant.FailedStep, tenant.LastError, tenant.CreatedAt, tenant.UpdatedAt, tenant.Labels, tenant.PurgeAt);
 }
 
 /// <summary>A page of tenants; pass <see cref="Next"/> as <c>after</c> for the next page (null on the last).</summary>

@@ -63,12 +63,12 @@ public static class TenantsApi
         group.MapPost("/{slug}/resume", ResumeAsync)
             .Audited("tenant.resume")
             .WithName("ResumeTenant")
-            .WithSummary("Resume a Suspended tenant.")
+            .WithSummary("Resume a Suspended tenant, or a Retained one before its purgeAt (back Active with its data).")
             .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
         group.MapDelete("/{slug}", DeleteAsync)
             .Audited("tenant.delete")
             .WithName("DeleteTenant")
-            .WithSummary("Deprovision a tenant: drops its schema and role; the registry row and history are kept.")
+            .WithSummary("Deprovision a tenant: drops its schema and role; the registry row and history are kept. ?retainFor=P30D (ISO 8601; default ControlPlane:Tenants:DeleteRetention, 0 = at once) takes a Final backup and keeps it Retained, unable to serve, until purgeAt.")
             .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
         group.MapBackupsApi();
         return group;
@@ -218,13 +218,18 @@ public static class TenantsApi
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
 
+    /// <summary>
+    /// Without a retention period (none given and none configured, or <c>0</c>) the tenant is deprovisioned at once
+    /// (202, 200 once Deleted); with one it is Retained until <c>purgeAt</c> (200).
+    /// </summary>
     public static async Task<Results<Accepted<TenantResponse>, Ok<TenantResponse>>> DeleteAsync(
-        string slug, IGrainFactory grains, HttpRequest request, HttpResponse response)
+        string slug, string? retainFor, IGrainFactory grains, HttpRequest request, HttpResponse response)
     {
         var tenantSlug = TenantSlug.Parse(slug);
-        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).DeleteAsync(EntityTag.ReadIfMatch(request));
+        var period = RetentionPeriod.ParseQuery(retainFor);
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).DeleteAsync(EntityTag.ReadIfMatch(request), period);
         EntityTag.Write(response, tenant.Etag);
-        return tenant.Status == TenantStatus.Deleted
+        return tenant.Status is TenantStatus.Deleted or TenantStatus.Retained
             ? TypedResults.Ok(TenantResponse.From(tenant))
             : TypedResults.Accepted(Location(tenantSlug), TenantResponse.From(tenant));
     }

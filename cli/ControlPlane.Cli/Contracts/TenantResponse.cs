@@ -18,7 +18,8 @@ internal sealed record TenantResponse(
     IReadOnlyList<TenantEventResponse>? Timeline,
     IReadOnlyList<MigrationDriftResponse>? Drift,
     TenantLockWaitResponse? LockWait = null,
-    IReadOnlyDictionary<string, string>? Labels = null);
+    IReadOnlyDictionary<string, string>? Labels = null,
+    DateTimeOffset? PurgeAt = null);
 
 /// <summary>One entry of a tenant's timeline.</summary>
 internal sealed record TenantEventResponse(DateTimeOffset At, string? From, string To, string? Step, string? Detail, int Attempt);

@@ -79,8 +79,9 @@ internal sealed class ControlPlaneClient(HttpClient http)
     public Task<ApiResult<RestoreResponse>> RestoreAsync(string slug, RestoreRequest body, CancellationToken cancellationToken) =>
         SendAsync<RestoreResponse>(new HttpRequestMessage(HttpMethod.Post, $"{TenantPath(slug)}/restore") { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);
 
-    public Task<ApiResult<TenantResponse>> DeleteTenantAsync(string slug, CancellationToken cancellationToken) =>
-        SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Delete, TenantPath(slug)), cancellationToken);
+    public Task<ApiResult<TenantResponse>> DeleteTenantAsync(string slug, CancellationToken cancellationToken, string? retainFor = null) =>
+        SendAsync<TenantResponse>(new HttpRequestMessage(
+            HttpMethod.Delete, retainFor is null ? TenantPath(slug) : $"{TenantPath(slug)}?retainFor={Uri.EscapeDataString(retainFor)}"), cancellationToken);
 
     public Task<ApiResult<MigrationsResponse>> ListMigrationsAsync(CancellationToken cancellationToken) =>
         SendAsync<MigrationsResponse>(new HttpRequestMessage(HttpMethod.Get, "v1/migrations"), cancellationToken);

@@ -10,7 +10,7 @@ internal static class StateMarkup
     {
         TenantStates.Active => "green",
         TenantStates.Failed => "red",
-        TenantStates.Suspended => "yellow",
+        TenantStates.Suspended or TenantStates.Retained => "yellow",
         TenantStates.Deleted or "Deprovisioning" => "grey",
         _ => "blue",
     });

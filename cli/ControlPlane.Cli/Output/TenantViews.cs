@@ -27,6 +27,11 @@ internal static class TenantViews
         return table;
     }
 
+    /// <summary>For a Retained tenant, when it is purged and how to keep it (markup, to follow a sentence); empty otherwise.</summary>
+    public static string PurgeNote(TenantResponse tenant) => tenant.PurgeAt is { } purgeAt
+        ? $", purged at {Formats.Time(purgeAt)} unless resumed (controlplane tenants resume {Markup.Escape(tenant.Slug)})"
+        : string.Empty;
+
     public static void Details(IAnsiConsole console, TenantResponse tenant)
     {
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
@@ -36,6 +41,10 @@ internal static class TenantViews
         Row(grid, "Version", tenant.MigrationVersion.ToString(CultureInfo.InvariantCulture));
         Row(grid, "Schema / role", Markup.Escape($"{tenant.Schema} / {tenant.Role}"));
         Row(grid, "Labels", Markup.Escape(Labels(tenant.Labels)));
+        if (tenant.PurgeAt is { } purgeAt)
+        {
+            Row(grid, "Purge at", $"[yellow]{Formats.Time(purgeAt)}[/] (resume before then to keep it)");
+        }
         if (tenant.FailedStep is not null || tenant.LastError is not null)
         {
             Row(grid, "Failed step", Markup.Escape(tenant.FailedStep ?? "-"));

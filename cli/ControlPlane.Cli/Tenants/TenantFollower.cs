@@ -87,7 +87,7 @@ internal sealed class TenantFollower(CommandContext context)
         if (!context.Json)
         {
             context.Out.MarkupLine(
-                $"Tenant [bold]{Markup.Escape(tenant.Slug)}[/] is {StateMarkup.Tenant(tenant.State)} (version {tenant.MigrationVersion.ToString(CultureInfo.InvariantCulture)}).");
+                $"Tenant [bold]{Markup.Escape(tenant.Slug)}[/] is {StateMarkup.Tenant(tenant.State)} (version {tenant.MigrationVersion.ToString(CultureInfo.InvariantCulture)}){TenantViews.PurgeNote(tenant)}.");
         }
 
         return ExitCodes.Success;

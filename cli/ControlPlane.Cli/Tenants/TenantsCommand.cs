@@ -19,7 +19,7 @@ internal static class TenantsCommand
         tenants.Aliases.Add("tenant");
         tenants.Add(Operate(runner, "retry", "Retry a Failed tenant's failed step now", canWait: true));
         tenants.Add(Operate(runner, "suspend", "Suspend an Active tenant: its role can no longer log in", canWait: false));
-        tenants.Add(Operate(runner, "resume", "Resume a Suspended tenant", canWait: false));
+        tenants.Add(Operate(runner, "resume", "Resume a Suspended tenant, or a Retained one before its purge time", canWait: false));
         tenants.Add(Delete(runner));
         tenants.Add(Clone(runner));
         tenants.Add(Import(runner));
@@ -263,21 +263,30 @@ internal static class TenantsCommand
     {
         var slug = SlugArgument();
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation on a terminal" };
-        var wait = new Option<bool>("--wait") { Description = "Follow the tenant until it is Deleted" };
+        var wait = new Option<bool>("--wait") { Description = "Follow the tenant until it is Deleted (or Retained)" };
+        var retainFor = new Option<string?>("--retain-for")
+        {
+            Description = "Keep the tenant Retained (Final backup taken, unable to serve, resumable) for this ISO 8601 duration before it is purged, e.g. P30D; 0 deletes at once. Default: the server's ControlPlane:Tenants:DeleteRetention",
+            HelpName = "duration",
+        };
         var timeout = TimeoutOption.Create();
-        var command = new Command("delete", "Deprovision a tenant: drops its schema and role, keeps its history") { slug, yes, wait, timeout };
+        var command = new Command("delete", "Deprovision a tenant: drops its schema and role, keeps its history; --retain-for keeps it resumable until a purge time") { slug, yes, retainFor, wait, timeout };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
             var target = context.Get(slug);
+            var period = context.Get(retainFor);
+            var question = period is null or "0"
+                ? $"Drop tenant [bold]{Markup.Escape(target)}[/]'s schema and role? Its data is gone for good."
+                : $"Delete tenant [bold]{Markup.Escape(target)}[/], purging it after {Markup.Escape(period)}? It stops serving now.";
             if (context.Host.CanPrompt && !context.Get(yes)
-                && !await new ConfirmationPrompt($"Drop tenant [bold]{Markup.Escape(target)}[/]'s schema and role? Its data is gone for good.") { DefaultValue = false }
+                && !await new ConfirmationPrompt(question) { DefaultValue = false }
                     .ShowAsync(context.Out, cancellationToken))
             {
                 context.Error.MarkupLine("Nothing deleted.");
                 return ExitCodes.Interrupted;
             }
 
-            var tenant = await context.Client.DeleteTenantAsync(target, cancellationToken);
+            var tenant = await context.Client.DeleteTenantAsync(target, cancellationToken, period);
             return await ReportAsync(context, tenant, context.Get(wait), context.Get(timeout), cancellationToken);
         }));
         return command;
@@ -335,7 +344,7 @@ internal static class TenantsCommand
         else
         {
             context.Out.MarkupLine(
-                $"Tenant [bold]{Markup.Escape(tenant.Value.Slug)}[/] is {StateMarkup.Tenant(tenant.Value.State)} (ETag {tenant.Value.Etag.ToString(CultureInfo.InvariantCulture)}).");
+                $"Tenant [bold]{Markup.Escape(tenant.Value.Slug)}[/] is {StateMarkup.Tenant(tenant.Value.State)} (ETag {tenant.Value.Etag.ToString(CultureInfo.InvariantCulture)}){TenantViews.PurgeNote(tenant.Value)}.");
         }
 
         return ExitCodes.Success;

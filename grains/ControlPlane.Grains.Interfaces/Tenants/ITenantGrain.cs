@@ -70,10 +70,20 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<TenantSnapshot> SuspendAsync(long? expectedEtag);
 
     /// <summary>Resumes a suspended tenant.</summary>
+    /// <remarks>A Retained tenant resumes too, within its retention period: its role logs in again and its purge is called off.</remarks>
     Task<TenantSnapshot> ResumeAsync(long? expectedEtag);
 
     /// <summary>Starts deprovisioning: the schema and role are dropped; the registry row and history stay.</summary>
     Task<TenantSnapshot> DeleteAsync(long? expectedEtag);
+
+    /// <summary>
+    /// Deletes the tenant after <paramref name="retainFor"/> (null: the configured <c>ControlPlane:Tenants:DeleteRetention</c>).
+    /// Zero deletes at once, as <see cref="DeleteAsync(long?)"/>; a period takes a Final backup, makes the tenant unable to
+    /// serve and keeps it <see cref="TenantStatus.Retained"/> until its purge time, when a reminder deprovisions it.
+    /// </summary>
+    /// <remarks>An overload, so callers of the first form keep working across a rolling upgrade.</remarks>
+    [ResponseTimeout("01:00:00")]
+    Task<TenantSnapshot> DeleteAsync(long? expectedEtag, TimeSpan? retainFor);
 
     /// <summary>
     /// Changes the tenant's labels as a merge patch: a key with a value sets it, a key with null removes it, keys not

@@ -16,6 +16,7 @@ public sealed class TenantNotServingException(string slug, TenantStatus? state) 
     {
         null => $"Tenant '{slug}' does not exist; this credential reaches no data.",
         TenantStatus.Suspended => $"Tenant '{slug}' is suspended; its data cannot be reached until an operator resumes it.",
+        TenantStatus.Retained => $"Tenant '{slug}' is deleted and retained until its purge time; an operator can resume it until then.",
         TenantStatus.Deprovisioning or TenantStatus.Deleted => $"Tenant '{slug}' is deleted ({state}); its data is gone.",
         _ => $"Tenant '{slug}' is {state}, not Active; its data can be reached once it is Active.",
     };

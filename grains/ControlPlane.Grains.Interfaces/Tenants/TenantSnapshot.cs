@@ -67,4 +67,8 @@ public sealed record TenantSnapshot
     /// <summary>The tenant's labels (<c>plan=enterprise</c>), by key; rollout waves and listings select by them.</summary>
     [Id(16)]
     public IReadOnlyDictionary<string, string> Labels { get; init; } = TenantLabels.None;
+
+    /// <summary>When a <see cref="TenantStatus.Retained"/> tenant is purged; null in every other state.</summary>
+    [Id(80)]
+    public DateTimeOffset? PurgeAt { get; init; }
 }

@@ -35,4 +35,10 @@ public enum TenantStatus
 
     /// <summary>Schema and role dropped; the registry row and its history remain.</summary>
     Deleted,
+
+    /// <summary>
+    /// Deleted with a retention period: a final backup is taken, the role cannot log in, and the schema is kept until
+    /// its purge time, when it is deprovisioned; until then a resume brings it back Active with its data.
+    /// </summary>
+    Retained,
 }

@@ -5,6 +5,18 @@ public sealed class TenantModelOptions
 {
     public const string SectionName = "ControlPlane:Tenants";
 
+    /// <summary>
+    /// How long <c>DELETE /v1/tenants/{slug}</c> retains a tenant when the request gives no <c>retainFor</c>: an ISO 8601
+    /// duration (<c>P30D</c>); <c>0</c> (the default) deletes at once.
+    /// </summary>
+    public string DeleteRetention { get; set; } = "0";
+
+    /// <summary>
+    /// How often a Retained tenant's purge reminder ticks again after its first tick at the purge time, in case that one
+    /// was missed or came early. At least Orleans' reminder floor (one minute unless lowered).
+    /// </summary>
+    public TimeSpan PurgeCheckPeriod { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Folder of versioned migrations (<c>V0001__base.sql</c>, ...). Default: the example base model shipped with the silo.</summary>
     public string MigrationsPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "TenantModel", "migrations");
 

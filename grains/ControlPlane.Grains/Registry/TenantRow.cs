@@ -40,4 +40,7 @@ public sealed record TenantRow
 
     /// <summary>Where the tenant's data is copied from instead of the seed (a clone or an import); null for a seeded tenant.</summary>
     public Tenants.Copies.TenantCopySource? CopyFrom { get; init; }
+
+    /// <summary>When a Retained tenant is purged (the database's clock); null in every other state.</summary>
+    public DateTimeOffset? PurgeAt { get; init; }
 }

@@ -13,10 +13,10 @@ public static class TenantRows
     public const string Columns =
         "t.slug, t.display_name, t.schema_name, t.role_name, t.state, t.failed_step, t.last_error, t.attempts, " +
         "t.migration_version, t.etag, t.lease_owner, t.lease_token, t.next_attempt_at, t.created_at, t.updated_at, t.labels, " +
-        "t.copy_kind, t.copy_source";
+        "t.copy_kind, t.copy_source, t.purge_at";
 
     /// <summary>Number of columns in <see cref="Columns"/>; extra columns of a query start here.</summary>
-    public const int ColumnCount = 18;
+    public const int ColumnCount = 19;
 
     /// <summary>Registers a tenant in <see cref="TenantStateMachine.Initial"/> with work due now, or returns the existing row.</summary>
     public static async Task<(TenantRow Row, bool Created)> InsertOrGetAsync(
@@ -191,7 +191,7 @@ public static class TenantRows
             """
             UPDATE controlplane.tenants SET
                 state = $2, failed_step = $3, last_error = $4, attempts = $5, migration_version = $6,
-                lease_owner = $7, lease_token = $8, next_attempt_at = $9, etag = etag + 1, updated_at = clock_timestamp()
+                lease_owner = $7, lease_token = $8, next_attempt_at = $9, purge_at = $11, etag = etag + 1, updated_at = clock_timestamp()
             WHERE slug = $1 AND etag = $10
             RETURNING etag, updated_at
             """);
@@ -205,6 +205,7 @@ public static class TenantRows
         update.Parameters.Add(new NpgsqlParameter { Value = row.LeaseToken });
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.NextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         update.Parameters.Add(new NpgsqlParameter { Value = row.Etag });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.PurgeAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return update;
     }
 
@@ -274,6 +275,7 @@ public static class TenantRows
         Labels = ReadLabels(reader.GetString(15)),
         CopyFrom = Tenants.Copies.TenantCopySource.FromColumns(
             reader.IsDBNull(16) ? null : reader.GetString(16), reader.IsDBNull(17) ? null : reader.GetString(17)),
+        PurgeAt = reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
     };
 
     private static SortedDictionary<string, string> ReadLabels(string json) =>

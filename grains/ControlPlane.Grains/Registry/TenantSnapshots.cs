@@ -70,6 +70,7 @@ public static class TenantSnapshots
         CreatedAt = row.CreatedAt,
         UpdatedAt = row.UpdatedAt,
         Labels = row.Labels,
+        PurgeAt = row.PurgeAt,
     };
 
     private static IReadOnlyList<MigrationDrift> TryFindDrift(IReadOnlyList<AppliedMigration> applied, MigrationCatalog catalog)

@@ -64,11 +64,12 @@ public static class RolloutAssignment
             $"""
             assigned AS (
                 SELECT t.slug, {wave0}::int AS wave, t.rn,
-                       CASE WHEN t.migration_version >= {version} OR t.state IN ('Deprovisioning', 'Failed') THEN 'Skipped' ELSE 'Pending' END AS status,
+                       CASE WHEN t.migration_version >= {version} OR t.state IN ('Deprovisioning', 'Failed', 'Retained') THEN 'Skipped' ELSE 'Pending' END AS status,
                        t.migration_version AS from_version,
                        CASE WHEN t.migration_version >= {version} THEN 'already at V' || t.migration_version
                             WHEN t.state = 'Failed' THEN 'provisioning failed; it reaches the newest version when retried'
-                            WHEN t.state = 'Deprovisioning' THEN 'being deleted' END AS error
+                            WHEN t.state = 'Deprovisioning' THEN 'being deleted'
+                            WHEN t.state = 'Retained' THEN 'retained until its purge; a resume brings it back at its version' END AS error
                 FROM t {taken})
             """);
         return $"WITH {string.Join(",\n", ctes)}\n";

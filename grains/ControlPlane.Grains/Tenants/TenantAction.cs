@@ -7,4 +7,7 @@ public enum TenantAction
     Suspend,
     Resume,
     Delete,
+
+    /// <summary>Delete with a retention period: keep the data, unable to serve, until the purge time.</summary>
+    Retain,
 }

@@ -45,42 +45,62 @@ public sealed partial class TenantGrain
     public async Task<TenantSnapshot> ResumeAsync(long? expectedEtag)
     {
         var slug = RequireSlug();
+        var wasRetained = false;
         await ActAsync(TenantAction.Resume, expectedEtag, async (context, _) =>
         {
             await TenantRoles.SetLoginAsync(context, dataSources.DatabaseName, canLogin: true);
             var row = context.Row;
-            var resumed = row with { State = TenantStateMachine.LeadsTo(TenantAction.Resume) };
+            wasRetained = TenantStateMachine.AwaitsPurge(row.State);
+            var resumed = row with { State = TenantStateMachine.LeadsTo(TenantAction.Resume), PurgeAt = null };
             return new StepOutcome(resumed, new TenantEventDraft(
-                row.State, resumed.State, null, "resumed by operator", 0));
+                row.State, resumed.State, null, wasRetained ? $"resumed by operator before its purge at {row.PurgeAt:u}: the purge is called off" : "resumed by operator", 0));
         });
+        if (wasRetained)
+        {
+            await DisarmPurgeAsync();
+        }
+
         return (await LoadAsync(slug))!;
     }
 
     public async Task<TenantSnapshot> DeleteAsync(long? expectedEtag)
     {
         var slug = RequireSlug();
+        var wasRetained = false;
         var changed = await ActAsync(TenantAction.Delete, expectedEtag, async (context, locked) =>
         {
-            // Refuse new logins now; the drive then ends live sessions and drops schema and role.
-            await TenantRoles.SetLoginAsync(context, dataSources.DatabaseName, canLogin: false);
-            var row = context.Row;
-            var deleting = row with
-            {
-                State = TenantStateMachine.LeadsTo(TenantAction.Delete),
-                FailedStep = null,
-                LastError = null,
-                Attempts = 0,
-                NextAttemptAt = locked.DbNow,
-            };
-            return new StepOutcome(deleting, new TenantEventDraft(row.State, deleting.State, null, "deletion requested", 0));
+            wasRetained = TenantStateMachine.AwaitsPurge(context.Row.State);
+            return await StartDeletingAsync(context, locked, wasRetained ? "deletion requested before the retention period ended" : "deletion requested");
         });
         if (changed)
         {
             await ClosePoolAsync();
             Wake();
+            if (wasRetained)
+            {
+                await DisarmPurgeAsync();
+            }
         }
 
         return (await LoadAsync(slug))!;
+    }
+
+    /// <summary>Moves the locked tenant to Deprovisioning with its drop due now: a delete's one transition (asked, or a purge).</summary>
+    private async Task<StepOutcome> StartDeletingAsync(StepContext context, LockedTenant locked, string detail)
+    {
+        // Refuse new logins now; the drive then ends live sessions and drops schema and role.
+        await TenantRoles.SetLoginAsync(context, dataSources.DatabaseName, canLogin: false);
+        var row = context.Row;
+        var deleting = row with
+        {
+            State = TenantStateMachine.LeadsTo(TenantAction.Delete),
+            FailedStep = null,
+            LastError = null,
+            Attempts = 0,
+            NextAttemptAt = locked.DbNow,
+            PurgeAt = null,
+        };
+        return new StepOutcome(deleting, new TenantEventDraft(row.State, deleting.State, null, detail, 0));
     }
 
     /// <summary>

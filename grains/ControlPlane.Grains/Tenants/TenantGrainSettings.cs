@@ -22,6 +22,9 @@ public sealed class TenantGrainSettings(
 
     public TenantModelOptions TenantModel => tenantModel.Value;
 
+    /// <summary>The retention of a delete that names none (validated at start, so it parses).</summary>
+    public TimeSpan DeleteRetention => RetentionPeriod.TryParse(tenantModel.Value.DeleteRetention, out var period, out _) ? period : TimeSpan.Zero;
+
     /// <summary>Lock and statement timeouts of tenant DDL, and how often a unit is tried after a lock timeout.</summary>
     public MigrationOptions Migrations => migrations.Value;
 }

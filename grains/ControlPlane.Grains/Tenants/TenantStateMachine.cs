@@ -41,15 +41,19 @@ public static class TenantStateMachine
             // A retry keeps the tenant Failed and makes its retry due now.
             [TenantAction.Retry] = new(TenantStatus.Failed, AllowedFrom: [TenantStatus.Failed], AlreadyAt: []),
             [TenantAction.Suspend] = new(TenantStatus.Suspended, AllowedFrom: [TenantStatus.Active], AlreadyAt: [TenantStatus.Suspended]),
-            [TenantAction.Resume] = new(TenantStatus.Active, AllowedFrom: [TenantStatus.Suspended], AlreadyAt: [TenantStatus.Active]),
+            // A retained tenant resumes within its period with its data (its purge is called off).
+            [TenantAction.Resume] = new(TenantStatus.Active, AllowedFrom: [TenantStatus.Suspended, TenantStatus.Retained], AlreadyAt: [TenantStatus.Active]),
             [TenantAction.Delete] = new(
                 TenantStatus.Deprovisioning,
                 AllowedFrom:
                 [
                     TenantStatus.Requested, TenantStatus.SchemaCreated, TenantStatus.Migrated, TenantStatus.Seeded,
-                    TenantStatus.Active, TenantStatus.Failed, TenantStatus.Suspended,
+                    TenantStatus.Active, TenantStatus.Failed, TenantStatus.Suspended, TenantStatus.Retained,
                 ],
                 AlreadyAt: Gone),
+
+            // Only a tenant with complete data is retained: its final backup and a resume need them.
+            [TenantAction.Retain] = new(TenantStatus.Retained, AllowedFrom: [TenantStatus.Active, TenantStatus.Suspended], AlreadyAt: [TenantStatus.Retained]),
         }.ToFrozenDictionary();
 
     /// <summary>The state a tenant is registered in: the one provisioning's first step starts from.</summary>
@@ -93,7 +97,16 @@ public static class TenantStateMachine
     /// True when a rollout skips a tenant in <paramref name="state"/>: a failed one reaches the newest version when
     /// retried, and a gone one never will. A provisioning tenant reaches it by provisioning; a serving one upgrades in place.
     /// </summary>
-    public static bool RolloutSkips(TenantStatus state) => state == TenantStatus.Failed || IsGone(state);
+    /// <remarks>
+    /// A retained one is waiting to be purged (a resume brings it back at its version, and the next rollout upgrades it).
+    /// </remarks>
+    public static bool RolloutSkips(TenantStatus state) => state is TenantStatus.Failed or TenantStatus.Retained || IsGone(state);
+
+    /// <summary>
+    /// True when a tenant in <paramref name="state"/> waits for its purge time (it has one, and its reminder); at that
+    /// time it is deleted as <see cref="TenantAction.Delete"/> deletes.
+    /// </summary>
+    public static bool AwaitsPurge(TenantStatus state) => state == TenantStatus.Retained;
 
     /// <summary>
     /// The next unit for <paramref name="row"/>; <paramref name="due"/> says whether scheduled work (a retry) is due, and

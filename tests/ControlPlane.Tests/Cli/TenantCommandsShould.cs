@@ -130,6 +130,30 @@ public sealed class TenantCommandsShould(CliSiloFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Delete_a_tenant_with_retain_for_show_it_Retained_with_its_purge_time_and_resume_it()
+    {
+        var slug = TestSlugs.New("cliret");
+        await fixture.Client.OnboardAsync(slug);
+
+        var retained = await _cli.RunAsync("tenants", "delete", slug, "--retain-for", "P7D", "--yes");
+        var details = await _cli.RunAsync("tenants", "get", slug);
+        var bad = await _cli.RunAsync("tenants", "delete", slug, "--retain-for", "seven days", "--yes");
+        var resumed = await _cli.RunAsync("tenants", "resume", slug);
+
+        Assert.True(retained.ExitCode == 0, retained.ToString());
+        Assert.Contains($"Tenant {slug} is Retained", retained.Out);
+        Assert.Contains("unless resumed", retained.Out);
+        Assert.True(details.ExitCode == 0, details.ToString());
+        Assert.Contains("Purge at", details.Out);
+        Assert.Contains("Active → Retained", details.Out);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("retainFor", bad.ToString());
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains($"Tenant {slug} is Active", resumed.Out);
+        Assert.Equal(TenantStatus.Active, (await fixture.Client.GetAsync(slug))!.State);
+    }
+
+    [Fact]
     public async Task PrintAValidationProblemWithItsFieldAndExitWithTheInvalidRequestCode()
     {
         var result = await _cli.RunAsync("tenants", "create", "Not A Slug", "--name", "Nope");

@@ -9,7 +9,8 @@ namespace ControlPlane.Tests.Domain;
 /// </summary>
 public sealed partial class TenantStateListsInSqlShould
 {
-    private const string RegistrySql = "grains/ControlPlane.Grains/Registry/Sql/R0001__registry.sql";
+    // The newest upgrade that redefines the registry's state CHECK (R0001 made it; R0019 added Retained).
+    private const string RegistrySql = "grains/ControlPlane.Grains/Registry/Sql/R0019__tenant_retention.sql";
     private const string RolloutRegistry = "grains/ControlPlane.Grains/Rollouts/RolloutRegistry.cs";
     private const string RolloutAssignment = "grains/ControlPlane.Grains/Rollouts/RolloutAssignment.cs";
 
@@ -47,7 +48,7 @@ public sealed partial class TenantStateListsInSqlShould
         return [.. Quoted().Matches(match.Groups[1].Value).Select(m => Enum.Parse<TenantStatus>(m.Groups[1].Value)).Order()];
     }
 
-    [GeneratedRegex(@"state\s+text NOT NULL CHECK \(state IN \(([^)]*)\)\)")]
+    [GeneratedRegex(@"ADD CONSTRAINT tenants_state_check CHECK \(state IN \(([^)]*)\)\)")]
     private static partial Regex RegistryStateCheck();
 
     [GeneratedRegex(@"t\.state IN \(([^)]*)\) THEN 'Skipped'")]

@@ -30,6 +30,13 @@ public sealed partial class TenantStateMachineShould
     [InlineData(TenantStatus.Failed, TenantAction.Delete, true)]
     [InlineData(TenantStatus.SchemaCreated, TenantAction.Delete, true)]
     [InlineData(TenantStatus.Deleted, TenantAction.Delete, false)]
+    [InlineData(TenantStatus.Retained, TenantAction.Resume, true)]
+    [InlineData(TenantStatus.Retained, TenantAction.Delete, true)]
+    [InlineData(TenantStatus.Active, TenantAction.Retain, true)]
+    [InlineData(TenantStatus.Suspended, TenantAction.Retain, true)]
+    [InlineData(TenantStatus.Failed, TenantAction.Retain, false)]
+    [InlineData(TenantStatus.Seeded, TenantAction.Retain, false)]
+    [InlineData(TenantStatus.Deleted, TenantAction.Retain, false)]
     public void AllowOperatorActionsOnlyFromTheirStates(TenantStatus state, TenantAction action, bool allowed) =>
         Assert.Equal(allowed, TenantStateMachine.Allows(state, action));
 
@@ -38,6 +45,7 @@ public sealed partial class TenantStateMachineShould
     [InlineData(TenantStatus.Active, TenantAction.Resume)]
     [InlineData(TenantStatus.Deprovisioning, TenantAction.Delete)]
     [InlineData(TenantStatus.Deleted, TenantAction.Delete)]
+    [InlineData(TenantStatus.Retained, TenantAction.Retain)]
     public void TreatAnActionAsDoneWhenTheTenantIsAlreadyWhereItLeads(TenantStatus state, TenantAction action)
     {
         Assert.True(TenantStateMachine.AlreadyThere(state, action));
@@ -49,6 +57,7 @@ public sealed partial class TenantStateMachineShould
     [InlineData(TenantAction.Suspend)]
     [InlineData(TenantAction.Resume)]
     [InlineData(TenantAction.Delete)]
+    [InlineData(TenantAction.Retain)]
     public void NeverTreatAnActionAsDoneFromAStateItIsAllowedFrom(TenantAction action)
     {
         var both = Enum.GetValues<TenantStatus>().Where(s => TenantStateMachine.Allows(s, action) && TenantStateMachine.AlreadyThere(s, action));
@@ -61,6 +70,7 @@ public sealed partial class TenantStateMachineShould
     [InlineData(TenantAction.Suspend, TenantStatus.Suspended)]
     [InlineData(TenantAction.Resume, TenantStatus.Active)]
     [InlineData(TenantAction.Delete, TenantStatus.Deprovisioning)]
+    [InlineData(TenantAction.Retain, TenantStatus.Retained)]
     public void LeadEachActionToItsState(TenantAction action, TenantStatus to) =>
         Assert.Equal(to, TenantStateMachine.LeadsTo(action));
 
@@ -70,7 +80,7 @@ public sealed partial class TenantStateMachineShould
         var allowed = Enum.GetValues<TenantStatus>().Where(s => TenantStateMachine.Allows(s, TenantAction.Delete));
 
         Assert.Equal(
-            [TenantStatus.Requested, TenantStatus.SchemaCreated, TenantStatus.Migrated, TenantStatus.Seeded, TenantStatus.Active, TenantStatus.Failed, TenantStatus.Suspended],
+            [TenantStatus.Requested, TenantStatus.SchemaCreated, TenantStatus.Migrated, TenantStatus.Seeded, TenantStatus.Active, TenantStatus.Failed, TenantStatus.Suspended, TenantStatus.Retained],
             allowed);
     }
 
@@ -91,11 +101,26 @@ public sealed partial class TenantStateMachineShould
     }
 
     [Fact]
-    public void SkipFailedAndGoneTenantsInARollout()
+    public void SkipFailedGoneAndRetainedTenantsInARollout()
     {
         var skipped = Enum.GetValues<TenantStatus>().Where(TenantStateMachine.RolloutSkips);
 
-        Assert.Equal([TenantStatus.Failed, TenantStatus.Deprovisioning, TenantStatus.Deleted], skipped);
+        Assert.Equal([TenantStatus.Failed, TenantStatus.Deprovisioning, TenantStatus.Deleted, TenantStatus.Retained], skipped);
+    }
+
+    [Fact]
+    public void Keep_a_retained_tenant_not_serving_not_gone_awaiting_its_purge_and_with_no_work_of_its_own()
+    {
+        var row = new ControlPlane.Grains.Registry.TenantRow
+        {
+            Slug = "acme", DisplayName = "Acme", SchemaName = "tenant_acme", RoleName = "tenant_acme",
+            State = TenantStatus.Retained, MigrationVersion = 3, PurgeAt = DateTimeOffset.UtcNow,
+        };
+
+        Assert.False(TenantStateMachine.Serves(TenantStatus.Retained));
+        Assert.False(TenantStateMachine.IsGone(TenantStatus.Retained));
+        Assert.Equal([TenantStatus.Retained], Enum.GetValues<TenantStatus>().Where(TenantStateMachine.AwaitsPurge));
+        Assert.Equal(WorkUnit.None, TenantStateMachine.NextWork(row, due: true, upgradeTarget: 9));
     }
 
     [Fact]
