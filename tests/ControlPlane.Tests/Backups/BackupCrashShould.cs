@@ -12,20 +12,17 @@ namespace ControlPlane.Tests.Backups;
 [Collection(ProcessTests.Name)]
 public sealed class BackupCrashShould : IAsyncLifetime
 {
-    private readonly string _store = Path.Combine(Path.GetTempPath(), "controlplane-tests", "backups-" + Guid.NewGuid().ToString("N"));
+    private readonly TestBackupStore _store = new();
     private TestDatabase _database = null!;
 
-    private Dictionary<string, string> Settings => new() { ["ControlPlane__Backups__Directory"] = _store };
+    private Dictionary<string, string> Settings => new() { ["ControlPlane__Backups__Directory"] = _store.Path };
 
     public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
 
     public async Task DisposeAsync()
     {
         await _database.DisposeAsync();
-        if (Directory.Exists(_store))
-        {
-            Directory.Delete(_store, recursive: true);
-        }
+        _store.Dispose();
     }
 
     [Fact]
@@ -47,7 +44,7 @@ public sealed class BackupCrashShould : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
             backupId = started.Headers.Location!.OriginalString.Split('/')[^1];
             await Eventually.HoldsAsync(
-                async () => File.Exists(Path.Combine(_store, slug, backupId + ".sql.partial")) && await LockWaitersAsync() > 0,
+                async () => File.Exists(Path.Combine(_store.Path, slug, backupId + ".sql.partial")) && await LockWaitersAsync() > 0,
                 "the backup to be half written, waiting for the locked table");
             await silo.KillAsync();
         }
@@ -63,8 +60,8 @@ public sealed class BackupCrashShould : IAsyncLifetime
 
         Assert.Equal(BackupState.Failed, interrupted.State);
         Assert.Contains("interrupted", interrupted.Error);
-        Assert.False(File.Exists(Path.Combine(_store, slug, backupId + ".sql.partial")));
-        Assert.False(File.Exists(Path.Combine(_store, slug, backupId + ".sql")));
+        Assert.False(File.Exists(Path.Combine(_store.Path, slug, backupId + ".sql.partial")));
+        Assert.False(File.Exists(Path.Combine(_store.Path, slug, backupId + ".sql")));
         Assert.Equal(before, await backups.ChecksumsAsync(slug));
         Assert.Equal(100, next.TableRows["users"]);
     }

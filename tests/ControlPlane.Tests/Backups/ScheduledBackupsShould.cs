@@ -7,7 +7,7 @@ namespace ControlPlane.Tests.Backups;
 /// <summary>The schedule backs up every tenant of its database, so this class has a database of its own.</summary>
 public sealed class ScheduledBackupsShould : IAsyncLifetime
 {
-    private readonly string _store = Path.Combine(Path.GetTempPath(), "controlplane-tests", "backups-" + Guid.NewGuid().ToString("N"));
+    private readonly TestBackupStore _store = new();
     private TestDatabase _database = null!;
 
     public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
@@ -15,10 +15,7 @@ public sealed class ScheduledBackupsShould : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _database.DisposeAsync();
-        if (Directory.Exists(_store))
-        {
-            Directory.Delete(_store, recursive: true);
-        }
+        _store.Dispose();
     }
 
     [Fact]
@@ -71,7 +68,7 @@ public sealed class ScheduledBackupsShould : IAsyncLifetime
 
         settings["ControlPlane:Backups:Schedule"] = "00:00:02";
         settings["ControlPlane:Backups:RetainCount"] = "2";
-        settings["ControlPlane:Backups:Directory"] = _store;
+        settings["ControlPlane:Backups:Directory"] = _store.Path;
         return new SiloFactory(_database.ConnectionString, settings);
     }
 }

@@ -9,7 +9,7 @@ namespace ControlPlane.Tests.Retention;
 public sealed class RetentionExpiryShould : IAsyncLifetime
 {
     // One backup store for both silos, as a deployment's store outlives its silos.
-    private readonly string _store = Path.Combine(Path.GetTempPath(), "controlplane-tests", "retention-" + Guid.NewGuid().ToString("N"));
+    private readonly TestBackupStore _store = new();
     private TestDatabase _database = null!;
 
     public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
@@ -17,10 +17,7 @@ public sealed class RetentionExpiryShould : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _database.DisposeAsync();
-        if (Directory.Exists(_store))
-        {
-            Directory.Delete(_store, recursive: true);
-        }
+        _store.Dispose();
     }
 
     [Fact]
@@ -60,7 +57,7 @@ public sealed class RetentionExpiryShould : IAsyncLifetime
                 tenant.Timeline.Any(e => e.Detail?.Contains($"backup {finalBackup} (Final) deleted: the tenant was purged", StringComparison.Ordinal) == true),
                 string.Join(" | ", tenant.Timeline.Select(e => $"{e.From}->{e.To}: {e.Detail}")));
             Assert.Empty(await new BackupsClient(client, _database).ListAsync(slug));
-            Assert.Empty(Directory.Exists(_store) ? Directory.GetFiles(_store, "*", SearchOption.AllDirectories) : []);
+            Assert.Empty(Directory.Exists(_store.Path) ? Directory.GetFiles(_store.Path, "*", SearchOption.AllDirectories) : []);
             await Eventually.HoldsAsync(async () => await retention.PurgeRemindersAsync(slug) == 0, "the purge reminder to be dropped");
         }
     }
@@ -74,7 +71,7 @@ public sealed class RetentionExpiryShould : IAsyncLifetime
         }
 
         settings["ControlPlane:Tenants:PurgeCheckPeriod"] = "00:00:02";
-        settings["ControlPlane:Backups:Directory"] = _store;
+        settings["ControlPlane:Backups:Directory"] = _store.Path;
         return new SiloFactory(_database.ConnectionString, settings);
     }
 }
