@@ -126,6 +126,15 @@ internal static class OnboardingBenchmark
             script.Append(PsqlRunner.Mark("end", slug.Value));
         }
 
+        return await RunRawAsync(database, scripts, tenants);
+    }
+
+    /// <summary>
+    /// Runs raw scripts (one per connection, each tenant's work between its start and end marks) and measures each
+    /// tenant's time, the wall time and the server's CPU per tenant.
+    /// </summary>
+    internal static async Task<Result> RunRawAsync(BenchmarkDatabase database, IEnumerable<System.Text.StringBuilder> scripts, int tenants)
+    {
         var serverBefore = database.ServerCpu();
         var watch = Stopwatch.StartNew();
         var marks = await PsqlRunner.RunAsync(database, [.. scripts.Select(s => s.ToString())]);

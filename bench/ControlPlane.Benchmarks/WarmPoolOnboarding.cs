@@ -106,14 +106,7 @@ internal static class WarmPoolOnboarding
             script.Append(PsqlRunner.Mark("end", slug.Value));
         }
 
-        var serverBefore = database.ServerCpu();
-        var watch = Stopwatch.StartNew();
-        var marks = await PsqlRunner.RunAsync(database, [.. scripts.Select(s => s.ToString())]);
-        var seconds = watch.Elapsed.TotalSeconds;
-        var serverCpu = (database.ServerCpu() - serverBefore)?.TotalMilliseconds / tenants ?? double.NaN;
-        var starts = marks.Where(m => m.Mark == "start").ToDictionary(m => m.Key, m => m.Epoch);
-        var durations = marks.Where(m => m.Mark == "end").Select(m => (m.Epoch - starts[m.Key]) * 1000).ToList();
-        return new OnboardingBenchmark.Result(durations, tenants, seconds, 0, 0, serverCpu);
+        return await OnboardingBenchmark.RunRawAsync(database, scripts, tenants);
     }
 
     /// <summary>What the pool rounds measured.</summary>
