@@ -5,6 +5,7 @@ using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Migrations.Lint;
+using ControlPlane.Grains.Pooled;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Telemetry;
@@ -42,6 +43,7 @@ public static class GrainsServiceCollectionExtensions
             .Validate(o => o.WorkConnectionLifetime > TimeSpan.Zero, "ControlPlane:Database:WorkConnectionLifetime must be positive.")
             .ValidateOnStart();
         services.AddOptions<TenantModelOptions>().BindConfiguration(TenantModelOptions.SectionName)
+            .Validate(o => TenantTiers.TryParse(o.DefaultTier, out _), "ControlPlane:Tenants:DefaultTier must be schema or pooled.")
             .Validate(o => o.PoolSize >= 1, "ControlPlane:Tenants:PoolSize must be at least 1.")
             .Validate(o => o.MaxConnections >= o.PoolSize, "ControlPlane:Tenants:MaxConnections must be at least PoolSize.")
             .Validate(o => o.PoolerPort is > 0 and < 65536, "ControlPlane:Tenants:PoolerPort must be a TCP port.")
@@ -83,7 +85,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<TenantRolePasswords>();
         services.AddSingleton<RegistrySchema>();
         services.AddSingleton<SiloIdentity>();
-        services.AddSingleton<MigrationCatalog>();
+        services.AddSingleton(sp => new MigrationCatalog(sp.GetRequiredService<IOptions<TenantModelOptions>>()));
         services.AddSingleton<SeedScript>();
         services.AddSingleton<TenantPoolBudget>();
         services.AddSingleton<TenantPoolFactory>();
@@ -104,6 +106,16 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<WarmPoolRefiller>();
         services.AddSingleton<IWarmPoolReader, WarmPoolReader>();
         services.AddSingleton<TenantSteps>();
+        services.AddOptions<PooledOptions>().BindConfiguration(PooledOptions.SectionName)
+            .Validate(o => PooledNames.Invalid(o.Schema) is null, "ControlPlane:Pooled:Schema must be a lower-case identifier of at most 57 characters, not starting with tenant_ or pg_, and not controlplane or public.")
+            .Validate(o => o.PoolSize >= 1, "ControlPlane:Pooled:PoolSize must be at least 1.")
+            .ValidateOnStart();
+        services.AddSingleton<PooledCatalog>();
+        services.AddSingleton<PooledStore>();
+        services.AddSingleton<PooledSteps>();
+        services.AddSingleton<PooledDataSource>();
+        services.AddSingleton<PooledTables>();
+        services.AddSingleton<PooledTier>();
         services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.SectionName)
             .Validate(o => o.RetainCount >= 0, "ControlPlane:Backups:RetainCount may not be negative (zero keeps every backup).")
             .Validate(o => o.Schedule is null || o.Schedule >= TimeSpan.Zero, "ControlPlane:Backups:Schedule may not be negative (zero: no scheduled backups).")

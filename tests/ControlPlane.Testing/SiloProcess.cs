@@ -69,6 +69,7 @@ public sealed class SiloProcess : IAsyncDisposable
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__ControlPlane"] = connectionString,
+            [TestPooledSchema.Setting.Replace(":", "__", StringComparison.Ordinal)] = TestPooledSchema.For(connectionString),
             ["Urls"] = $"http://127.0.0.1:{port}",
             ["ControlPlane__StateDirectory"] = stateDirectory,
             ["ControlPlane__Auth__AdminApiKey"] = AdminKey,

@@ -6,6 +6,7 @@ namespace ControlPlane.Api.Contracts;
 /// A tenant, as <c>GET /v1/tenants/{slug}</c> returns it. <c>LockWait</c> is set while a unit of its DDL waits to be
 /// tried again after a lock timeout.
 /// <c>PurgeAt</c> is set while the tenant is Retained: when it is purged unless resumed.
+/// <c>Tier</c> is <c>schema</c> or <c>pooled</c>; for a pooled tenant <c>Schema</c> is the shared pooled schema.
 /// </summary>
 public sealed record TenantResponse(
     string Slug,
@@ -25,7 +26,8 @@ public sealed record TenantResponse(
     IReadOnlyList<MigrationDriftResponse> Drift,
     IReadOnlyDictionary<string, string> Labels,
     TenantLockWaitResponse? LockWait = null,
-    DateTimeOffset? PurgeAt = null)
+    DateTimeOffset? PurgeAt = null,
+    string Tier = "schema")
 {
     public static TenantResponse From(TenantSnapshot tenant) => new(
         tenant.Slug,
@@ -45,7 +47,8 @@ public sealed record TenantResponse(
         [.. tenant.Drift.Select(d => new MigrationDriftResponse(d.Version, d.AppliedChecksum, d.CurrentChecksum))],
         tenant.Labels,
         tenant.LockWait is { } wait ? new TenantLockWaitResponse(wait.Tries, wait.Since, wait.LastError, wait.Step) : null,
-        tenant.PurgeAt);
+        tenant.PurgeAt,
+        tenant.Tier.ToText());
 }
 
 /// <summary>A unit of the tenant's DDL gave up waiting for a lock <c>Tries</c> times since <c>Since</c> and will be tried again.</summary>

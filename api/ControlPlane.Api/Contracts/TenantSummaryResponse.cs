@@ -15,11 +15,12 @@ public sealed record TenantSummaryResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     IReadOnlyDictionary<string, string> Labels,
-    DateTimeOffset? PurgeAt = null)
+    DateTimeOffset? PurgeAt = null,
+    string Tier = "schema")
 {
     public static TenantSummaryResponse From(TenantSnapshot tenant) => new(
         tenant.Slug, tenant.DisplayName, tenant.Schema, tenant.Status, tenant.MigrationVersion, tenant.Attempts,
-        tenant.FailedStep, tenant.LastError, tenant.CreatedAt, tenant.UpdatedAt, tenant.Labels, tenant.PurgeAt);
+        tenant.FailedStep, tenant.LastError, tenant.CreatedAt, tenant.UpdatedAt, tenant.Labels, tenant.PurgeAt, tenant.Tier.ToText());
 }
 
 /// <summary>A page of tenants; pass <see cref="Next"/> as <c>after</c> for the next page (null on the last).</summary>

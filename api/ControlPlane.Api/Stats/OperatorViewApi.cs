@@ -50,8 +50,8 @@ public static class OperatorViewApi
     }
 
     public static async Task<Ok<TenantCountsResponse>> CountsAsync(
-        ITenantRegistryReader registry, string? state, int? version, [FromQuery(Name = "label")] string[]? label, string? q, CancellationToken cancellationToken) =>
-        TypedResults.Ok(TenantCountsResponse.From(await registry.CountAsync(TenantFilterQuery.Parse(state, version, label, q), cancellationToken)));
+        ITenantRegistryReader registry, string? state, int? version, [FromQuery(Name = "label")] string[]? label, string? q, string? tier, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TenantCountsResponse.From(await registry.CountAsync(TenantFilterQuery.Parse(state, version, label, q, tier), cancellationToken)));
 
     public static async Task<Ok<OnboardingLatencyResponse>> OnboardingAsync(IFleetStats stats, TimeProvider time, string? window, CancellationToken cancellationToken)
     {

@@ -93,7 +93,18 @@ public static class TenantsApi
             throw new TenantValidationException("importFrom.schema", "Name the schema to import from: {\"importFrom\":{\"schema\":\"public\"}}.");
         }
 
-        var provision = new ProvisionRequest(request.DisplayName, request.Labels) { CloneFrom = request.CloneFrom, ImportFromSchema = request.ImportFrom?.Schema };
+        TenantTier? tier = null;
+        if (request.Tier is { } askedTier)
+        {
+            tier = TenantTiers.TryParse(askedTier, out var parsedTier)
+                ? parsedTier
+                : throw new TenantValidationException("tier", $"'{askedTier}' is not a tier; use \"schema\" (its own schema) or \"pooled\" (shared tables under row-level security).");
+        }
+
+        var provision = new ProvisionRequest(request.DisplayName, request.Labels)
+        {
+            CloneFrom = request.CloneFrom, ImportFromSchema = request.ImportFrom?.Schema, Tier = tier,
+        };
         var result = await grains.GetGrain<ITenantGrain>(slug.Value).ProvisionAsync(provision);
         var location = Location(slug);
         EntityTag.Write(response, result.Tenant.Etag);
@@ -128,10 +139,10 @@ public static class TenantsApi
     }
 
     public static async Task<Ok<TenantListResponse>> ListAsync(
-        ITenantRegistryReader registry, string? state, int? version, [FromQuery(Name = "label")] string[]? label, string? q,
+        ITenantRegistryReader registry, string? state, int? version, [FromQuery(Name = "label")] string[]? label, string? q, string? tier,
         int? limit, string? after, CancellationToken cancellationToken)
     {
-        var filter = TenantFilterQuery.Parse(state, version, label, q);
+        var filter = TenantFilterQuery.Parse(state, version, label, q, tier);
         var pageSize = PageLimit.Resolve(limit);
         var afterSlug = string.IsNullOrEmpty(after) ? null : TenantCursor.Decode(after);
         var page = await registry.ListAsync(filter, pageSize, afterSlug, cancellationToken);

@@ -5,4 +5,9 @@ namespace ControlPlane.Grains.TenantData;
 
 /// <summary>The tenant a caller's credential resolved to, as it serves data.</summary>
 [GenerateSerializer, Immutable, Alias("cp.TenantServing")]
-public sealed record TenantServing(string Slug, string DisplayName, string Schema, TenantStatus State, int MigrationVersion);
+public sealed record TenantServing(string Slug, string DisplayName, string Schema, TenantStatus State, int MigrationVersion)
+{
+    /// <summary>Where its data lives, which decides how its data calls connect (docs/tiers.md).</summary>
+    [Id(5)]
+    public TenantTier Tier { get; init; }
+}

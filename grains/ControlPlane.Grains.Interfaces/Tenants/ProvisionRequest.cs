@@ -14,4 +14,8 @@ public sealed record ProvisionRequest(string DisplayName, IReadOnlyDictionary<st
     /// <summary>A schema of the same database whose tables of the model the new tenant copies (an import).</summary>
     [Id(51)]
     public string? ImportFromSchema { get; init; }
+
+    /// <summary>The tier the tenant is built in; null: the configured default (<c>ControlPlane:Tenants:DefaultTier</c>).</summary>
+    [Id(52)]
+    public TenantTier? Tier { get; init; }
 }

@@ -11,7 +11,7 @@ public sealed record TenantSnapshot
     [Id(1)]
     public required string DisplayName { get; init; }
 
-    /// <summary>The PostgreSQL schema holding the tenant's data (<c>tenant_&lt;slug&gt;</c>).</summary>
+    /// <summary>The PostgreSQL schema holding the tenant's data (<c>tenant_&lt;slug&gt;</c>, or the pooled schema).</summary>
     [Id(2)]
     public required string Schema { get; init; }
 
@@ -71,4 +71,11 @@ public sealed record TenantSnapshot
     /// <summary>When a <see cref="TenantStatus.Retained"/> tenant is purged; null in every other state.</summary>
     [Id(80)]
     public DateTimeOffset? PurgeAt { get; init; }
+
+    /// <summary>
+    /// Where its data lives. For a pooled tenant <see cref="Schema"/> is the shared pooled schema and <see cref="Role"/>
+    /// the pooled data role every pooled tenant logs in as (row-level security keeps them apart).
+    /// </summary>
+    [Id(81)]
+    public TenantTier Tier { get; init; }
 }

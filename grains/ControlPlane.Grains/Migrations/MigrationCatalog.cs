@@ -8,8 +8,14 @@ namespace ControlPlane.Grains.Migrations;
 /// Reads the migrations folder. It is re-read when its files change, so an operator can drop in a new version
 /// without restarting the silo.
 /// </summary>
-public sealed partial class MigrationCatalog(IOptions<TenantModelOptions> options)
+public sealed partial class MigrationCatalog(Func<string> path, string setting)
 {
+    /// <summary>The schema tier's catalogue (<c>ControlPlane:Tenants:MigrationsPath</c>).</summary>
+    public MigrationCatalog(IOptions<TenantModelOptions> options)
+        : this(() => options.Value.MigrationsPath, "ControlPlane:Tenants:MigrationsPath")
+    {
+    }
+
     /// <summary>The first-line marker of a migration that must run outside a transaction.</summary>
     public const string NoTransactionMarker = "-- controlplane:no-transaction";
 
@@ -22,7 +28,7 @@ public sealed partial class MigrationCatalog(IOptions<TenantModelOptions> option
     private const long ReuseListingMs = 1000;
 
     /// <summary>The folder read.</summary>
-    public string Path => options.Value.MigrationsPath;
+    public string Path => path();
 
     /// <summary>The catalogue as the folder is now; throws <see cref="MigrationCatalogException"/> when it is invalid.</summary>
     public MigrationSet Current()
@@ -87,7 +93,7 @@ public sealed partial class MigrationCatalog(IOptions<TenantModelOptions> option
         var directory = new DirectoryInfo(Path);
         if (!directory.Exists)
         {
-            throw new MigrationCatalogException($"The migrations folder '{Path}' does not exist (setting ControlPlane:Tenants:MigrationsPath).");
+            throw new MigrationCatalogException($"The migrations folder '{Path}' does not exist (setting {setting}).");
         }
 
         return [.. directory.GetFiles("*.sql").OrderBy(f => f.Name, StringComparer.Ordinal)];

@@ -58,6 +58,12 @@ public sealed class TenantModelOptions
     /// </summary>
     public int WarmPoolSize { get; set; }
 
+    /// <summary>
+    /// The tier a tenant is built in when its onboarding request names none: <c>schema</c> (the default: its own
+    /// schema and role) or <c>pooled</c> (rows in the shared tables of <c>ControlPlane:Pooled:Schema</c>; docs/tiers.md).
+    /// </summary>
+    public string DefaultTier { get; set; } = "schema";
+
     /// <summary>Key that tenant role passwords are derived from; when unset, one is generated and kept in the registry.</summary>
     public string? RolePasswordKey { get; set; }
 }

@@ -1,4 +1,5 @@
 using ControlPlane.Grains.Database;
+using ControlPlane.Grains.Tenants;
 using ControlPlane.Registry.Contracts.Tenants;
 using NpgsqlTypes;
 
@@ -7,7 +8,8 @@ namespace ControlPlane.Grains.Registry;
 /// <summary>
 /// The one home of how a <see cref="TenantFilter"/> reads in SQL, shared by the listing and the counts so that they
 /// always agree. Each predicate is one an index of R0017 (or R0001/R0011) serves: state and version by btree, labels
-/// by the GIN containment index, text by the trigram indexes on slug and display name.
+/// by the GIN containment index, text by the trigram indexes on slug and display name, the pooled tier by R0020's
+/// partial index.
 /// </summary>
 public static class TenantFilterSql
 {
@@ -37,7 +39,11 @@ public static class TenantFilterSql
             predicates.Add($"({alias}.slug ILIKE {pattern} OR {alias}.display_name ILIKE {pattern})");
         }
 
-        // Tier (a later issue): one more predicate here.
+        if (filter.Tier is { } tier)
+        {
+            predicates.Add($"{alias}.tier = {parameters.Add(tier.ToText(), NpgsqlDbType.Text)}");
+        }
+
         return predicates.Count == 0 ? "true" : string.Join(" AND ", predicates);
     }
 

@@ -43,4 +43,13 @@ public sealed record TenantRow
 
     /// <summary>When a Retained tenant is purged (the database's clock); null in every other state.</summary>
     public DateTimeOffset? PurgeAt { get; init; }
+
+    /// <summary>Where its data lives; a pooled tenant's <see cref="SchemaName"/> and <see cref="RoleName"/> are the ones its own schema would have.</summary>
+    public TenantTier Tier { get; init; }
+
+    /// <summary>The pooled schema a pooled tenant's rows are in; null exactly when <see cref="Tier"/> is <see cref="TenantTier.Schema"/>.</summary>
+    public string? PooledSchema { get; init; }
+
+    /// <summary>The schema its data is in: its own, or the pooled one.</summary>
+    public string DataSchema => PooledSchema ?? SchemaName;
 }

@@ -13,22 +13,22 @@ public static class TenantRows
     public const string Columns =
         "t.slug, t.display_name, t.schema_name, t.role_name, t.state, t.failed_step, t.last_error, t.attempts, " +
         "t.migration_version, t.etag, t.lease_owner, t.lease_token, t.next_attempt_at, t.created_at, t.updated_at, t.labels, " +
-        "t.copy_kind, t.copy_source, t.purge_at";
+        "t.copy_kind, t.copy_source, t.purge_at, t.tier, t.pooled_schema";
 
     /// <summary>Number of columns in <see cref="Columns"/>; extra columns of a query start here.</summary>
-    public const int ColumnCount = 19;
+    public const int ColumnCount = 21;
 
     /// <summary>Registers a tenant in <see cref="TenantStateMachine.Initial"/> with work due now, or returns the existing row.</summary>
     public static async Task<(TenantRow Row, bool Created)> InsertOrGetAsync(
         NpgsqlDataSource dataSource, TenantSlug slug, string displayName, string siloId, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? labels = null, Tenants.Copies.TenantCopySource? copyFrom = null)
+        IReadOnlyDictionary<string, string>? labels = null, Tenants.Copies.TenantCopySource? copyFrom = null, string? pooledSchema = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var insert = new NpgsqlCommand(
             $"""
             WITH t AS (
-                INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, next_attempt_at, labels, copy_kind, copy_source)
-                VALUES (@slug, @display_name, @schema_name, @role_name, @state, clock_timestamp(), @labels, @copy_kind, @copy_source)
+                INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, next_attempt_at, labels, copy_kind, copy_source, tier, pooled_schema)
+                VALUES (@slug, @display_name, @schema_name, @role_name, @state, clock_timestamp(), @labels, @copy_kind, @copy_source, @tier, @pooled_schema)
                 ON CONFLICT (slug) DO NOTHING
                 RETURNING *),
             e AS (
@@ -48,6 +48,8 @@ public static class TenantRows
         insert.Parameters.Add(new NpgsqlParameter("labels", NpgsqlDbType.Jsonb) { Value = SerializeLabels(labels ?? TenantLabels.None) });
         insert.Parameters.Add(new NpgsqlParameter("copy_kind", NpgsqlDbType.Text) { Value = (object?)copyFrom?.KindText ?? DBNull.Value });
         insert.Parameters.Add(new NpgsqlParameter("copy_source", NpgsqlDbType.Text) { Value = (object?)copyFrom?.Name ?? DBNull.Value });
+        insert.Parameters.AddWithValue("tier", (pooledSchema is null ? TenantTier.Schema : TenantTier.Pooled).ToText());
+        insert.Parameters.Add(new NpgsqlParameter("pooled_schema", NpgsqlDbType.Text) { Value = (object?)pooledSchema ?? DBNull.Value });
         insert.Parameters.Add(new NpgsqlParameter("origin", NpgsqlDbType.Text) { Value = copyFrom is null ? DBNull.Value : $" (data to be copied from {copyFrom})" });
         await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
         {
@@ -191,7 +193,8 @@ public static class TenantRows
             """
             UPDATE controlplane.tenants SET
                 state = $2, failed_step = $3, last_error = $4, attempts = $5, migration_version = $6,
-                lease_owner = $7, lease_token = $8, next_attempt_at = $9, purge_at = $11, etag = etag + 1, updated_at = clock_timestamp()
+                lease_owner = $7, lease_token = $8, next_attempt_at = $9, purge_at = $11, tier = $12, pooled_schema = $13,
+                etag = etag + 1, updated_at = clock_timestamp()
             WHERE slug = $1 AND etag = $10
             RETURNING etag, updated_at
             """);
@@ -206,6 +209,8 @@ public static class TenantRows
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.NextAttemptAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         update.Parameters.Add(new NpgsqlParameter { Value = row.Etag });
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.PurgeAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        update.Parameters.Add(new NpgsqlParameter { Value = row.Tier.ToText() });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.PooledSchema ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         return update;
     }
 
@@ -276,6 +281,8 @@ public static class TenantRows
         CopyFrom = Tenants.Copies.TenantCopySource.FromColumns(
             reader.IsDBNull(16) ? null : reader.GetString(16), reader.IsDBNull(17) ? null : reader.GetString(17)),
         PurgeAt = reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
+        Tier = TenantTiers.TryParse(reader.GetString(19), out var tier) ? tier : throw new InvalidOperationException($"Unknown tier '{reader.GetString(19)}'."),
+        PooledSchema = reader.IsDBNull(20) ? null : reader.GetString(20),
     };
 
     private static SortedDictionary<string, string> ReadLabels(string json) =>

@@ -58,8 +58,8 @@ public static class TenantSnapshots
     {
         Slug = row.Slug,
         DisplayName = row.DisplayName,
-        Schema = row.SchemaName,
-        Role = row.RoleName,
+        Schema = row.DataSchema,
+        Role = row.PooledSchema is { } pooled ? Pooled.PooledNames.DataRole(pooled) : row.RoleName,
         Status = row.State,
         MigrationVersion = row.MigrationVersion,
         Attempts = row.Attempts,
@@ -71,6 +71,7 @@ public static class TenantSnapshots
         UpdatedAt = row.UpdatedAt,
         Labels = row.Labels,
         PurgeAt = row.PurgeAt,
+        Tier = row.Tier,
     };
 
     private static IReadOnlyList<MigrationDrift> TryFindDrift(IReadOnlyList<AppliedMigration> applied, MigrationCatalog catalog)

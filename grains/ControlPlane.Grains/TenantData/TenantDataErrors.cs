@@ -28,6 +28,8 @@ public static class TenantDataErrors
         };
     }
 
+    private const string PooledTenantColumn = "tenant_id_";
+
     // PostgreSQL names constraints <table>_<first column>_<kind> (users_email_key, users_team_id_fkey, tags_color_check);
     // Npgsql redacts the Detail that would quote the key, so the constraint name is what there is.
     private static string FieldOf(PostgresException error, TenantTable table)
@@ -39,6 +41,9 @@ public static class TenantDataErrors
 
         var name = error.ConstraintName ?? string.Empty;
         var rest = name.StartsWith(table.Name + "_", StringComparison.Ordinal) ? name[(table.Name.Length + 1)..] : name;
+
+        // A pooled table's keys lead with tenant_id (teams_tenant_id_name_key): the caller's field is the next column.
+        rest = rest.StartsWith(PooledTenantColumn, StringComparison.Ordinal) ? rest[PooledTenantColumn.Length..] : rest;
         return table.Columns
             .Where(c => rest.StartsWith(c.Name + "_", StringComparison.Ordinal))
             .OrderByDescending(c => c.Name.Length)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ControlPlane.Grains.TenantData;
 using Npgsql;
 
@@ -14,16 +13,16 @@ public sealed partial class TenantGrain : ITenantDataGrain
     public Task<TenantDataPage> ListAsync(TenantDataSet dataSet, long? after, int limit, CancellationToken cancellationToken)
     {
         var table = TenantTables.For(dataSet);
-        return RunDataAsync(table, deleting: false, async (connection, ct) =>
+        return RunDataAsync(table, deleting: false, async (session, sql, ct) =>
         {
-            await using var command = new NpgsqlCommand(after is null ? table.Sql.ListFirst : table.Sql.ListAfter, connection);
+            var command = new NpgsqlBatchCommand(after is null ? sql.ListFirst : sql.ListAfter);
             command.Parameters.Add(new() { Value = limit + 1 });
             if (after is long last)
             {
                 command.Parameters.Add(new() { Value = last });
             }
 
-            var rows = await ReadRowsAsync(command, table, ct);
+            var rows = await session.ReadRowsAsync(command, table, ct);
             var more = rows.Count > limit;
             if (more)
             {
@@ -37,11 +36,11 @@ public sealed partial class TenantGrain : ITenantDataGrain
     public Task<IReadOnlyDictionary<string, object?>> FindAsync(TenantDataSet dataSet, long id, CancellationToken cancellationToken)
     {
         var table = TenantTables.For(dataSet);
-        return RunDataAsync(table, deleting: false, async (connection, ct) =>
+        return RunDataAsync(table, deleting: false, async (session, sql, ct) =>
         {
-            await using var command = new NpgsqlCommand(table.Sql.Find, connection);
+            var command = new NpgsqlBatchCommand(sql.Find);
             command.Parameters.Add(new() { Value = id });
-            return Single(await ReadRowsAsync(command, table, ct), table, id);
+            return Single(await session.ReadRowsAsync(command, table, ct), table, id);
         }, cancellationToken);
     }
 
@@ -49,11 +48,11 @@ public sealed partial class TenantGrain : ITenantDataGrain
     {
         var table = TenantTables.For(dataSet);
         var (columns, parameters) = TenantValues.Read(table, TenantValues.ParseFields(fieldsJson), insert: true);
-        return RunDataAsync(table, deleting: false, async (connection, ct) =>
+        return RunDataAsync(table, deleting: false, async (session, sql, ct) =>
         {
-            await using var command = new NpgsqlCommand(table.Sql.Insert(columns), connection);
+            var command = new NpgsqlBatchCommand(sql.Insert(columns));
             command.Parameters.AddRange(parameters.ToArray());
-            return (await ReadRowsAsync(command, table, ct))[0];
+            return (await session.ReadRowsAsync(command, table, ct))[0];
         }, cancellationToken);
     }
 
@@ -61,35 +60,42 @@ public sealed partial class TenantGrain : ITenantDataGrain
     {
         var table = TenantTables.For(dataSet);
         var (columns, parameters) = TenantValues.Read(table, TenantValues.ParseFields(fieldsJson), insert: false);
-        return RunDataAsync(table, deleting: false, async (connection, ct) =>
+        return RunDataAsync(table, deleting: false, async (session, sql, ct) =>
         {
-            await using var command = new NpgsqlCommand(table.Sql.Update(columns), connection);
+            var command = new NpgsqlBatchCommand(sql.Update(columns));
             command.Parameters.AddRange(parameters.ToArray());
             command.Parameters.Add(new() { Value = id });
-            return Single(await ReadRowsAsync(command, table, ct), table, id);
+            return Single(await session.ReadRowsAsync(command, table, ct), table, id);
         }, cancellationToken);
     }
 
     public Task DeleteAsync(TenantDataSet dataSet, long id, CancellationToken cancellationToken)
     {
         var table = TenantTables.For(dataSet);
-        return RunDataAsync(table, deleting: true, async (connection, ct) =>
+        return RunDataAsync(table, deleting: true, async (session, sql, ct) =>
         {
-            await using var command = new NpgsqlCommand(table.Sql.Delete, connection);
+            var command = new NpgsqlBatchCommand(sql.Delete);
             command.Parameters.Add(new() { Value = id });
-            return await command.ExecuteNonQueryAsync(ct) == 1 ? true : throw new TenantRowNotFoundException(table.Name, id);
+            return await session.ExecuteAsync(command, ct) == 1 ? true : throw new TenantRowNotFoundException(table.Name, id);
         }, cancellationToken);
     }
 
     private async Task<T> RunDataAsync<T>(
-        TenantTable table, bool deleting, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+        TenantTable table, bool deleting, Func<DataSession, TenantTableSql, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         var serving = Serving();
-        await serving.RequireAsync(cancellationToken);
+        var tenant = await serving.RequireAsync(cancellationToken);
         try
         {
+            if (tenant.Tier == TenantTier.Pooled)
+            {
+                // The shared pool of the pooled tier; the session sets the tenant context in every batch it sends.
+                await using var pooled = await pooledTier.Data.OpenAsync(cancellationToken);
+                return await work(new DataSession(pooled, tenant.Slug), pooledTier.Tables.SqlFor(table), cancellationToken);
+            }
+
             await using var connection = await OpenDataConnectionAsync(cancellationToken);
-            return await work(connection.Connection, cancellationToken);
+            return await work(new DataSession(connection.Connection, PooledTenant: null), table.Sql, cancellationToken);
         }
         catch (PostgresException ex) when (TenantDataErrors.Translate(ex, table, deleting) is { } translated)
         {
@@ -125,21 +131,54 @@ public sealed partial class TenantGrain : ITenantDataGrain
     private static IReadOnlyDictionary<string, object?> Single(List<IReadOnlyDictionary<string, object?>> rows, TenantTable table, long id) =>
         rows.Count == 1 ? rows[0] : throw new TenantRowNotFoundException(table.Name, id);
 
-    private static async Task<List<IReadOnlyDictionary<string, object?>>> ReadRowsAsync(NpgsqlCommand command, TenantTable table, CancellationToken cancellationToken)
+    /// <summary>
+    /// One data call's connection. For a pooled tenant every batch starts with its context
+    /// (<see cref="Pooled.PooledTenantContext"/>): batch and context are one implicit transaction, one round trip.
+    /// </summary>
+    private sealed record DataSession(NpgsqlConnection Connection, string? PooledTenant)
     {
-        var rows = new List<IReadOnlyDictionary<string, object?>>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        public async Task<List<IReadOnlyDictionary<string, object?>>> ReadRowsAsync(NpgsqlBatchCommand command, TenantTable table, CancellationToken cancellationToken)
         {
-            var row = new Dictionary<string, object?>(table.Columns.Count, StringComparer.Ordinal);
-            for (var i = 0; i < table.Columns.Count; i++)
+            await using var batch = Batch(command);
+            var rows = new List<IReadOnlyDictionary<string, object?>>();
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            if (PooledTenant is not null)
             {
-                row[table.Columns[i].Name] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                await reader.NextResultAsync(cancellationToken);
             }
 
-            rows.Add(row);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = new Dictionary<string, object?>(table.Columns.Count, StringComparer.Ordinal);
+                for (var i = 0; i < table.Columns.Count; i++)
+                {
+                    row[table.Columns[i].Name] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+
+                rows.Add(row);
+            }
+
+            return rows;
         }
 
-        return rows;
+        /// <summary>Runs <paramref name="command"/>; the rows it affected.</summary>
+        public async Task<int> ExecuteAsync(NpgsqlBatchCommand command, CancellationToken cancellationToken)
+        {
+            await using var batch = Batch(command);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            return command.RecordsAffected;
+        }
+
+        private NpgsqlBatch Batch(NpgsqlBatchCommand command)
+        {
+            var batch = new NpgsqlBatch(Connection);
+            if (PooledTenant is { } tenant)
+            {
+                batch.BatchCommands.Add(Pooled.PooledTenantContext.Set(tenant));
+            }
+
+            batch.BatchCommands.Add(command);
+            return batch;
+        }
     }
 }

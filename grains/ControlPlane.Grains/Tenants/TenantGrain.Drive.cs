@@ -232,6 +232,12 @@ public sealed partial class TenantGrain
 
     private async Task<(StepOutcome Outcome, MigrationPlan? OutsideTransaction)> RunAsync(WorkUnit unit, StepContext context, DriveTurn turn)
     {
+        if (context.Row.Tier == TenantTier.Pooled && Pooled.PooledSteps.Handles(unit))
+        {
+            // The same states, the pooled tier's work (docs/tiers.md); its DDL, the first use's, under the unit's timeouts.
+            return (await context.UnderTimeoutsAsync(() => pooledTier.Steps.RunAsync(unit, context)), null);
+        }
+
         switch (unit)
         {
             // Provisioning DDL runs under the unit's short lock timeout too; a migration sets its own inside its batch.

@@ -27,6 +27,7 @@ public sealed partial class TenantGrain(
     ControlPlaneDataSources dataSources,
     WorkConnectionBudget budget,
     TenantSteps steps,
+    Pooled.PooledTier pooledTier,
     MigrationCatalog catalog,
     TenantPoolFactory pools,
     SiloIdentity silo,
@@ -73,10 +74,22 @@ public sealed partial class TenantGrain(
         var slug = RequireSlug();
         var displayName = ValidateDisplayName(request.DisplayName);
         var labels = TenantLabels.Validate(request.Labels);
+        var tier = request.Tier ?? (TenantTiers.TryParse(settings.TenantModel.DefaultTier, out var configured) ? configured : TenantTier.Schema);
+        if (tier == TenantTier.Pooled && (request.CloneFrom is not null || request.ImportFromSchema is not null))
+        {
+            throw new TenantValidationException("tier", "A pooled tenant starts from the seed; cloneFrom and importFrom build schema-tier tenants (move one to the pooled tier afterwards).");
+        }
+
         var copyFrom = await CheckCopySourceAsync(slug, request);
-        var (row, created) = await TenantRows.InsertOrGetAsync(dataSources.Registry, slug, displayName, silo.SiloId, CancellationToken.None, labels, copyFrom);
+        var pooledSchema = tier == TenantTier.Pooled ? pooledTier.Store.Schema : null;
+        var (row, created) = await TenantRows.InsertOrGetAsync(dataSources.Registry, slug, displayName, silo.SiloId, CancellationToken.None, labels, copyFrom, pooledSchema);
         if (!created)
         {
+            if (request.Tier is { } asked && asked != row.Tier)
+            {
+                throw new TenantConflictException(slug.Value, $"Tenant '{slug}' already exists in the {row.Tier.ToText()} tier; a request for the {asked.ToText()} tier cannot reuse its slug (move it with POST /v1/tenants/{slug}/move).");
+            }
+
             if (row.CopyFrom != copyFrom)
             {
                 throw new TenantConflictException(slug.Value, $"Tenant '{slug}' already exists with {(row.CopyFrom is { } from ? $"its data copied from {from}" : "seeded data")}; a different request cannot reuse its slug.");

@@ -43,7 +43,9 @@ public sealed class GrainCluster : IAsyncLifetime
 
         // Configurators are built by type in each silo and client: their settings travel in the configuration.
         builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(
-            SiloFactory.ShortTimings.Append(new(ConnectionStringSetting, Database.ConnectionString))));
+            SiloFactory.ShortTimings
+                .Append(new(ConnectionStringSetting, Database.ConnectionString))
+                .Append(new(TestPooledSchema.Setting, TestPooledSchema.For(Database.ConnectionString)))));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         _cluster = builder.Build();

@@ -77,6 +77,7 @@ public sealed class SiloFactory(
         var all = new Dictionary<string, string?>
         {
             ["ConnectionStrings:ControlPlane"] = connectionString,
+            [TestPooledSchema.Setting] = TestPooledSchema.For(connectionString),
             ["ControlPlane:StateDirectory"] = _stateDirectory,
             ["ControlPlane:Auth:AdminApiKey"] = AdminKey,
             ["Orleans:SiloName"] = SiloName,

@@ -63,6 +63,14 @@ public sealed class TenantsClient(HttpClient http, bool ownsHttp = true) : IDisp
         return await WaitForStateAsync(slug, TenantStatus.Active, timeout);
     }
 
+    /// <summary>Onboards a tenant in the pooled tier (<c>"tier":"pooled"</c>) and waits until it is Active.</summary>
+    public async Task<TenantResponse> OnboardPooledAsync(string slug, string? displayName = null, TimeSpan? timeout = null)
+    {
+        using var response = await Http.PostAsJsonAsync("/v1/tenants", new { slug, displayName = displayName ?? $"{slug} Ltd", tier = "pooled" });
+        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, $"POST {slug} (pooled): {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await WaitForStateAsync(slug, TenantStatus.Active, timeout);
+    }
+
     /// <summary>Polls until the tenant is in <paramref name="expected"/>; the failure names the tenant, expected and last state.</summary>
     public async Task<TenantResponse> WaitForStateAsync(string slug, TenantStatus expected, TimeSpan? timeout = null, Func<TenantResponse, bool>? also = null) =>
         (await Eventually.ReadsAsync(
