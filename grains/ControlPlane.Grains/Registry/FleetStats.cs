@@ -17,27 +17,17 @@ public sealed class FleetStats(ControlPlaneDataSources dataSources) : IFleetStat
 
     public async Task<OnboardingLatencies> OnboardingLatenciesAsync(DateTimeOffset from, CancellationToken cancellationToken)
     {
-        // Each tenant's first Requested and first Active entry (a resume's Active comes later and does not count), for
-        // the tenants whose first Active entry is in the window. The inner select finds those tenants by R0017's partial
-        // index on Active entries; with few of them (the usual hour) their entries come by tenant_events_slug, with
-        // many (a fleet onboarded within the hour) PostgreSQL hashes one pass over the entries instead.
-        var parameters = new PositionalParameters();
-        var since = parameters.Add(from, NpgsqlDbType.TimestampTz);
-        var active = parameters.Add(nameof(TenantStatus.Active), NpgsqlDbType.Text);
-        var requested = parameters.Add(TenantStateMachine.Initial.ToString(), NpgsqlDbType.Text);
+        // From registration (created_at) to the first Active (activated_at, set once by the update that makes it so; a
+        // resume's Active does not move it), for the tenants first Active in the window: one range of R0025's index,
+        // which carries both times.
         await using var command = dataSources.Registry.CreateCommand(
-            $"""
-            SELECT clock_timestamp(), extract(epoch FROM first_active - first_requested) * 1000
-            FROM (
-                SELECT min(e.at) FILTER (WHERE e.to_state = {requested}) AS first_requested, min(e.at) FILTER (WHERE e.to_state = {active}) AS first_active
-                FROM controlplane.tenant_events e
-                WHERE e.to_state IN ({requested}, {active})
-                  AND e.slug IN (SELECT w.slug FROM controlplane.tenant_events w WHERE w.to_state = {active} AND w.at >= {since})
-                GROUP BY e.slug) f
-            WHERE first_active >= {since} AND first_requested IS NOT NULL
+            """
+            SELECT clock_timestamp(), extract(epoch FROM t.activated_at - t.created_at) * 1000
+            FROM controlplane.tenants t
+            WHERE t.activated_at >= $1
             ORDER BY 2
             """);
-        parameters.AddTo(command.Parameters);
+        command.Parameters.Add(new() { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         var latencies = new List<double>();
         var now = DateTimeOffset.UtcNow;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
