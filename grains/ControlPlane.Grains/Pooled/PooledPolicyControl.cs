@@ -56,9 +56,17 @@ public sealed class PooledPolicyControl(PooledStore store, ControlPlaneDataSourc
 
         // Also when the mode is unchanged: it puts the policy on, and the mode onto, a table that drifted (Apply leaves
         // tables already as asked untouched, so a repeated switch takes no table lock).
-        await using (var apply = new NpgsqlCommand(PooledPolicies.Apply(schema, mode), connection, transaction))
+        try
         {
+            await using var apply = new NpgsqlCommand(PooledPolicies.Apply(schema, mode), connection, transaction);
             await apply.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            // Changing a table's row-level security waits for its lock behind the tenants' queries; past lock_timeout
+            // the transaction is rolled back and the caller may simply retry (a 503 with Retry-After).
+            throw new TimeoutException(
+                $"Switching pooled schema '{schema}' to {mode} waited longer than lock_timeout for a table lock held by tenants' queries; nothing was changed. Retry.", e);
         }
 
         var after = await ReadTablesAsync(connection, transaction, schema, cancellationToken);
