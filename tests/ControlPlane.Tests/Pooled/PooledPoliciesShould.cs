@@ -112,6 +112,7 @@ public sealed class PooledPoliciesShould(SiloFixture fixture) : IClassFixture<Si
         try
         {
             using var refused = await fixture.Client.Http.PostAsync("/v1/pooled/policies/enforce", null);
+            var cli = await new InProcessCli(fixture.Silo).RunAsync("pooled", "policies", "enforce");
             var body = await refused.Content.ReadAsStringAsync();
             using var problem = JsonDocument.Parse(body);
             var named = problem.RootElement.GetProperty("tables").EnumerateArray()
@@ -123,6 +124,8 @@ public sealed class PooledPoliciesShould(SiloFixture fixture) : IClassFixture<Si
             var newPolicies = await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM pg_policies WHERE schemaname = $1 AND tablename = 'unindexed'", Schema);
 
             Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.True(cli.ExitCode == 6, cli.ToString());
+            Assert.Contains("plain_notes", cli.Error, StringComparison.Ordinal);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
             Assert.Contains("plain_notes", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
             Assert.Contains("unindexed", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -139,6 +142,28 @@ public sealed class PooledPoliciesShould(SiloFixture fixture) : IClassFixture<Si
         finally
         {
             await fixture.Database.ExecuteAsync($"DROP TABLE {Schema}.plain_notes; DROP TABLE {Schema}.unindexed;");
+            await SwitchOkAsync("enforce");
+        }
+    }
+
+    [Fact]
+    public async Task Serialize_concurrent_switches_so_that_each_answer_and_the_end_state_agree()
+    {
+        await fixture.Client.OnboardPooledAsync(TestSlugs.New("pol_conc"));
+        await SwitchOkAsync("enforce");
+        try
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => SwitchOkAsync(i % 2 == 0 ? "shadow" : "enforce")));
+            var end = await ReportAsync();
+            var stored = await fixture.Database.ScalarAsync<string>("SELECT policy_mode FROM controlplane.pooled_stores WHERE schema_name = $1", Schema);
+
+            Assert.All(answers, a => Assert.All(a.Tables, t => Assert.True(t.AsMode, $"answer in mode {a.Mode}: {t}")));
+            Assert.Equal(3, answers.Count(a => a.Mode == "shadow"));
+            Assert.All(end.Tables, t => Assert.True(t.AsMode, $"end state in mode {end.Mode}: {t}"));
+            Assert.Equal(end.Mode, stored.ToLowerInvariant());
+        }
+        finally
+        {
             await SwitchOkAsync("enforce");
         }
     }
