@@ -72,12 +72,20 @@ public sealed class PooledIsolationInSqlShould(SiloFixture fixture) : IClassFixt
         await fixture.Client.OnboardPooledAsync(slug);
         await using var data = await OpenAsDataRoleAsync();
         var before = await InContextAsync(data, slug, $"SELECT count(*) FROM {Schema}.environments");
+        var activeBefore = await InContextAsync(data, slug, $"SELECT count(*) FROM (SELECT {Schema}.active_tenant() AS t) x WHERE t = $1", slug);
+        var activeWithout = await ScalarAsync<string?>(data, $"SELECT {Schema}.active_tenant()");
 
         await fixture.Database.ExecuteAsync($"UPDATE {Schema}.tenants SET suspended = true WHERE tenant_id = '{slug}'");
         var after = await InContextAsync(data, slug, $"SELECT count(*) FROM {Schema}.environments");
         var insert = await Assert.ThrowsAsync<PostgresException>(() => InContextAsync(data, slug, $"INSERT INTO {Schema}.teams (name) VALUES ('while suspended')"));
         var kept = await fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM {Schema}.environments WHERE tenant_id = $1", slug);
+        var activeAfter = await InContextAsync(data, slug, $"SELECT count(*) FROM (SELECT {Schema}.active_tenant() AS t) x WHERE t IS NULL");
+        var currentAfter = await InContextAsync(data, slug, $"SELECT count(*) FROM (SELECT {Schema}.current_tenant() AS t) x WHERE t = $1", slug);
 
+        Assert.Equal(1, activeBefore);
+        Assert.Null(activeWithout);
+        Assert.Equal(1, activeAfter);
+        Assert.Equal(1, currentAfter);
         Assert.Equal(3, before);
         Assert.Equal(0, after);
         Assert.Equal(InsufficientPrivilege, insert.SqlState);
