@@ -126,6 +126,13 @@ internal sealed class ControlPlaneClient(HttpClient http)
     public Task<ApiResult<WarmPoolResponse>> GetPoolAsync(CancellationToken cancellationToken) =>
         SendAsync<WarmPoolResponse>(new HttpRequestMessage(HttpMethod.Get, "v1/pool"), cancellationToken);
 
+    public Task<ApiResult<PooledPoliciesResponse>> GetPooledPoliciesAsync(CancellationToken cancellationToken) =>
+        SendAsync<PooledPoliciesResponse>(new HttpRequestMessage(HttpMethod.Get, "v1/pooled/policies"), cancellationToken);
+
+    /// <summary><c>enforce</c> or <c>shadow</c>.</summary>
+    public Task<ApiResult<PooledPoliciesResponse>> SwitchPooledPoliciesAsync(string mode, CancellationToken cancellationToken) =>
+        SendAsync<PooledPoliciesResponse>(new HttpRequestMessage(HttpMethod.Post, "v1/pooled/policies/" + mode), cancellationToken);
+
     public Task<ApiResult<WebhookResponse>> CreateWebhookAsync(CreateWebhookRequest body, CancellationToken cancellationToken) =>
         SendAsync<WebhookResponse>(new HttpRequestMessage(HttpMethod.Post, "v1/webhooks") { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);
 
