@@ -125,6 +125,18 @@ public sealed class PooledOperationsShould(SiloFixture fixture) : IClassFixture<
         Assert.Equal(0, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM controlplane.tenant_backups WHERE slug = $1", slug));
     }
 
+    [Fact]
+    public async Task Check_a_pooled_tenants_connection_through_the_shared_pool_as_the_pooled_data_role()
+    {
+        var slug = TestSlugs.New("pool_conn");
+        await fixture.Client.OnboardPooledAsync(slug);
+
+        var check = await fixture.Client.Http.GetFromJsonAsync<TenantConnectionCheck>($"/v1/tenants/{slug}/connection", TenantsClient.Json);
+
+        Assert.Equal($"{PooledSchema}_data", check!.User);
+        Assert.Equal([PooledSchema], check.SearchPath);
+    }
+
     /// <summary>As the pooled data role with the tenant's context set: the components it sees, and the SQLSTATE its insert is refused with (null when it went in).</summary>
     private async Task<(long Components, string? WriteRefused)> AsDataRoleAsync(string slug)
     {
