@@ -18,7 +18,7 @@ internal static class TenantsCommand
         var tenants = new Command("tenants", "Onboard, list, inspect and operate tenants") { List(runner), Get(runner), CreateTenant(runner), Watch(runner) };
         tenants.Aliases.Add("tenant");
         tenants.Add(Operate(runner, "retry", "Retry a Failed tenant's failed step now", canWait: true));
-        tenants.Add(Operate(runner, "suspend", "Suspend an Active tenant: its role can no longer log in", canWait: false));
+        tenants.Add(Operate(runner, "suspend", "Suspend an Active tenant: its role can no longer log in (a pooled tenant: its rows are hidden from the pooled data role)", canWait: false));
         tenants.Add(Operate(runner, "resume", "Resume a Suspended tenant, or a Retained one before its purge time", canWait: false));
         tenants.Add(Delete(runner));
         tenants.Add(Clone(runner));
@@ -272,7 +272,7 @@ internal static class TenantsCommand
             HelpName = "duration",
         };
         var timeout = TimeoutOption.Create();
-        var command = new Command("delete", "Deprovision a tenant: drops its schema and role, keeps its history; --retain-for keeps it resumable until a purge time") { slug, yes, retainFor, wait, timeout };
+        var command = new Command("delete", "Deprovision a tenant: drops its schema and role (a pooled tenant: deletes its rows), keeps its history; --retain-for keeps it resumable until a purge time (schema tier only)") { slug, yes, retainFor, wait, timeout };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
             var target = context.Get(slug);
