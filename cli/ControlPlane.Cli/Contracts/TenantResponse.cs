@@ -19,7 +19,8 @@ internal sealed record TenantResponse(
     IReadOnlyList<MigrationDriftResponse>? Drift,
     TenantLockWaitResponse? LockWait = null,
     IReadOnlyDictionary<string, string>? Labels = null,
-    DateTimeOffset? PurgeAt = null);
+    DateTimeOffset? PurgeAt = null,
+    string Tier = "schema");
 
 /// <summary>One entry of a tenant's timeline.</summary>
 internal sealed record TenantEventResponse(DateTimeOffset At, string? From, string To, string? Step, string? Detail, int Attempt);

@@ -12,9 +12,15 @@ internal sealed class ControlPlaneClient(HttpClient http)
     public Uri BaseAddress => http.BaseAddress!;
 
     public Task<ApiResult<TenantListResponse>> ListTenantsAsync(
-        string? state, int limit, string? after, CancellationToken cancellationToken, IReadOnlyList<string>? labels = null, string? search = null, int? version = null)
+        string? state, int limit, string? after, CancellationToken cancellationToken, IReadOnlyList<string>? labels = null, string? search = null, int? version = null,
+        string? tier = null)
     {
         var query = new List<string> { "limit=" + limit.ToString(CultureInfo.InvariantCulture) };
+        if (!string.IsNullOrEmpty(tier))
+        {
+            query.Add("tier=" + Uri.EscapeDataString(tier));
+        }
+
         query.AddRange((labels ?? []).Select(l => "label=" + Uri.EscapeDataString(l)));
         if (!string.IsNullOrEmpty(search))
         {

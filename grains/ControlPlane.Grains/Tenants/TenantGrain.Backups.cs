@@ -59,6 +59,7 @@ public sealed partial class TenantGrain
     {
         var slug = RequireSlug();
         var row = await ReadRowAsync(slug) ?? throw new TenantNotFoundException(slug.Value);
+        Pooled.PooledOperations.RefuseSchemaOnly(row, "a backup is taken of a tenant's own schema");
         if (!TenantStateMachine.HoldsData(row.State))
         {
             throw new InvalidTenantTransitionException(slug.Value, row.State, "take a backup (only an Active or Suspended tenant has complete data)");

@@ -143,26 +143,24 @@ public sealed partial class TenantGrain(
         }
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        const string Who = "SELECT current_user, pg_catalog.current_schemas(false)";
         if (tenant.Tier == TenantTier.Pooled)
         {
-            // The shared pool of the pooled tier: the pooled data role on the pooled schema.
+            // A pooled tenant has no pool or role of its own: its calls use the tier's shared pool (docs/tiers.md).
             await using var pooled = await pooledTier.Data.OpenAsync(lifetime.ApplicationStopping);
-            return await ReadConnectionCheckAsync(new Npgsql.NpgsqlCommand(Who, pooled), watch);
+            return await WhoAmIAsync(pooled, watch);
         }
 
         await using var connection = await Pool().OpenAsync(lifetime.ApplicationStopping);
-        return await ReadConnectionCheckAsync(new Npgsql.NpgsqlCommand(Who, connection.Connection), watch);
+        return await WhoAmIAsync(connection.Connection, watch);
     }
 
-    private async Task<TenantConnectionCheck> ReadConnectionCheckAsync(Npgsql.NpgsqlCommand command, System.Diagnostics.Stopwatch watch)
+    private async Task<TenantConnectionCheck> WhoAmIAsync(Npgsql.NpgsqlConnection connection, System.Diagnostics.Stopwatch watch)
     {
-        await using (command)
-        {
-            await using var reader = await command.ExecuteReaderAsync(lifetime.ApplicationStopping);
-            await reader.ReadAsync(lifetime.ApplicationStopping);
-            return new TenantConnectionCheck(reader.GetString(0), reader.GetFieldValue<string[]>(1), watch.Elapsed.TotalMilliseconds);
-        }
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT current_user, pg_catalog.current_schemas(false)";
+        await using var reader = await command.ExecuteReaderAsync(lifetime.ApplicationStopping);
+        await reader.ReadAsync(lifetime.ApplicationStopping);
+        return new TenantConnectionCheck(reader.GetString(0), reader.GetFieldValue<string[]>(1), watch.Elapsed.TotalMilliseconds);
     }
 
     public Task WakeAsync()

@@ -126,16 +126,4 @@ public sealed class PooledTenantsShould(SiloFixture fixture) : IClassFixture<Sil
         Assert.Contains("tier", (await Problem.ReadAsync(clone)).Errors!.Keys);
         Assert.Null(await fixture.Client.GetAsync(slug));
     }
-
-    [Fact]
-    public async Task Check_a_pooled_tenants_connection_as_the_pooled_data_role_on_the_pooled_schema()
-    {
-        var slug = TestSlugs.New("pool_conn");
-        await fixture.Client.OnboardPooledAsync(slug);
-
-        var check = await fixture.Client.Http.GetFromJsonAsync<TenantConnectionCheck>($"/v1/tenants/{slug}/connection", TenantsClient.Json);
-
-        Assert.Equal($"{PooledSchema}_data", check!.User);
-        Assert.Equal([PooledSchema], check.SearchPath);
-    }
 }
