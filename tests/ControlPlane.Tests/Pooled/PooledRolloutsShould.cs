@@ -50,7 +50,7 @@ public sealed class PooledRolloutsShould
 
         // Pooled tenants are never planned one by one: the rollout holds the schema-tier tenants and the one unit.
         Assert.Equal(
-            [.. own.Order(StringComparer.Ordinal), $"pooled:{schema}"],
+            [.. own.Append($"pooled:{schema}").Order(StringComparer.Ordinal)],
             await fixture.Database.QueryAsync<string>("SELECT slug FROM controlplane.rollout_tenants WHERE rollout_id = $1 ORDER BY slug COLLATE \"C\"", id));
         Assert.Equal(4, await fixture.Database.ScalarAsync<int>("SELECT migration_version FROM controlplane.pooled_stores WHERE schema_name = $1", schema));
         Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM controlplane.pooled_migrations WHERE schema_name = $1 AND version = 4", schema));
