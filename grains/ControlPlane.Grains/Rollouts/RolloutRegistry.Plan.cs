@@ -81,6 +81,11 @@ public sealed partial class RolloutRegistry
         }
 
         var pooledPreview = await PooledPreviewAsync(connection, transaction, pooledUnits, target, cancellationToken);
+        if (tenant is not null && asked is null)
+        {
+            asked = await PooledTenantAsync(connection, transaction, tenant, pooledPreview, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         if (tenant is not null && asked is null)
         {
@@ -96,6 +101,18 @@ public sealed partial class RolloutRegistry
             asked,
             lint.Pending(set, target, lowestPending, accepted),
             pooledPreview);
+    }
+
+    /// <summary>A pooled tenant asked for: it lands where its pooled schema's unit does (null: no such pooled tenant).</summary>
+    private static async Task<RolloutPreviewTenant?> PooledTenantAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string tenant, List<RolloutPreviewPooled> units, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT pooled_schema FROM controlplane.tenants WHERE slug = $1 AND tier = 'pooled' AND state <> 'Deleted'", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = tenant });
+        return await command.ExecuteScalarAsync(cancellationToken) is string schema && units.FirstOrDefault(u => u.Schema == schema) is { } unit
+            ? new RolloutPreviewTenant(tenant, unit.Wave, unit.Status, $"pooled: migrated with its pooled schema, as the unit {unit.Name}" + (unit.Reason is { } why ? $" ({why})" : string.Empty), unit.FromVersion, unit.Versions)
+            : null;
     }
 
     /// <summary>Each pooled unit of the plan with its pooled migrations, its tenants, and what would refuse a start.</summary>

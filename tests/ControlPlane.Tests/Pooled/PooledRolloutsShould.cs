@@ -36,12 +36,15 @@ public sealed class PooledRolloutsShould
         scope.Pooled.Write("V0004__notes.sql", PooledNotes);
 
         var plan = await fixture.Rollouts.PlanOkAsync(new { targetVersion = 4, waves = CanaryThenRest });
+        var asked = (await fixture.Rollouts.PlanOkAsync(new { targetVersion = 4, waves = CanaryThenRest }, tenant: pooled[0])).Tenant!;
         var id = await fixture.Rollouts.StartOkAsync(new { targetVersion = 4, waves = CanaryThenRest });
         var done = await fixture.Rollouts.WaitForStateAsync(id, RolloutState.Completed);
 
         var planned = Assert.Single(plan.Pooled!);
         Assert.Equal(($"pooled:{schema}", "canary", "Pending", 3, 3, (string?)null), (planned.Name, planned.Wave, planned.Status, planned.FromVersion, planned.Tenants, planned.Refusal));
         Assert.Equal([4], planned.Versions);
+        Assert.Equal(("canary", "Pending", 3), (asked.Wave, asked.Status, asked.FromVersion));
+        Assert.Contains($"as the unit pooled:{schema}", asked.Reason);
         Assert.Equal([2, 2], plan.Waves.Select(w => w.Tenants));
         Assert.Equal([2, 2], done.Waves.Select(w => w.Size));
         Assert.Equal(4, done.Totals.Succeeded);
