@@ -76,16 +76,19 @@ public static class PooledRolloutUnit
         return applied;
     }
 
-    /// <summary>The pooled units of <paramref name="rollout"/> (normally none or one), with their schemas' live tenants.</summary>
+    /// <summary>
+    /// The pooled units of <paramref name="rollout"/> (normally none or one), with their schemas' live tenants: a key
+    /// lookup per pooled schema, since a rollout's snapshot is read often and its tenant rows can be many.
+    /// </summary>
     public static async Task<List<RolloutPooledUnit>> ForRolloutAsync(NpgsqlConnection connection, RolloutRecord rollout, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
             SELECT rt.slug, rt.wave, rt.status, rt.from_version, rt.error,
                    (SELECT count(*)::int FROM controlplane.tenants t
-                    WHERE t.tier = 'pooled' AND t.pooled_schema = substr(rt.slug, length($2) + 1) AND t.state <> 'Deleted')
-            FROM controlplane.rollout_tenants rt
-            WHERE rt.rollout_id = $1 AND starts_with(rt.slug, $2)
+                    WHERE t.tier = 'pooled' AND t.pooled_schema = p.schema_name AND t.state <> 'Deleted')
+            FROM controlplane.pooled_stores p
+            JOIN controlplane.rollout_tenants rt ON rt.rollout_id = $1 AND rt.slug = $2 || p.schema_name
             ORDER BY rt.slug
             """,
             connection);

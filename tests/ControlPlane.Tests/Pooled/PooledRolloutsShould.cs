@@ -123,10 +123,13 @@ public sealed class PooledRolloutsShould
         fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
 
         var plan = await fixture.Rollouts.PlanOkAsync(new { targetVersion = 4 });
+        var printed = await new Cli.InProcessCli(fixture.Silo).RunAsync("rollout", "plan", "--target", "4");
         using var refused = await fixture.Rollouts.StartAsync(new { targetVersion = 4 });
         var problem = await Problem.ReadAsync(refused);
 
         Assert.Contains("has no V0004", Assert.Single(plan.Pooled!).Refusal);
+        Assert.Contains($"Pooled schema pooled:{schema} (one unit, 1 pooled tenant(s)): wave all, Pending, from V3: receives nothing", printed.PlainOut);
+        Assert.Contains("A start is refused: the pooled catalogue (ControlPlane:Pooled:MigrationsPath) has no V0004", printed.PlainOut);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains($"pooled:{schema}: the pooled catalogue (ControlPlane:Pooled:MigrationsPath) has no V0004", problem.Detail);
         Assert.Equal(0, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM controlplane.rollouts"));
