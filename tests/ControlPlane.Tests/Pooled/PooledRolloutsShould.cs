@@ -135,6 +135,41 @@ public sealed class PooledRolloutsShould
         Assert.Equal(0, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM controlplane.rollouts"));
     }
 
+    [Fact]
+    public async Task Try_a_pooled_migration_again_while_a_lock_holds_it_up_showing_the_wait_like_a_tenants()
+    {
+        await using var scope = await PooledRolloutScope.StartAsync(
+            ("ControlPlane:Migrations:LockTries", "60"),
+            ("ControlPlane:Migrations:LockRetryBaseDelay", "00:00:00.100"),
+            ("ControlPlane:Migrations:LockRetryMaxDelay", "00:00:00.400"));
+        var (fixture, schema) = (scope.Fixture, scope.Schema);
+        var pooled = await scope.OnboardPooledAsync("pr_lock_pool", 1);
+        fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
+        scope.Pooled.Write("V0004__add_component_owner.sql", AddOwner);
+        await using var holder = new Npgsql.NpgsqlConnection(fixture.Database.ConnectionString);
+        await holder.OpenAsync();
+        var holding = await holder.BeginTransactionAsync();
+        await using (var share = new Npgsql.NpgsqlCommand($"LOCK TABLE {schema}.components IN ACCESS SHARE MODE", holder, holding))
+        {
+            // As a pooled tenant's long read would: the ALTER queues behind it until the transaction ends.
+            await share.ExecuteNonQueryAsync();
+        }
+
+        var id = await fixture.Rollouts.StartOkAsync(new { targetVersion = 4, lockTimeout = "100ms" });
+        var waiting = await fixture.Rollouts.WaitForStateAsync(id, RolloutState.Running, also: r => r.LockWaiting == 1);
+        var versionWhileWaiting = await fixture.Database.ScalarAsync<int>("SELECT migration_version FROM controlplane.pooled_stores WHERE schema_name = $1", schema);
+        await holding.CommitAsync();
+        var done = await fixture.Rollouts.WaitForStateAsync(id, RolloutState.Completed);
+
+        Assert.Equal(100, waiting.LockTimeoutMs);
+        Assert.Equal(3, versionWhileWaiting);
+        Assert.Equal((1, 0, 0, 1), (done.Totals.Succeeded, done.Totals.Failed, done.LockWaiting, done.LockRetried));
+        Assert.True(await fixture.Database.ScalarAsync<int>("SELECT lock_tries FROM controlplane.rollout_tenants WHERE rollout_id = $1 AND slug = $2", id, $"pooled:{schema}") >= 2);
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'owner'", $"{schema}.components"));
+        Assert.Equal(4, (await fixture.Tenants.GetAsync(pooled[0]))!.MigrationVersion);
+    }
+
     /// <summary>A rollout fixture whose silo reads the pooled catalogue from a folder the test controls.</summary>
     private sealed class PooledRolloutScope : IAsyncDisposable
     {
@@ -150,10 +185,10 @@ public sealed class PooledRolloutsShould
 
         public string Schema => TestPooledSchema.For(Fixture.Database.ConnectionString);
 
-        public static async Task<PooledRolloutScope> StartAsync()
+        public static async Task<PooledRolloutScope> StartAsync(params (string Key, string Value)[] settings)
         {
             var pooled = new PooledMigrationFolder();
-            return new PooledRolloutScope(await RolloutFixture.StartAsync(pooled.Setting), pooled);
+            return new PooledRolloutScope(await RolloutFixture.StartAsync([pooled.Setting, .. settings]), pooled);
         }
 
         public async Task<string[]> OnboardPooledAsync(string prefix, int count)
