@@ -7,7 +7,9 @@ namespace ControlPlane.Api.Contracts;
 /// <c>Drift</c> lists tenants whose applied migrations differ from the catalogue: a start is refused (409) while it
 /// is not empty. <c>Tenant</c> is filled when <c>?tenant=slug</c> asked where one tenant lands. <c>Lint</c> lists the
 /// findings in the files the pending tenants would receive, <c>LintRefused</c> the error-level ones <c>acceptLint</c>
-/// does not accept: a start is refused (409) while it is not empty.
+/// does not accept: a start is refused (409) while it is not empty. <c>Pooled</c> lists each pooled schema, one unit
+/// of the first wave (counted in its <c>Tenants</c> and <c>Pending</c>), with the pooled migrations it would receive,
+/// its tenants, and a <c>Refusal</c> that refuses a start (409) while it is set.
 /// </summary>
 public sealed record RolloutPlanResponse(
     int TargetVersion,
@@ -19,7 +21,8 @@ public sealed record RolloutPlanResponse(
     int DriftCount,
     RolloutPreviewTenant? Tenant,
     IReadOnlyList<LintFindingResponse> Lint,
-    IReadOnlyList<LintFindingResponse> LintRefused)
+    IReadOnlyList<LintFindingResponse> LintRefused,
+    IReadOnlyList<RolloutPreviewPooled>? Pooled = null)
 {
     public static RolloutPlanResponse From(RolloutPreview plan) => new(
         plan.TargetVersion,
@@ -31,7 +34,8 @@ public sealed record RolloutPlanResponse(
         plan.DriftCount,
         plan.Tenant,
         [.. plan.Lint.Findings.Select(LintFindingResponse.From)],
-        [.. plan.Lint.Refused.Select(LintFindingResponse.From)]);
+        [.. plan.Lint.Refused.Select(LintFindingResponse.From)],
+        plan.Pooled ?? []);
 }
 
 /// <summary>

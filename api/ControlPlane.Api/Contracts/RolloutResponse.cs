@@ -8,6 +8,7 @@ namespace ControlPlane.Api.Contracts;
 /// are the rollout's own timeouts (null: the deployment's); <c>LockWaiting</c> counts tenants waiting to try a
 /// migration again after a lock timeout, <c>LockRetried</c> those whose migrations took more than one try. <c>Windows</c> are its maintenance windows (null:
 /// any time); <c>NextRunAt</c> is when a <c>Scheduled</c> or <c>WaitingForWindow</c> rollout next runs.
+/// <c>PooledUnits</c> are the pooled schemas it migrates as one unit each, also counted (and, when failed, listed) among its tenants.
 /// </summary>
 public sealed record RolloutResponse(
     string Id,
@@ -32,7 +33,8 @@ public sealed record RolloutResponse(
     double? LockTimeoutMs = null,
     double? StatementTimeoutMs = null,
     int LockWaiting = 0,
-    int LockRetried = 0)
+    int LockRetried = 0,
+    IReadOnlyList<RolloutPooledUnit>? PooledUnits = null)
 {
     public static RolloutResponse From(RolloutSnapshot rollout) => new(
         rollout.Id,
@@ -57,7 +59,8 @@ public sealed record RolloutResponse(
         rollout.LockTimeout?.TotalMilliseconds,
         rollout.StatementTimeout?.TotalMilliseconds,
         rollout.LockWaiting,
-        rollout.LockRetried);
+        rollout.LockRetried,
+        rollout.PooledUnits);
 }
 
 /// <summary>A maintenance window as recorded: days in week order (<c>Mon-Fri</c>, <c>*</c>), <c>HH:mm</c> times, IANA zone.</summary>

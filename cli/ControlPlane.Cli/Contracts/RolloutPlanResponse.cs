@@ -11,7 +11,12 @@ internal sealed record RolloutPlanResponse(
     int DriftCount,
     RolloutPlanTenant? Tenant,
     IReadOnlyList<LintFindingResponse>? Lint = null,
-    IReadOnlyList<LintFindingResponse>? LintRefused = null);
+    IReadOnlyList<LintFindingResponse>? LintRefused = null,
+    IReadOnlyList<RolloutPlanPooled>? Pooled = null);
+
+/// <summary>A pooled schema as one unit of the plan, its pooled tenants and what would refuse a start.</summary>
+internal sealed record RolloutPlanPooled(
+    string Name, string Schema, string Wave, string Status, string? Reason, int FromVersion, IReadOnlyList<int> Versions, int Tenants, string? Refusal);
 
 /// <summary>One wave of a plan.</summary>
 internal sealed record RolloutPlanWave(

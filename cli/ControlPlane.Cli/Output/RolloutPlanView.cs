@@ -39,6 +39,18 @@ internal static class RolloutPlanView
             parts.Add(new Markup(Invariant($"[grey]Skipped[/] {skip.Tenants}: {Markup.Escape(skip.Reason)} ({first})\n")));
         }
 
+        foreach (var unit in plan.Pooled ?? [])
+        {
+            var versions = unit.Versions.Count > 0 ? Versions(unit.Versions) : "nothing";
+            var reason = unit.Reason is null ? string.Empty : " (" + Markup.Escape(unit.Reason) + ")";
+            parts.Add(new Markup(Invariant(
+                $"Pooled schema [bold]{Markup.Escape(unit.Name)}[/] (one unit, {unit.Tenants} pooled tenant(s)): wave {Markup.Escape(unit.Wave)}, {Markup.Escape(unit.Status)}{reason}, from V{unit.FromVersion}: receives {versions}\n")));
+            if (unit.Refusal is { } refusal)
+            {
+                parts.Add(new Markup($"[red]A start is refused[/]: {Markup.Escape(refusal)}\n"));
+            }
+        }
+
         if (plan.DriftCount > 0)
         {
             parts.Add(new Markup(Invariant($"[red]Drift on {plan.DriftCount} tenant(s)[/]: a start is refused until it is repaired\n")));

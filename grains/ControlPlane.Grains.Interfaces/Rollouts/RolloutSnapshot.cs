@@ -84,6 +84,10 @@ public sealed record RolloutSnapshot
     /// <summary>When a Scheduled or WaitingForWindow rollout next runs; null for any other state.</summary>
     [Id(22)]
     public DateTimeOffset? NextRunAt { get; init; }
+
+    /// <summary>Each pooled schema the rollout migrates as one unit (docs/tiers.md, "Rollouts"); also among its counts and failures.</summary>
+    [Id(95)]
+    public IReadOnlyList<RolloutPooledUnit> PooledUnits { get; init; } = [];
 }
 
 /// <summary>One wave's definition and progress; <paramref name="Selector"/> is the label selector it took tenants by, if any.</summary>

@@ -86,8 +86,9 @@ public sealed class PooledStore(IOptions<PooledOptions> options, PooledCatalog c
 
     /// <summary>
     /// Applies one pooled migration in <paramref name="transaction"/> as the schema's owner (so the owner owns what it
-    /// creates and the data role's default privileges apply), records it, and puts the policies on what it added. The
-    /// caller updates the version (and holds the store's row lock when upgrading).
+    /// creates and the data role's default privileges apply) and records it. The caller then runs
+    /// <see cref="PooledPolicies.Apply"/> in the store's mode in the same transaction (so a table it added is under
+    /// row-level security before anyone sees it) and updates the version, holding the store's row lock when upgrading.
     /// </summary>
     public static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, MigrationScript script, CancellationToken cancellationToken)
     {

@@ -27,6 +27,7 @@ public sealed partial class RolloutRegistry
         }
 
         var drift = await FindDriftAsync(connection, set, cancellationToken);
+        var pooledUnits = new List<(string Slug, string Wave, string Status, string? Reason, int From)>();
         var builders = waves.Select(w => new WaveTally(w)).ToList();
         var skipped = new Dictionary<string, (int Count, List<string> First)>(StringComparer.Ordinal);
         RolloutPreviewTenant? asked = null;
@@ -34,7 +35,7 @@ public sealed partial class RolloutRegistry
 
         var parameters = new PositionalParameters();
         await using (var command = new NpgsqlCommand(
-            RolloutAssignment.With(waves, target, parameters) + "SELECT slug, wave, status, from_version, error FROM assigned ORDER BY rn",
+            RolloutAssignment.With(waves, target, parameters) + "SELECT slug, wave, status, from_version, error, kind FROM assigned ORDER BY rn",
             connection,
             transaction))
         {
@@ -47,7 +48,15 @@ public sealed partial class RolloutRegistry
                 var status = reader.GetString(2);
                 var from = reader.GetInt32(3);
                 var reason = reader.IsDBNull(4) ? null : reader.GetString(4);
-                wave.Add(slug, status, from);
+                var pooled = reader.GetString(5) == "pooled";
+                wave.Add(slug, status, from, pooled);
+                if (pooled)
+                {
+                    // Counted in its wave like a tenant; its own migrations and checks are shown apart.
+                    pooledUnits.Add((slug, wave.Plan.Name, status, reason, from));
+                    continue;
+                }
+
                 if (status == nameof(RolloutTenantStatus.Pending) && (lowestPending is null || from < lowestPending))
                 {
                     lowestPending = from;
@@ -71,6 +80,12 @@ public sealed partial class RolloutRegistry
             }
         }
 
+        var pooledPreview = await PooledPreviewAsync(connection, transaction, pooledUnits, target, cancellationToken);
+        if (tenant is not null && asked is null)
+        {
+            asked = await PooledTenantAsync(connection, transaction, tenant, pooledPreview, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         if (tenant is not null && asked is null)
         {
@@ -84,7 +99,64 @@ public sealed partial class RolloutRegistry
             [.. drift.Take(DriftShown)],
             drift.Count,
             asked,
-            lint.Pending(set, target, lowestPending, accepted));
+            lint.Pending(set, target, lowestPending, accepted),
+            pooledPreview);
+    }
+
+    /// <summary>A pooled tenant asked for: it lands where its pooled schema's unit does (null: no such pooled tenant).</summary>
+    private static async Task<RolloutPreviewTenant?> PooledTenantAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string tenant, List<RolloutPreviewPooled> units, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT pooled_schema FROM controlplane.tenants WHERE slug = $1 AND tier = 'pooled' AND state <> 'Deleted'", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = tenant });
+        return await command.ExecuteScalarAsync(cancellationToken) is string schema && units.FirstOrDefault(u => u.Schema == schema) is { } unit
+            ? new RolloutPreviewTenant(tenant, unit.Wave, unit.Status, $"pooled: migrated with its pooled schema, as the unit {unit.Name}" + (unit.Reason is { } why ? $" ({why})" : string.Empty), unit.FromVersion, unit.Versions)
+            : null;
+    }
+
+    /// <summary>Each pooled unit of the plan with its pooled migrations, its tenants, and what would refuse a start.</summary>
+    private async Task<List<RolloutPreviewPooled>> PooledPreviewAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<(string Slug, string Wave, string Status, string? Reason, int From)> units, int target, CancellationToken cancellationToken)
+    {
+        if (units.Count == 0)
+        {
+            return [];
+        }
+
+        var tenants = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using (var command = new NpgsqlCommand(
+            "SELECT pooled_schema, count(*)::int FROM controlplane.tenants WHERE tier = 'pooled' AND state <> 'Deleted' GROUP BY pooled_schema", connection, transaction))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                tenants[reader.GetString(0)] = reader.GetInt32(1);
+            }
+        }
+
+        var refusals = (await Pooled.PooledRolloutUnit.RefusalsAsync(connection, transaction, pooledCatalog, target, cancellationToken))
+            .ToDictionary(r => r.Schema, r => r.Refusal, StringComparer.Ordinal);
+        MigrationSet? pooledSet = null;
+        try
+        {
+            pooledSet = pooledCatalog.Migrations.Current();
+        }
+        catch (MigrationCatalogException)
+        {
+            // Its refusal says why.
+        }
+
+        return [.. units.Select(u =>
+        {
+            var schema = Pooled.PooledRolloutUnit.TryParse(u.Slug, out var named) ? named : u.Slug;
+            var pending = u.Status == nameof(RolloutTenantStatus.Pending);
+            return new RolloutPreviewPooled(
+                u.Slug, schema, u.Wave, u.Status, u.Reason, u.From,
+                pending && pooledSet is not null ? Versions(pooledSet, u.From, target) : [],
+                tenants.GetValueOrDefault(schema),
+                refusals.GetValueOrDefault(schema));
+        })];
     }
 
     /// <summary>The catalogue's versions a tenant at <paramref name="from"/> receives on its way to <paramref name="target"/>.</summary>
@@ -101,7 +173,7 @@ public sealed partial class RolloutRegistry
 
         public RolloutWavePlan Plan => plan;
 
-        public void Add(string slug, string status, int from)
+        public void Add(string slug, string status, int from, bool pooled)
         {
             _tenants++;
             if (status != nameof(RolloutTenantStatus.Pending))
@@ -113,6 +185,12 @@ public sealed partial class RolloutRegistry
             if (_first.Count < FirstShown)
             {
                 _first.Add(slug);
+            }
+
+            if (pooled)
+            {
+                // Its migrations come from the pooled catalogue: shown on the pooled unit, not here.
+                return;
             }
 
             _pendingFrom[from] = _pendingFrom.GetValueOrDefault(from) + 1;

@@ -19,6 +19,7 @@ namespace ControlPlane.Grains.Rollouts;
 public sealed partial class RolloutRegistry(
     ControlPlaneDataSources dataSources,
     MigrationCatalog catalog,
+    Pooled.PooledCatalog pooledCatalog,
     MigrationLint lint,
     IOptions<DatabaseOptions> database,
     TimeProvider time,
@@ -52,6 +53,16 @@ public sealed partial class RolloutRegistry(
             throw new RolloutConflictException(
                 $"Migration drift on {drift.Count} tenant(s): applied migrations differ from the catalogue, so nothing was started. Restore the files (or repair those tenants) and start again.",
                 details: [.. drift.Take(DriftShown)]);
+        }
+
+        // A pooled schema below the target that its own catalogue cannot bring there would fail as soon as it ran:
+        // refused here, before any tenant moved on (the plan shows the same reason on the pooled unit).
+        var pooledRefusals = await Pooled.PooledRolloutUnit.RefusalsAsync(connection, null, pooledCatalog, target, cancellationToken);
+        if (pooledRefusals.Count > 0)
+        {
+            throw new RolloutConflictException(
+                $"The pooled schema cannot be migrated to V{target:0000}, so nothing was started: {string.Join("; ", pooledRefusals.Select(r => $"{Pooled.PooledRolloutUnit.Name(r.Schema)}: {r.Refusal}"))}.",
+                details: [.. pooledRefusals.Select(r => $"{Pooled.PooledRolloutUnit.Name(r.Schema)}: {r.Refusal}")]);
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -18,6 +18,7 @@ public static class RolloutSnapshots
         var counts = await RolloutRows.CountAsync(connection, rollout.Id, cancellationToken);
         var failures = await RolloutRows.FailuresAsync(connection, rollout.Id, FailuresShown, cancellationToken);
         var (lockWaiting, lockRetried) = await RolloutRows.LockWaitsAsync(connection, rollout.Id, cancellationToken);
+        var pooledUnits = await Pooled.PooledRolloutUnit.ForRolloutAsync(connection, rollout, cancellationToken);
         var waves = rollout.Waves.Select((wave, index) =>
         {
             var stored = counts.GetValueOrDefault(index, new RolloutCounts(0, 0, 0, 0, 0));
@@ -59,6 +60,7 @@ public static class RolloutSnapshots
             LockRetried = lockRetried,
             Windows = rollout.Windows,
             NextRunAt = rollout.NextRunAt(now),
+            PooledUnits = pooledUnits,
         };
     }
 }

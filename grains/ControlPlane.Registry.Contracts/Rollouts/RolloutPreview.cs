@@ -10,6 +10,7 @@ namespace ControlPlane.Registry.Contracts.Rollouts;
 /// <param name="DriftCount">How many tenants drifted (<paramref name="Drift"/> shows at most the first 50).</param>
 /// <param name="Tenant">Where one asked-for tenant would land, when one was asked for.</param>
 /// <param name="Lint">The lint of the files the pending tenants would receive; a start is refused while <c>Lint.Refused</c> is not empty.</param>
+/// <param name="Pooled">Each pooled schema, one unit of the first wave (its tenants are not planned one by one); a start is refused while one has a <c>Refusal</c>.</param>
 public sealed record RolloutPreview(
     int TargetVersion,
     IReadOnlyList<RolloutPreviewWave> Waves,
@@ -17,7 +18,21 @@ public sealed record RolloutPreview(
     IReadOnlyList<string> Drift,
     int DriftCount,
     RolloutPreviewTenant? Tenant,
-    PendingLint Lint);
+    PendingLint Lint,
+    IReadOnlyList<RolloutPreviewPooled>? Pooled = null);
+
+/// <summary>A pooled schema as one unit of a plan (docs/tiers.md, "Rollouts").</summary>
+/// <param name="Name">Its name among the rollout's tenants: <c>pooled:&lt;schema&gt;</c>.</param>
+/// <param name="Schema">The pooled schema.</param>
+/// <param name="Wave">The wave it is in (the first).</param>
+/// <param name="Status">Pending or Skipped, as for a tenant.</param>
+/// <param name="Reason">Why it is skipped.</param>
+/// <param name="FromVersion">The pooled schema's version now.</param>
+/// <param name="Versions">The pooled catalogue's migrations it would receive.</param>
+/// <param name="Tenants">Pooled tenants in it, which take the version it reaches.</param>
+/// <param name="Refusal">Why a start would be refused (its catalogue lacks the target, or drifted); null when nothing stops it.</param>
+public sealed record RolloutPreviewPooled(
+    string Name, string Schema, string Wave, string Status, string? Reason, int FromVersion, IReadOnlyList<int> Versions, int Tenants, string? Refusal);
 
 /// <summary>One wave of a plan.</summary>
 /// <param name="Name">The wave's name.</param>
