@@ -11,6 +11,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkOptions, Task<int>>>(Strin
     ["operator-view"] = OperatorViewBenchmark.RunAsync,
     ["clone"] = CloneBenchmark.RunAsync,
     ["backup"] = BackupBenchmark.RunAsync,
+    ["move"] = MoveBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
