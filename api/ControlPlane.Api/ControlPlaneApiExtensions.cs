@@ -5,6 +5,7 @@ using ControlPlane.Api.Auth;
 using ControlPlane.Api.Cluster;
 using ControlPlane.Api.Errors;
 using ControlPlane.Api.Migrations;
+using ControlPlane.Api.Pooled;
 using ControlPlane.Api.Rollouts;
 using ControlPlane.Api.CallerTenant;
 using ControlPlane.Api.Tenants;
@@ -78,6 +79,7 @@ public static class ControlPlaneApiExtensions
         app.MapMeApi();
         app.MapAuditApi();
         app.MapWebhooksApi();
+        app.MapPooledPoliciesApi();
         return app;
     }
 }

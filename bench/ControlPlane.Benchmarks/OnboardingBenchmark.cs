@@ -161,12 +161,12 @@ internal static class OnboardingBenchmark
     private static async Task<Result> ControlPlaneAsync(BenchmarkDatabase database, SiloProcess silo, int tenants, int clients, int round) =>
         await ControlPlaneAsync(database, silo, tenants, clients, $"cp{round}");
 
-    internal static async Task<Result> ControlPlaneAsync(BenchmarkDatabase database, SiloProcess silo, int tenants, int clients, string prefix)
+    internal static async Task<Result> ControlPlaneAsync(BenchmarkDatabase database, SiloProcess silo, int tenants, int clients, string prefix, string? tier = null)
     {
         var cpuBefore = silo.CpuTime();
         var serverBefore = database.ServerCpu();
         var watch = Stopwatch.StartNew();
-        await OnboardAsync(silo, prefix, tenants, clients);
+        await OnboardAsync(silo, prefix, tenants, clients, tier);
         var seconds = watch.Elapsed.TotalSeconds;
         var cpuPerTenant = (silo.CpuTime() - cpuBefore).TotalMilliseconds / tenants;
         var serverCpu = (database.ServerCpu() - serverBefore)?.TotalMilliseconds / tenants ?? double.NaN;
@@ -183,7 +183,8 @@ internal static class OnboardingBenchmark
         return new Result(durations, tenants, seconds, 0, cpuPerTenant, serverCpu);
     }
 
-    internal static async Task OnboardAsync(SiloProcess silo, string prefix, int tenants, int clients)
+    /// <summary>Onboards <paramref name="tenants"/> over <paramref name="clients"/> clients; <paramref name="tier"/> null: the server's default tier.</summary>
+    internal static async Task OnboardAsync(SiloProcess silo, string prefix, int tenants, int clients, string? tier = null)
     {
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
@@ -192,7 +193,7 @@ internal static class OnboardingBenchmark
             while ((i = Interlocked.Increment(ref next)) < tenants)
             {
                 var slug = $"{prefix}_{i:00000}";
-                using (var response = await silo.Http.PostAsJsonAsync("/v1/tenants", new { slug, displayName = $"{slug} Ltd" }))
+                using (var response = await silo.Http.PostAsJsonAsync("/v1/tenants", new { slug, displayName = $"{slug} Ltd", tier }))
                 {
                     response.EnsureSuccessStatusCode();
                 }

@@ -101,16 +101,12 @@ internal static class OperatorViewBenchmark
     private static string Counts(string where) =>
         $"SELECT t.state, t.migration_version, count(*) FROM controlplane.tenants t WHERE {where} GROUP BY GROUPING SETS ((t.state), (t.migration_version))";
 
+    // FleetStats.OnboardingLatenciesAsync's statement.
     private static string Onboarding() =>
         """
-        SELECT clock_timestamp(), extract(epoch FROM first_active - first_requested) * 1000
-        FROM (
-            SELECT min(e.at) FILTER (WHERE e.to_state = 'Requested') AS first_requested, min(e.at) FILTER (WHERE e.to_state = 'Active') AS first_active
-            FROM controlplane.tenant_events e
-            WHERE e.to_state IN ('Requested', 'Active')
-              AND e.slug IN (SELECT w.slug FROM controlplane.tenant_events w WHERE w.to_state = 'Active' AND w.at >= now() - interval '1 hour')
-            GROUP BY e.slug) f
-        WHERE first_active >= now() - interval '1 hour' AND first_requested IS NOT NULL
+        SELECT clock_timestamp(), extract(epoch FROM t.activated_at - t.created_at) * 1000
+        FROM controlplane.tenants t
+        WHERE t.activated_at >= now() - interval '1 hour'
         ORDER BY 2
         """;
 

@@ -11,6 +11,8 @@ var benchmarks = new Dictionary<string, Func<BenchmarkOptions, Task<int>>>(Strin
     ["operator-view"] = OperatorViewBenchmark.RunAsync,
     ["clone"] = CloneBenchmark.RunAsync,
     ["backup"] = BackupBenchmark.RunAsync,
+    ["pooled-onboarding"] = PooledOnboardingBenchmark.RunAsync,
+    ["pooled-reads"] = PooledReadsBenchmark.RunAsync,
     ["move"] = MoveBenchmark.RunAsync,
 };
 

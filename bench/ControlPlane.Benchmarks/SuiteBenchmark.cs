@@ -16,6 +16,8 @@ internal static class SuiteBenchmark
         ("onboarding", OnboardingBenchmark.RunAsync, "--tenants 200 --concurrency 4", "--tenants 50 --concurrency 4"),
         ("tenant-reads", TenantReadsBenchmark.RunAsync, "--tenants 100 --seconds 10 --rounds 2", "--tenants 100 --seconds 5 --rounds 1"),
         ("operator-view", OperatorViewBenchmark.RunAsync, "--tenants 20000 --requests 200", "--tenants 2000 --requests 50"),
+        ("pooled-onboarding", PooledOnboardingBenchmark.RunAsync, "--tenants 200 --concurrency 4", "--tenants 50 --concurrency 4"),
+        ("pooled-reads", PooledReadsBenchmark.RunAsync, "--tenants 100 --seconds 10 --rounds 2", "--tenants 100 --seconds 5 --rounds 1"),
     ];
 
     public static async Task<int> RunAsync(BenchmarkOptions options)

@@ -17,9 +17,9 @@ namespace ControlPlane.Benchmarks;
 /// </summary>
 internal static class TenantReadsBenchmark
 {
-    private const string Issuer = "https://issuer.bench.controlplane";
-    private const string Audience = "controlplane-bench";
-    private const string SigningKey = "bench-signing-key-for-hs256-0123456789abcdef";
+    internal const string Issuer = "https://issuer.bench.controlplane";
+    internal const string Audience = "controlplane-bench";
+    internal const string SigningKey = "bench-signing-key-for-hs256-0123456789abcdef";
 
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
@@ -173,10 +173,10 @@ internal static class TenantReadsBenchmark
     private static void Row(string name, double ours, double direct, double ratio) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-34}{ours,16:0.00}{direct,18:0.00}{ratio,10:0.00}"));
 
-    private static WrkRun Combine(List<WrkRun> runs) => new(
+    internal static WrkRun Combine(List<WrkRun> runs) => new(
         runs.Average(r => r.RequestsPerSecond), runs.Average(r => r.P50Ms), runs.Max(r => r.P99Ms), runs.Sum(r => r.Requests), runs.Sum(r => r.Errors));
 
-    private static string Token(string slug) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    internal static string Token(string slug) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = Issuer,
         Audience = Audience,
@@ -185,9 +185,9 @@ internal static class TenantReadsBenchmark
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SigningKey)), SecurityAlgorithms.HmacSha256),
     });
 
-    private static async Task OnboardAsync(HttpClient http, string slug, CancellationToken cancellationToken)
+    internal static async Task OnboardAsync(HttpClient http, string slug, CancellationToken cancellationToken, string? tier = null)
     {
-        using var post = await http.PostAsJsonAsync("/v1/tenants", new { slug, displayName = $"{slug} Ltd" }, cancellationToken);
+        using var post = await http.PostAsJsonAsync("/v1/tenants", new { slug, displayName = $"{slug} Ltd", tier }, cancellationToken);
         post.EnsureSuccessStatusCode();
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (DateTime.UtcNow < deadline)
@@ -205,7 +205,7 @@ internal static class TenantReadsBenchmark
     }
 
     /// <summary>Both servers answer every tenant with 50 of its own rows: a benchmark of wrong answers measures nothing.</summary>
-    private static async Task CheckEveryTenantAsync(Uri[] urls, string[] slugs, string[] tokens)
+    internal static async Task CheckEveryTenantAsync(Uri[] urls, string[] slugs, string[] tokens)
     {
         using var http = new HttpClient();
         for (var i = 0; i < slugs.Length; i++)

@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using ControlPlane.Cli.Audit;
 using ControlPlane.Cli.Migrations;
+using ControlPlane.Cli.Pooled;
 using ControlPlane.Cli.Rollouts;
 using ControlPlane.Cli.Tenants;
 using ControlPlane.Cli.Webhooks;
@@ -37,6 +38,7 @@ internal static class ControlPlaneCli
             AuditCommand.Create(runner),
             PoolCommand.Create(runner),
             WebhooksCommand.Create(runner),
+            PooledCommand.Create(runner),
         };
         globals.AddTo(root);
         var help = root.Options.OfType<HelpOption>().Single();

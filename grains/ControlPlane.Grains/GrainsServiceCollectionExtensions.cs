@@ -117,6 +117,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<PooledDataSource>();
         services.AddSingleton<PooledTables>();
         services.AddSingleton<PooledTier>();
+        services.AddSingleton<ControlPlane.Registry.Contracts.Pooled.IPooledPolicies, PooledPolicyControl>();
         services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.SectionName)
             .Validate(o => o.RetainCount >= 0, "ControlPlane:Backups:RetainCount may not be negative (zero keeps every backup).")
             .Validate(o => o.Schedule is null || o.Schedule >= TimeSpan.Zero, "ControlPlane:Backups:Schedule may not be negative (zero: no scheduled backups).")

@@ -51,9 +51,11 @@ public sealed class RegisteredFleet(string prefix, int count)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::float8[], $7::int[])
                     AS f(slug, display_name, state, version, plan, onboarding_ms, age_s)),
             t AS (
-                INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, migration_version, labels, created_at, updated_at)
+                INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, migration_version, labels, created_at, updated_at, activated_at)
                 SELECT slug, display_name, 'tenant_' || slug, 'tenant_' || slug, state, version, jsonb_build_object('plan', plan),
-                       clock_timestamp() - make_interval(secs => age_s), clock_timestamp() - make_interval(secs => age_s)
+                       now() - make_interval(secs => age_s), now() - make_interval(secs => age_s),
+                       CASE WHEN state IN ('Active', 'Suspended')
+                            THEN now() - make_interval(secs => age_s) + make_interval(secs => onboarding_ms / 1000) END
                 FROM f
                 RETURNING slug, created_at),
             requested AS (

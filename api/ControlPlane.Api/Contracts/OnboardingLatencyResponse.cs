@@ -1,8 +1,8 @@
 namespace ControlPlane.Api.Contracts;
 
 /// <summary>
-/// POST-to-Active latency of the tenants that became Active in the window (from each one's Requested entry to its
-/// first Active entry), as percentiles and a histogram whose buckets hold latencies in [fromMs, toMs).
+/// POST-to-Active latency of the tenants that became Active in the window (from each one's registration to its
+/// first activation; a resume does not count again), as percentiles and a histogram whose buckets hold latencies in [fromMs, toMs).
 /// </summary>
 public sealed record OnboardingLatencyResponse(
     string Window, DateTimeOffset From, DateTimeOffset To, int Count, double? P50Ms, double? P95Ms, double? MaxMs, IReadOnlyList<LatencyBucketResponse> Buckets);

@@ -7,6 +7,7 @@ using ControlPlane.Grains.Rollouts;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Registry.Contracts.ApiKeys;
 using ControlPlane.Registry.Contracts.Migrations;
+using ControlPlane.Registry.Contracts.Pooled;
 using Orleans.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -39,6 +40,9 @@ internal sealed partial class ControlPlaneExceptionHandler(IProblemDetailsServic
             TenantPreconditionFailedException stale => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", stale.Message, ("etag", stale.Actual)),
             RolloutNotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Rollout not found", notFound.Message),
             RolloutConflictException conflict => RolloutConflict(conflict),
+            PooledSchemaNotMadeException notMade => Problem(StatusCodes.Status404NotFound, "Pooled schema not made", notMade.Message, ("schema", notMade.Schema)),
+            PooledPoliciesNotReadyException notReady => Problem(StatusCodes.Status409Conflict, "Pooled tables not ready", notReady.Message,
+                ("schema", notReady.Schema), ("tables", notReady.Tables.Select(t => new { table = t.Table, notReady = t.NotReadyBecause }).ToList())),
             MigrationLintException lint => Problem(StatusCodes.Status409Conflict, "Migration lint", lint.Message, ("findings", lint.Findings.Select(LintFindingResponse.From).ToList())),
             // Orleans' overload limits (MaxEnqueuedRequestsHardLimit, a gateway's load shedding) and a silo that is
             // leaving or unreachable: nothing was done, so the caller may retry.

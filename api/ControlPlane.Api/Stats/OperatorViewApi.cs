@@ -57,10 +57,9 @@ public static class OperatorViewApi
     {
         var span = DdlDuration.Parse(window, "window", MinWindow, MaxWindow) ?? TimeSpan.FromHours(1);
         var latencies = await stats.OnboardingLatenciesAsync(time.GetUtcNow() - span, cancellationToken);
-        var ms = latencies.Milliseconds;
         return TypedResults.Ok(new OnboardingLatencyResponse(
-            XmlConvert.ToString(span), latencies.From, latencies.To, ms.Count,
-            LatencyHistogram.Percentile(ms, 50), LatencyHistogram.Percentile(ms, 95), ms.Count == 0 ? null : ms[^1], LatencyHistogram.Of(ms)));
+            XmlConvert.ToString(span), latencies.From, latencies.To, latencies.Count,
+            latencies.P50Ms, latencies.P95Ms, latencies.MaxMs, LatencyHistogram.Of(latencies)));
     }
 
     public static async Task<Ok<RolloutThroughputResponse>> ThroughputAsync(string id, IFleetStats stats, CancellationToken cancellationToken)

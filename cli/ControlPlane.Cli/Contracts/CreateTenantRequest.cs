@@ -2,7 +2,7 @@ namespace ControlPlane.Cli.Contracts;
 
 /// <summary>Body of <c>POST /v1/tenants</c>.</summary>
 internal sealed record CreateTenantRequest(
-    string Slug, string DisplayName, IReadOnlyDictionary<string, string?>? Labels = null, string? CloneFrom = null, ImportFromRequest? ImportFrom = null);
+    string Slug, string DisplayName, IReadOnlyDictionary<string, string?>? Labels = null, string? CloneFrom = null, ImportFromRequest? ImportFrom = null, string? Tier = null);
 
 /// <summary>The <c>importFrom</c> member of <c>POST /v1/tenants</c>.</summary>
 internal sealed record ImportFromRequest(string Schema);

@@ -15,4 +15,5 @@ internal sealed record TenantSummaryResponse(
     string? LastError,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyDictionary<string, string>? Labels = null);
+    IReadOnlyDictionary<string, string>? Labels = null,
+    string Tier = "schema");

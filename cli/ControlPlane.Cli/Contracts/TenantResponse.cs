@@ -20,7 +20,7 @@ internal sealed record TenantResponse(
     TenantLockWaitResponse? LockWait = null,
     IReadOnlyDictionary<string, string>? Labels = null,
     DateTimeOffset? PurgeAt = null,
-    string? Tier = null,
+    string Tier = "schema",
     TenantMoveResponse? Move = null);
 
 /// <summary>A move between tiers in progress: the target tier, its phase (Preparing, Copying, Removing) and when it was asked.</summary>

@@ -12,9 +12,15 @@ internal sealed class ControlPlaneClient(HttpClient http)
     public Uri BaseAddress => http.BaseAddress!;
 
     public Task<ApiResult<TenantListResponse>> ListTenantsAsync(
-        string? state, int limit, string? after, CancellationToken cancellationToken, IReadOnlyList<string>? labels = null, string? search = null, int? version = null)
+        string? state, int limit, string? after, CancellationToken cancellationToken, IReadOnlyList<string>? labels = null, string? search = null, int? version = null,
+        string? tier = null)
     {
         var query = new List<string> { "limit=" + limit.ToString(CultureInfo.InvariantCulture) };
+        if (!string.IsNullOrEmpty(tier))
+        {
+            query.Add("tier=" + Uri.EscapeDataString(tier));
+        }
+
         query.AddRange((labels ?? []).Select(l => "label=" + Uri.EscapeDataString(l)));
         if (!string.IsNullOrEmpty(search))
         {
@@ -129,6 +135,13 @@ internal sealed class ControlPlaneClient(HttpClient http)
 
     public Task<ApiResult<WarmPoolResponse>> GetPoolAsync(CancellationToken cancellationToken) =>
         SendAsync<WarmPoolResponse>(new HttpRequestMessage(HttpMethod.Get, "v1/pool"), cancellationToken);
+
+    public Task<ApiResult<PooledPoliciesResponse>> GetPooledPoliciesAsync(CancellationToken cancellationToken) =>
+        SendAsync<PooledPoliciesResponse>(new HttpRequestMessage(HttpMethod.Get, "v1/pooled/policies"), cancellationToken);
+
+    /// <summary><c>enforce</c> or <c>shadow</c>.</summary>
+    public Task<ApiResult<PooledPoliciesResponse>> SwitchPooledPoliciesAsync(string mode, CancellationToken cancellationToken) =>
+        SendAsync<PooledPoliciesResponse>(new HttpRequestMessage(HttpMethod.Post, "v1/pooled/policies/" + mode), cancellationToken);
 
     public Task<ApiResult<WebhookResponse>> CreateWebhookAsync(CreateWebhookRequest body, CancellationToken cancellationToken) =>
         SendAsync<WebhookResponse>(new HttpRequestMessage(HttpMethod.Post, "v1/webhooks") { Content = JsonContent.Create(body, options: CliJson.Api) }, cancellationToken);

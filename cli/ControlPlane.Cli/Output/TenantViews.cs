@@ -10,13 +10,14 @@ internal static class TenantViews
     public static Table List(IEnumerable<TenantSummaryResponse> tenants)
     {
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("Slug", "Name", "State", "Version", "Labels", "Attempts", "Last error", "Updated");
+            .AddColumns("Slug", "Name", "State", "Tier", "Version", "Labels", "Attempts", "Last error", "Updated");
         foreach (var tenant in tenants)
         {
             table.AddRow(
                 Markup.Escape(tenant.Slug),
                 Markup.Escape(tenant.DisplayName),
                 StateMarkup.Tenant(tenant.State),
+                Markup.Escape(tenant.Tier),
                 tenant.MigrationVersion.ToString(CultureInfo.InvariantCulture),
                 Markup.Escape(Formats.Short(Labels(tenant.Labels), 40)),
                 tenant.Attempts.ToString(CultureInfo.InvariantCulture),
@@ -38,6 +39,7 @@ internal static class TenantViews
         Row(grid, "Slug", Markup.Escape(tenant.Slug));
         Row(grid, "Name", Markup.Escape(tenant.DisplayName));
         Row(grid, "State", StateMarkup.Tenant(tenant.State));
+        Row(grid, "Tier", Markup.Escape(tenant.Tier));
         Row(grid, "Version", tenant.MigrationVersion.ToString(CultureInfo.InvariantCulture));
         Row(grid, "Schema / role", Markup.Escape($"{tenant.Schema} / {tenant.Role}"));
         Row(grid, "Labels", Markup.Escape(Labels(tenant.Labels)));

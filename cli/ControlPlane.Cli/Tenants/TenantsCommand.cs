@@ -18,7 +18,7 @@ internal static class TenantsCommand
         var tenants = new Command("tenants", "Onboard, list, inspect and operate tenants") { List(runner), Get(runner), CreateTenant(runner), Watch(runner) };
         tenants.Aliases.Add("tenant");
         tenants.Add(Operate(runner, "retry", "Retry a Failed tenant's failed step now", canWait: true));
-        tenants.Add(Operate(runner, "suspend", "Suspend an Active tenant: its role can no longer log in", canWait: false));
+        tenants.Add(Operate(runner, "suspend", "Suspend an Active tenant: its role can no longer log in (a pooled tenant: its rows are hidden from the pooled data role)", canWait: false));
         tenants.Add(Operate(runner, "resume", "Resume a Suspended tenant, or a Retained one before its purge time", canWait: false));
         tenants.Add(Delete(runner));
         tenants.Add(Move(runner));
@@ -60,7 +60,8 @@ internal static class TenantsCommand
         };
         var search = new Option<string?>("--search", "-q") { Description = "Only tenants whose slug or display name contains this text (any case)", HelpName = "text" };
         var version = new Option<int?>("--at-version") { Description = "Only tenants at this migration version (the API's version=)", HelpName = "version" };
-        var command = new Command("list", "List tenants by slug, a page at a time (or --all)") { state, limit, all, after, label, search, version };
+        var tier = TierOption("Only tenants in this tier: schema (a schema of their own) or pooled (rows in the shared pooled schema)");
+        var command = new Command("list", "List tenants by slug, a page at a time (or --all)") { state, limit, all, after, label, search, version, tier };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
             var items = new List<TenantSummaryResponse>();
@@ -68,7 +69,7 @@ internal static class TenantsCommand
             var cursor = context.Get(after);
             do
             {
-                var page = await context.Client.ListTenantsAsync(context.Get(state), context.Get(limit), cursor, cancellationToken, context.Get(label), context.Get(search), context.Get(version));
+                var page = await context.Client.ListTenantsAsync(context.Get(state), context.Get(limit), cursor, cancellationToken, context.Get(label), context.Get(search), context.Get(version), context.Get(tier));
                 items.AddRange(page.Value.Items);
                 json.AddRange(page.Json.GetProperty("items").EnumerateArray());
                 cursor = page.Value.Next;
@@ -120,12 +121,13 @@ internal static class TenantsCommand
         var name = new Option<string>("--name", "-n") { Description = "The display name (shown to people; the seed data uses it)", Required = true };
         var wait = new Option<bool>("--wait") { Description = "Follow provisioning until the tenant is Active (or failed for good)" };
         var labels = LabelOption("A label to start with, key=value (repeat: --label plan=free --label region=eu)");
+        var tier = TierOption("The tier: schema (its own schema and role) or pooled (its rows in the shared pooled schema, under row-level security). Default: the server's ControlPlane:Tenants:DefaultTier");
         var timeout = TimeoutOption.Create();
-        var command = new Command("create", "Onboard a tenant: its schema, migrations, seed data and role") { slug, name, wait, labels, timeout };
+        var command = new Command("create", "Onboard a tenant: its schema (or its rows in the pooled schema), migrations, seed data and role") { slug, name, wait, labels, tier, timeout };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
             var given = context.Get(labels) is { Count: > 0 } set ? set : null;
-            var created = await context.Client.CreateTenantAsync(new CreateTenantRequest(context.Get(slug), context.Get(name)!, given), cancellationToken);
+            var created = await context.Client.CreateTenantAsync(new CreateTenantRequest(context.Get(slug), context.Get(name)!, given, Tier: context.Get(tier)), cancellationToken);
             if (context.Get(wait))
             {
                 return await new TenantFollower(context).FollowAsync(created, context.Get(timeout), cancellationToken);
@@ -271,7 +273,7 @@ internal static class TenantsCommand
             HelpName = "duration",
         };
         var timeout = TimeoutOption.Create();
-        var command = new Command("delete", "Deprovision a tenant: drops its schema and role, keeps its history; --retain-for keeps it resumable until a purge time") { slug, yes, retainFor, wait, timeout };
+        var command = new Command("delete", "Deprovision a tenant: drops its schema and role (a pooled tenant: deletes its rows), keeps its history; --retain-for keeps it resumable until a purge time (schema tier only)") { slug, yes, retainFor, wait, timeout };
         command.SetAction(runner.Action(async (context, cancellationToken) =>
         {
             var target = context.Get(slug);
@@ -318,7 +320,7 @@ internal static class TenantsCommand
             var tenant = moved.Value;
             context.Out.MarkupLine(tenant.Move is { } move
                 ? $"Tenant [bold]{Markup.Escape(tenant.Slug)}[/] is moving to the {Markup.Escape(move.Tier)} tier ({Markup.Escape(move.Phase)})."
-                : $"Tenant [bold]{Markup.Escape(tenant.Slug)}[/] is in the {Markup.Escape(tenant.Tier ?? context.Get(tier)!)} tier already.");
+                : $"Tenant [bold]{Markup.Escape(tenant.Slug)}[/] is in the {Markup.Escape(tenant.Tier)} tier already.");
             context.Out.MarkupLineInterpolated($"[grey]Follow it: controlplane tenants get {tenant.Slug}[/]");
             return ExitCodes.Success;
         }));
@@ -352,6 +354,12 @@ internal static class TenantsCommand
         }));
         return command;
     }
+
+    /// <summary>
+    /// <c>--tier schema|pooled</c>, passed through as given: the server is the one judge of tiers, and its 400 names
+    /// the field (so a server with more tiers needs no new CLI).
+    /// </summary>
+    private static Option<string?> TierOption(string description) => new("--tier") { Description = description, HelpName = "schema|pooled" };
 
     private static Option<Dictionary<string, string?>> LabelOption(string description) => new("--label", "-l")
     {

@@ -66,7 +66,7 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <summary>Retries a <see cref="TenantStatus.Failed"/> tenant now, with a fresh automatic-retry budget.</summary>
     Task<TenantSnapshot> RetryAsync(long? expectedEtag);
 
-    /// <summary>Suspends an active tenant: its database role can no longer log in and its pool is closed.</summary>
+    /// <summary>Suspends an active tenant: its database role can no longer log in and its pool is closed (a pooled tenant is flagged suspended in the pooled control table, which the policies read).</summary>
     Task<TenantSnapshot> SuspendAsync(long? expectedEtag);
 
     /// <summary>Resumes a suspended tenant.</summary>

@@ -41,14 +41,31 @@ public static class BackupRows
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Marks a backup Completed with what its snapshot held; only a Running one (a cleared one stays Failed).</summary>
-    public static async Task<bool> CompleteAsync(NpgsqlDataSource registry, string id, BackupContent content, long size, string sha256, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks a backup Completed with what its snapshot held; only a Running one (a cleared one stays Failed). With
+    /// <paramref name="keepScheduled"/>, the same statement deletes the tenant's older completed scheduled backups beyond
+    /// that many (this one counts), so no reader ever sees more than the retention count; their files are the caller's
+    /// to delete. Returns whether it completed, and the (id, file name) of each pruned backup.
+    /// </summary>
+    public static async Task<(bool Completed, IReadOnlyList<(string Id, string FileName)> Pruned)> CompleteAsync(
+        NpgsqlDataSource registry, string id, BackupContent content, long size, string sha256, CancellationToken cancellationToken, int? keepScheduled = null)
     {
         await using var command = registry.CreateCommand(
             """
-            UPDATE controlplane.tenant_backups
-               SET state = 'Completed', migration_version = $2, migrations = $3, table_rows = $4, size_bytes = $5, sha256 = $6, taken_at = $7
-             WHERE id = $1 AND state = 'Running'
+            WITH done AS (
+                UPDATE controlplane.tenant_backups
+                   SET state = 'Completed', migration_version = $2, migrations = $3, table_rows = $4, size_bytes = $5, sha256 = $6, taken_at = $7
+                 WHERE id = $1 AND state = 'Running'
+                RETURNING slug),
+            pruned AS (
+                DELETE FROM controlplane.tenant_backups b
+                 WHERE $8::int IS NOT NULL AND b.id IN (
+                       SELECT o.id FROM controlplane.tenant_backups o
+                        WHERE o.slug = (SELECT slug FROM done) AND o.id <> $1 AND o.kind = 'Scheduled' AND o.state = 'Completed'
+                        ORDER BY o.requested_at DESC, o.id DESC
+                       OFFSET greatest($8::int - 1, 0))
+                RETURNING b.id, b.file_name)
+            SELECT (SELECT count(*) FROM done), p.id, p.file_name FROM (SELECT 1) one LEFT JOIN pruned p ON true
             """);
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = content.MigrationVersion });
@@ -57,7 +74,20 @@ public static class BackupRows
         command.Parameters.Add(new() { Value = size });
         command.Parameters.Add(new() { Value = sha256 });
         command.Parameters.Add(new() { Value = content.TakenAt });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        command.Parameters.Add(new() { Value = (object?)keepScheduled ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        var completed = false;
+        var pruned = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            completed = reader.GetInt64(0) == 1;
+            if (!reader.IsDBNull(1))
+            {
+                pruned.Add((reader.GetString(1), reader.IsDBNull(2) ? string.Empty : reader.GetString(2)));
+            }
+        }
+
+        return (completed, pruned);
     }
 
     public static async Task FailAsync(NpgsqlDataSource registry, string id, string error, CancellationToken cancellationToken)

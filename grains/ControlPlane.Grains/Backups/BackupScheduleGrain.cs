@@ -56,9 +56,10 @@ public sealed partial class BackupScheduleGrain(
 
     public async Task<int> RunNowAsync()
     {
+        // Pooled tenants have no schema of their own to back up (docs/tiers.md): their backups are refused.
         var slugs = new List<string>();
         await using (var command = dataSources.Registry.CreateCommand(
-            "SELECT slug FROM controlplane.tenants WHERE state = ANY($1) ORDER BY slug"))
+            "SELECT slug FROM controlplane.tenants WHERE state = ANY($1) AND tier = 'schema' ORDER BY slug"))
         {
             command.Parameters.Add(new() { Value = Enum.GetValues<TenantStatus>().Where(TenantStateMachine.HoldsData).Select(s => s.ToString()).ToArray() });
             await using var reader = await command.ExecuteReaderAsync();

@@ -195,7 +195,8 @@ public static class TenantRows
                 state = $2, failed_step = $3, last_error = $4, attempts = $5, migration_version = $6,
                 lease_owner = $7, lease_token = $8, next_attempt_at = $9, purge_at = $11, tier = $12, pooled_schema = $13,
                 move_to = $14, move_phase = $15, move_started_at = $16,
-                etag = etag + 1, updated_at = clock_timestamp()
+                etag = etag + 1, updated_at = clock_timestamp(),
+                activated_at = coalesce(activated_at, CASE WHEN $2 = 'Active' THEN clock_timestamp() END)
             WHERE slug = $1 AND etag = $10
             RETURNING etag, updated_at
             """);

@@ -22,7 +22,8 @@ public static class ProvisioningTelemetry
         }
 
         span.SetTag(TelemetryTags.TenantId, row.Slug);
-        span.SetTag(TelemetryTags.TenantSchema, row.SchemaName);
+        span.SetTag(TelemetryTags.TenantSchema, row.DataSchema);
+        span.SetTag("tenant.tier", row.Tier.ToText());
         span.SetTag(TelemetryTags.MigrationVersion, row.MigrationVersion);
         span.SetTag("tenant.state", row.State.ToString());
         span.SetTag("provisioning.step", unit.ToString());

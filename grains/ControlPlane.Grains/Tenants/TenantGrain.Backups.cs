@@ -49,10 +49,9 @@ public sealed partial class TenantGrain
     {
         var slug = RequireSlug();
         var stored = await BackupRows.GetAsync(dataSources.Registry, slug.Value, backupId, lifetime.ApplicationStopping);
-        if (stored is { Backup.State: BackupState.Running } && await TakeBackupAsync(stored, slug.SchemaName, migrations: null)
-            && stored.Backup.Kind == BackupKind.Scheduled && Backups.Options.RetainCount > 0)
+        if (stored is { Backup.State: BackupState.Running })
         {
-            await PruneScheduledAsync(slug);
+            await TakeBackupAsync(stored, slug.SchemaName, migrations: null);
         }
     }
 
@@ -60,6 +59,7 @@ public sealed partial class TenantGrain
     {
         var slug = RequireSlug();
         var row = await ReadRowAsync(slug) ?? throw new TenantNotFoundException(slug.Value);
+        Pooled.PooledOperations.RefuseSchemaOnly(row, "a backup is taken of a tenant's own schema");
         if (!TenantStateMachine.HoldsData(row.State))
         {
             throw new InvalidTenantTransitionException(slug.Value, row.State, "take a backup (only an Active or Suspended tenant has complete data)");
@@ -98,11 +98,19 @@ public sealed partial class TenantGrain
             }
 
             var (size, sha256) = await Backups.Store.CompleteAsync(stored.FileName, cancellationToken);
-            await BackupRows.CompleteAsync(dataSources.Registry, id, content, size, sha256, cancellationToken);
+            // A scheduled backup completes and prunes those beyond the retention count in one statement.
+            var keep = stored.Backup.Kind == BackupKind.Scheduled && Backups.Options.RetainCount > 0 ? Backups.Options.RetainCount : (int?)null;
+            var (_, pruned) = await BackupRows.CompleteAsync(dataSources.Registry, id, content, size, sha256, cancellationToken, keep);
             span?.SetTag(TelemetryTags.MigrationVersion, content.MigrationVersion).SetTag("backup.size", size);
             LogBackupTaken(logger, slug.Value, id, size, watch.Elapsed.TotalMilliseconds);
             await RecordOnTimelineAsync(
                 $"backup {id} ({stored.Backup.Kind}) taken at version {content.MigrationVersion}: {content.TableRows.Values.Sum()} rows in {content.TableRows.Count} tables, {size} bytes, sha256 {sha256}");
+            foreach (var (oldId, oldFile) in pruned)
+            {
+                Backups.Store.Delete(string.IsNullOrEmpty(oldFile) ? BackupStore.FileNameOf(slug.Value, oldId) : oldFile);
+                await RecordOnTimelineAsync($"scheduled backup {oldId} deleted: beyond the retention count ({keep})");
+            }
+
             return true;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -113,19 +121,6 @@ public sealed partial class TenantGrain
             LogBackupFailed(logger, slug.Value, id, ex);
             await RecordOnTimelineAsync($"backup {id} ({stored.Backup.Kind}) failed: {ex.Message}");
             return false;
-        }
-    }
-
-    /// <summary>Keeps the newest <see cref="BackupOptions.RetainCount"/> completed scheduled backups; other kinds are never pruned.</summary>
-    private async Task PruneScheduledAsync(TenantSlug slug)
-    {
-        var scheduled = (await BackupRows.ListAsync(dataSources.Registry, slug.Value, lifetime.ApplicationStopping, BackupState.Completed))
-            .Where(b => b.Backup.Kind == BackupKind.Scheduled);
-        foreach (var old in scheduled.Skip(Backups.Options.RetainCount))
-        {
-            Backups.Store.Delete(old.FileName);
-            await BackupRows.DeleteAsync(dataSources.Registry, old.Backup.Id, lifetime.ApplicationStopping);
-            await RecordOnTimelineAsync($"scheduled backup {old.Backup.Id} deleted: beyond the retention count ({Backups.Options.RetainCount})");
         }
     }
 

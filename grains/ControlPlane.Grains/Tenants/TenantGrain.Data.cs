@@ -105,9 +105,11 @@ public sealed partial class TenantGrain : ITenantDataGrain
             throw translated;
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidAuthorizationSpecification or PostgresErrorCodes.InvalidPassword
-            or PostgresErrorCodes.AdminShutdown)
+            or PostgresErrorCodes.AdminShutdown
+            || (tenant.Tier == TenantTier.Pooled && ex.SqlState is PostgresErrorCodes.InsufficientPrivilege))
         {
-            // The role lost its login or its schema under us (suspended or deleted from another silo): say so if that is it.
+            // The role lost its login or its schema under us (suspended or deleted from another silo), or a pooled
+            // tenant's write met a policy that no longer lets it through (flagged suspended): say so if that is it.
             serving.Invalidate();
             await serving.RequireAsync(cancellationToken);
             throw;

@@ -27,11 +27,11 @@ public sealed partial class TenantGrain
         var slug = RequireSlug();
         var changed = await ActAsync(TenantAction.Suspend, expectedEtag, async (context, _) =>
         {
-            await TenantRoles.SetLoginAsync(context, dataSources.DatabaseName, canLogin: false);
+            await SetServingAsync(context, serve: false);
             var row = context.Row;
             var suspended = row with { State = TenantStateMachine.LeadsTo(TenantAction.Suspend) };
             return new StepOutcome(suspended, new TenantEventDraft(
-                row.State, suspended.State, null, "suspended by operator: the role cannot log in", 0));
+                row.State, suspended.State, null, $"suspended by operator: {Refused(row)}", 0));
         });
         if (changed)
         {
@@ -48,7 +48,7 @@ public sealed partial class TenantGrain
         var wasRetained = false;
         await ActAsync(TenantAction.Resume, expectedEtag, async (context, _) =>
         {
-            await TenantRoles.SetLoginAsync(context, dataSources.DatabaseName, canLogin: true);
+            await SetServingAsync(context, serve: true);
             var row = context.Row;
             wasRetained = TenantStateMachine.AwaitsPurge(row.State);
             var resumed = row with { State = TenantStateMachine.LeadsTo(TenantAction.Resume), PurgeAt = null };
@@ -88,8 +88,9 @@ public sealed partial class TenantGrain
     /// <summary>Moves the locked tenant to Deprovisioning with its drop due now: a delete's one transition (asked, or a purge).</summary>
     private async Task<StepOutcome> StartDeletingAsync(StepContext context, LockedTenant locked, string detail)
     {
-        // Refuse new logins now; the drive then ends live sessions and drops schema and role.
-        await TenantRoles.SetLoginAsync(context, dataSources.DatabaseName, canLogin: false);
+        // Refuse new logins (or, pooled, hide its rows) now; the drive then ends live sessions and drops schema and role
+        // (or deletes its rows).
+        await SetServingAsync(context, serve: false);
         var row = context.Row;
         var deleting = row with
         {
@@ -162,6 +163,20 @@ public sealed partial class TenantGrain
 
         return locked;
     }
+
+    /// <summary>
+    /// Lets the tenant's data be reached again, or not, in the action's transaction: the schema tier's role logs in or
+    /// not; a pooled tenant, which has no role of its own, is flagged in the pooled schema's control table, which the
+    /// policies read (docs/tiers.md).
+    /// </summary>
+    private Task SetServingAsync(StepContext context, bool serve) => context.Row.Tier == TenantTier.Pooled
+        ? Pooled.PooledOperations.SetSuspendedAsync(context, suspended: !serve)
+        : TenantRoles.SetLoginAsync(context, dataSources.DatabaseName, canLogin: serve);
+
+    /// <summary>What a suspension refuses, for the timeline.</summary>
+    private static string Refused(TenantRow row) => row.Tier == TenantTier.Pooled
+        ? $"flagged suspended in {row.PooledSchema}.{Pooled.PooledNames.TenantsTable}, so its rows are hidden from the pooled data role"
+        : "the role cannot log in";
 
     private async Task TerminateRoleSessionsAsync(TenantSlug slug)
     {

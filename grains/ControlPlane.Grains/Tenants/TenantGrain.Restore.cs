@@ -19,6 +19,7 @@ public sealed partial class TenantGrain
         var slug = RequireSlug();
         var cancellationToken = lifetime.ApplicationStopping;
         var row = await ReadRowAsync(slug) ?? throw new TenantNotFoundException(slug.Value);
+        Pooled.PooledOperations.RefuseSchemaOnly(row, "a restore swaps a backup in for a tenant's own schema");
         if (!TenantStateMachine.HoldsData(row.State))
         {
             throw new InvalidTenantTransitionException(slug.Value, row.State, "restore a backup (only an Active or Suspended tenant can be restored)");

@@ -32,6 +32,9 @@ public sealed partial class TenantGrain : IRemindable
             return await DeleteAsync(expectedEtag);
         }
 
+        // A retained tenant keeps a Final backup, and a pooled one has none: refused, rather than retained without it.
+        Pooled.PooledOperations.RefuseSchemaOnly(current,
+            $"a retention period (retainFor {XmlConvert.ToString(period)}) keeps a Final backup of a tenant's own schema", "delete it at once with ?retainFor=0");
         if (!TenantStateMachine.AlreadyThere(current.State, TenantAction.Retain))
         {
             TenantStateMachine.Ensure(slug.Value, current.State, TenantAction.Retain);
@@ -43,7 +46,7 @@ public sealed partial class TenantGrain : IRemindable
 
         var changed = await ActAsync(TenantAction.Retain, expectedEtag, async (context, locked) =>
         {
-            await TenantRoles.SetLoginAsync(context, dataSources.DatabaseName, canLogin: false);
+            await SetServingAsync(context, serve: false);
             var row = context.Row;
             var retained = row with { State = TenantStateMachine.LeadsTo(TenantAction.Retain), PurgeAt = locked.DbNow + period };
             return new StepOutcome(retained, new TenantEventDraft(

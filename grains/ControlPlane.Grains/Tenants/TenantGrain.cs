@@ -143,8 +143,20 @@ public sealed partial class TenantGrain(
         }
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        if (tenant.Tier == TenantTier.Pooled)
+        {
+            // A pooled tenant has no pool or role of its own: its calls use the tier's shared pool (docs/tiers.md).
+            await using var pooled = await pooledTier.Data.OpenAsync(lifetime.ApplicationStopping);
+            return await WhoAmIAsync(pooled, watch);
+        }
+
         await using var connection = await Pool().OpenAsync(lifetime.ApplicationStopping);
-        await using var command = connection.Connection.CreateCommand();
+        return await WhoAmIAsync(connection.Connection, watch);
+    }
+
+    private async Task<TenantConnectionCheck> WhoAmIAsync(Npgsql.NpgsqlConnection connection, System.Diagnostics.Stopwatch watch)
+    {
+        await using var command = connection.CreateCommand();
         command.CommandText = "SELECT current_user, pg_catalog.current_schemas(false)";
         await using var reader = await command.ExecuteReaderAsync(lifetime.ApplicationStopping);
         await reader.ReadAsync(lifetime.ApplicationStopping);

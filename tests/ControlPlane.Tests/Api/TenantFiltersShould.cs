@@ -101,7 +101,7 @@ public sealed class TenantFiltersShould(TenantFiltersFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Show_onboarding_latency_of_the_last_hour_as_a_histogram_from_the_timelines()
+    public async Task Show_onboarding_latency_of_the_last_hour_as_a_histogram_from_registration_to_first_activation()
     {
         var expected = Fleet.Numbers.Where(RegisteredFleet.ReachedActive).Select(RegisteredFleet.OnboardingMs).Order().ToList();
 

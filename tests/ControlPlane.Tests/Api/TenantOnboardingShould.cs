@@ -30,6 +30,28 @@ public sealed class TenantOnboardingShould(SiloFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task CountAnOnboardingOnceFromRegistrationToFirstActivationEvenAfterASuspendAndResume()
+    {
+        var slug = TestSlugs.New("latency");
+        var before = await Client.Http.GetFromJsonAsync<OnboardingLatencyResponse>("/v1/tenants/stats/onboarding?window=PT1H", TenantsClient.Json);
+        var onboarded = await Client.OnboardAsync(slug);
+        var firstActive = onboarded.Timeline.First(e => e.To == TenantStatus.Active).At;
+        var requested = onboarded.Timeline.First(e => e.To == TenantStatus.Requested).At;
+
+        using var suspend = await Client.PostActionAsync(slug, "suspend");
+        await Client.WaitForStateAsync(slug, TenantStatus.Suspended);
+        using var resume = await Client.PostActionAsync(slug, "resume");
+        var resumed = await Client.WaitForStateAsync(slug, TenantStatus.Active);
+        var after = await Client.Http.GetFromJsonAsync<OnboardingLatencyResponse>("/v1/tenants/stats/onboarding?window=PT1H", TenantsClient.Json);
+        var recorded = await fixture.Database.ScalarAsync<double>(
+            "SELECT extract(epoch FROM activated_at - created_at) * 1000 FROM controlplane.tenants WHERE slug = $1", slug);
+
+        Assert.Equal(2, resumed.Timeline.Count(e => e.To == TenantStatus.Active));
+        Assert.Equal(before!.Count + 1, after!.Count);
+        Assert.InRange(recorded, (firstActive - requested).TotalMilliseconds - 5, (firstActive - requested).TotalMilliseconds + 5);
+    }
+
+    [Fact]
     public async Task ProvisionSchemaMigrationsAndPersonalisedSeedUntilActive()
     {
         var slug = TestSlugs.New("acme");

@@ -154,6 +154,34 @@ public sealed class TenantCommandsShould(CliSiloFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Create_a_pooled_tenant_with_tier_show_its_tier_in_get_and_list_and_list_only_its_tier()
+    {
+        var (pooled, own) = (TestSlugs.New("clipool"), TestSlugs.New("cliown"));
+        await fixture.Client.OnboardAsync(own);
+
+        var created = await _cli.RunAsync("tenants", "create", pooled, "--name", "Small Co", "--tier", "pooled", "--wait", "--timeout", "60");
+        var details = await _cli.RunAsync("tenants", "get", pooled);
+        var pooledOnes = await _cli.RunAsync("tenants", "list", "--tier", "pooled", "--limit", "500", "--json");
+        var schemaOnes = await _cli.RunAsync("tenants", "list", "--tier", "schema", "--limit", "500", "--json");
+        var table = await _cli.RunAsync("tenants", "list", "--tier", "pooled", "--limit", "500");
+        var badTier = await _cli.RunAsync("tenants", "list", "--tier", "shared");
+
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.Contains($"Tenant {pooled} is Active", created.Out);
+        Assert.True(details.ExitCode == 0, details.ToString());
+        Assert.Matches(@"Tier\s+pooled", details.Out);
+        Assert.Contains(TestPooledSchema.For(fixture.Database.ConnectionString), details.Out);
+        Assert.Contains(pooled, Slugs(pooledOnes.Out));
+        Assert.DoesNotContain(own, Slugs(pooledOnes.Out));
+        Assert.Contains(own, Slugs(schemaOnes.Out));
+        Assert.DoesNotContain(pooled, Slugs(schemaOnes.Out));
+        Assert.Contains("Tier", table.Out);
+        Assert.Matches($@"{pooled}\s.*pooled", table.Out);
+        Assert.Equal(7, badTier.ExitCode);
+        Assert.Contains("  tier: ", badTier.Error);
+    }
+
+    [Fact]
     public async Task PrintAValidationProblemWithItsFieldAndExitWithTheInvalidRequestCode()
     {
         var result = await _cli.RunAsync("tenants", "create", "Not A Slug", "--name", "Nope");

@@ -66,6 +66,11 @@ public sealed class CopySourceCheck(ControlPlaneDataSources dataSources, WorkCon
                 throw new TenantSourceMismatchException(CloneField, $"Tenant '{source.Name}' is {row.State}; only an Active tenant can be cloned.", []);
             }
 
+            if (row.Tier == TenantTier.Pooled)
+            {
+                throw new TenantSourceMismatchException(CloneField, Pooled.PooledOperations.Refusal(source.Name, "a clone copies a tenant's own schema"), []);
+            }
+
             if (row.MigrationVersion != catalogue.LatestVersion)
             {
                 throw new TenantSourceMismatchException(CloneField,

@@ -60,6 +60,9 @@ function segment(className, percent) {
   return node;
 }
 
+// A server from before tiers sends none: its tenants all have a schema of their own.
+function tier(tenant) { return tenant.tier || "schema"; }
+
 function stateBadge(state) { return el("span", { className: `state state-${state}` }, state); }
 
 function filterQuery() {
@@ -68,6 +71,7 @@ function filterQuery() {
   if (search) query.set("q", search);
   if ($("state-filter").value) query.set("state", $("state-filter").value);
   if ($("version-filter").value) query.set("version", $("version-filter").value);
+  if ($("tier-filter").value) query.set("tier", $("tier-filter").value);
   return query;
 }
 
@@ -117,6 +121,7 @@ function renderTenants() {
       el("td", {}, t.slug),
       el("td", {}, t.displayName),
       el("td", { className: "state-cell" }, stateBadge(t.state)),
+      el("td", { className: "tier-cell" }, tier(t)),
       el("td", {}, t.migrationVersion),
       el("td", { className: "labels" }, labelText(t.labels)),
       el("td", { className: "error-text" }, t.lastError || ""),
@@ -153,6 +158,8 @@ async function renderTimeline() {
   $("timeline-title").textContent = `Timeline of ${tenant.slug} (${tenant.state}, version ${tenant.migrationVersion}`
     + (labelText(tenant.labels) ? `, labels ${labelText(tenant.labels)})` : ")")
     + (tenant.lockWait ? `: waiting for a lock, ${tenant.lockWait.tries} tries since ${new Date(tenant.lockWait.since).toLocaleTimeString()} (${tenant.lockWait.lastError})` : "");
+  // Where its data is: its own schema and role, or the shared pooled schema and its data role.
+  $("timeline-tier").textContent = `${tier(tenant)} tier: schema ${tenant.schema}, role ${tenant.role}`;
   $("timeline-events").replaceChildren(...[...tenant.timeline].reverse().map(e =>
     el("li", {}, el("time", { datetime: e.at }, new Date(e.at).toLocaleString()), " ",
       e.from ? `${e.from} → ` : "", stateBadge(e.to), e.step ? ` [${e.step}]` : "", e.detail ? ` ${e.detail}` : "")));
@@ -311,6 +318,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("state-filter").addEventListener("change", restartPaging);
   $("version-filter").addEventListener("change", restartPaging);
+  $("tier-filter").addEventListener("change", restartPaging);
   $("next-page").addEventListener("click", () => {
     if (!view.next) return;
     view.cursors.push(view.next);
