@@ -18,7 +18,7 @@ public static class BenchmarkPrerequisites
     {
         var (psql, wrk) = benchmark.ToUpperInvariant() switch
         {
-            "ROLLOUT" or "ONBOARDING" or "OPERATOR-VIEW" or "CLONE" or "BACKUP" or "POOLED-ONBOARDING" => (true, false),
+            "ROLLOUT" or "ONBOARDING" or "OPERATOR-VIEW" or "CLONE" or "BACKUP" or "POOLED-ONBOARDING" or "MOVE" => (true, false),
             "TENANT-READS" or "POOLED-READS" => (false, true),
             "IDLE-TENANTS" => (false, false),
             "SUITE" => (true, false),

@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, Func<BenchmarkOptions, Task<int>>>(Strin
     ["backup"] = BackupBenchmark.RunAsync,
     ["pooled-onboarding"] = PooledOnboardingBenchmark.RunAsync,
     ["pooled-reads"] = PooledReadsBenchmark.RunAsync,
+    ["move"] = MoveBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -105,6 +105,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<ClaimFromPoolStep>();
         services.AddSingleton<WarmPoolRefiller>();
         services.AddSingleton<IWarmPoolReader, WarmPoolReader>();
+        services.AddSingleton<ControlPlane.Grains.Tenants.Moves.TenantMoveSteps>();
         services.AddSingleton<TenantSteps>();
         services.AddOptions<PooledOptions>().BindConfiguration(PooledOptions.SectionName)
             .Validate(o => PooledNames.Invalid(o.Schema) is null, "ControlPlane:Pooled:Schema must be a lower-case identifier of at most 57 characters, not starting with tenant_ or pg_, and not controlplane or public.")

@@ -7,6 +7,7 @@ namespace ControlPlane.Api.Contracts;
 /// tried again after a lock timeout.
 /// <c>PurgeAt</c> is set while the tenant is Retained: when it is purged unless resumed.
 /// <c>Tier</c> is <c>schema</c> or <c>pooled</c>; for a pooled tenant <c>Schema</c> is the shared pooled schema.
+/// <c>Move</c> is set while a move between tiers runs.
 /// </summary>
 public sealed record TenantResponse(
     string Slug,
@@ -27,7 +28,8 @@ public sealed record TenantResponse(
     IReadOnlyDictionary<string, string> Labels,
     TenantLockWaitResponse? LockWait = null,
     DateTimeOffset? PurgeAt = null,
-    string Tier = "schema")
+    string Tier = "schema",
+    TenantMoveResponse? Move = null)
 {
     public static TenantResponse From(TenantSnapshot tenant) => new(
         tenant.Slug,
@@ -48,7 +50,8 @@ public sealed record TenantResponse(
         tenant.Labels,
         tenant.LockWait is { } wait ? new TenantLockWaitResponse(wait.Tries, wait.Since, wait.LastError, wait.Step) : null,
         tenant.PurgeAt,
-        tenant.Tier.ToText());
+        tenant.Tier.ToText(),
+        TenantMoveResponse.From(tenant.Move));
 }
 
 /// <summary>A unit of the tenant's DDL gave up waiting for a lock <c>Tries</c> times since <c>Since</c> and will be tried again.</summary>

@@ -26,6 +26,7 @@ internal sealed partial class ControlPlaneExceptionHandler(IProblemDetailsServic
             BadHttpRequestException { InnerException: JsonException json } => Validation(FieldOf(json), CleanJsonMessage(json)),
             BadHttpRequestException bad => Problem(bad.StatusCode, "Bad request", bad.Message),
             TenantNotServingException notServing => Problem(StatusCodes.Status403Forbidden, notServing.State == TenantStatus.Suspended ? "Tenant suspended" : "Tenant not serving", notServing.Message, ("state", notServing.State?.ToString() ?? "Unknown")),
+            TenantWritesHeldException held => Problem(StatusCodes.Status503ServiceUnavailable, "Writes held", held.Message),
             MissingTenantContextException missing => Problem(StatusCodes.Status403Forbidden, "Forbidden", missing.Message),
             TenantRowNotFoundException row => Problem(StatusCodes.Status404NotFound, "Not found", row.Message),
             TenantDataConflictException clash => Validation(clash.Field, clash.Message, StatusCodes.Status409Conflict, "Conflict"),

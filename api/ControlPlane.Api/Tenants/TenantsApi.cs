@@ -65,6 +65,11 @@ public static class TenantsApi
             .WithName("ResumeTenant")
             .WithSummary("Resume a Suspended tenant, or a Retained one before its purgeAt (back Active with its data).")
             .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
+        group.MapPost("/{slug}/move", MoveAsync)
+            .Audited("tenant.move")
+            .WithName("MoveTenant")
+            .WithSummary("Move an Active tenant to the other tier ({\"tier\":\"schema\"} or {\"tier\":\"pooled\"}): 202 while the move runs (the resource's move shows its phase), 200 when it is in that tier already.")
+            .RequireAuthorization(ControlPlaneScopes.AdminPolicy);
         group.MapDelete("/{slug}", DeleteAsync)
             .Audited("tenant.delete")
             .WithName("DeleteTenant")
@@ -227,6 +232,29 @@ public static class TenantsApi
         var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).ResumeAsync(EntityTag.ReadIfMatch(request));
         EntityTag.Write(response, tenant.Etag);
         return TypedResults.Ok(TenantResponse.From(tenant));
+    }
+
+    /// <summary>
+    /// Starts a move between tiers (docs/tiers.md): 202 with the tenant and its <c>move</c> while it runs; 200 when the
+    /// tenant is in that tier already with no move running (asking again changes nothing).
+    /// </summary>
+    public static async Task<Results<Accepted<TenantResponse>, Ok<TenantResponse>>> MoveAsync(
+        string slug, MoveTenantRequest? body, IGrainFactory grains, HttpContext context)
+    {
+        var tenantSlug = TenantSlug.Parse(slug);
+        if (!TenantTiers.TryParse(body?.Tier, out var tier))
+        {
+            throw new TenantValidationException("tier", body?.Tier is null
+                ? "Name the tier to move to: {\"tier\":\"schema\"} or {\"tier\":\"pooled\"}."
+                : $"'{body.Tier}' is not a tier; use \"schema\" (its own schema) or \"pooled\" (shared tables under row-level security).");
+        }
+
+        AuditTrail.Describe(context, tenant: tenantSlug.Value, detail: $"to the {tier.ToText()} tier");
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).MoveAsync(tier, EntityTag.ReadIfMatch(context.Request));
+        EntityTag.Write(context.Response, tenant.Etag);
+        return tenant.Move is null
+            ? TypedResults.Ok(TenantResponse.From(tenant))
+            : TypedResults.Accepted(Location(tenantSlug), TenantResponse.From(tenant));
     }
 
     /// <summary>

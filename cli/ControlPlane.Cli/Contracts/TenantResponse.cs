@@ -20,7 +20,11 @@ internal sealed record TenantResponse(
     TenantLockWaitResponse? LockWait = null,
     IReadOnlyDictionary<string, string>? Labels = null,
     DateTimeOffset? PurgeAt = null,
-    string Tier = "schema");
+    string Tier = "schema",
+    TenantMoveResponse? Move = null);
+
+/// <summary>A move between tiers in progress: the target tier, its phase (Preparing, Copying, Removing) and when it was asked.</summary>
+internal sealed record TenantMoveResponse(string Tier, string Phase, DateTimeOffset StartedAt);
 
 /// <summary>One entry of a tenant's timeline.</summary>
 internal sealed record TenantEventResponse(DateTimeOffset At, string? From, string To, string? Step, string? Detail, int Attempt);

@@ -73,6 +73,10 @@ internal sealed class ControlPlaneClient(HttpClient http)
     public Task<ApiResult<TenantResponse>> ActOnTenantAsync(string slug, string action, CancellationToken cancellationToken) =>
         SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Post, $"{TenantPath(slug)}/{action}"), cancellationToken);
 
+    /// <summary><c>POST /v1/tenants/{slug}/move</c> to <paramref name="tier"/> (<c>schema</c> or <c>pooled</c>).</summary>
+    public Task<ApiResult<TenantResponse>> MoveTenantAsync(string slug, string tier, CancellationToken cancellationToken) =>
+        SendAsync<TenantResponse>(new HttpRequestMessage(HttpMethod.Post, $"{TenantPath(slug)}/move") { Content = JsonContent.Create(new { tier }, options: CliJson.Api) }, cancellationToken);
+
     public Task<ApiResult<BackupResponse>> StartBackupAsync(string slug, CancellationToken cancellationToken) =>
         SendAsync<BackupResponse>(new HttpRequestMessage(HttpMethod.Post, $"{TenantPath(slug)}/backups"), cancellationToken);
 

@@ -40,6 +40,11 @@ internal static class TenantViews
         Row(grid, "Name", Markup.Escape(tenant.DisplayName));
         Row(grid, "State", StateMarkup.Tenant(tenant.State));
         Row(grid, "Tier", Markup.Escape(tenant.Tier));
+        if (tenant.Move is { } move)
+        {
+            Row(grid, "Move", $"[yellow]to {Markup.Escape(move.Tier)}: {Markup.Escape(move.Phase)}[/] since {Formats.Time(move.StartedAt)}");
+        }
+
         Row(grid, "Version", tenant.MigrationVersion.ToString(CultureInfo.InvariantCulture));
         Row(grid, "Schema / role", Markup.Escape($"{tenant.Schema} / {tenant.Role}"));
         Row(grid, "Labels", Markup.Escape(Labels(tenant.Labels)));

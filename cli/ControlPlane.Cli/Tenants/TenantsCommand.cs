@@ -21,6 +21,7 @@ internal static class TenantsCommand
         tenants.Add(Operate(runner, "suspend", "Suspend an Active tenant: its role can no longer log in (a pooled tenant: its rows are hidden from the pooled data role)", canWait: false));
         tenants.Add(Operate(runner, "resume", "Resume a Suspended tenant, or a Retained one before its purge time", canWait: false));
         tenants.Add(Delete(runner));
+        tenants.Add(Move(runner));
         tenants.Add(Clone(runner));
         tenants.Add(Import(runner));
         tenants.Add(Adopt(runner));
@@ -290,6 +291,38 @@ internal static class TenantsCommand
 
             var tenant = await context.Client.DeleteTenantAsync(target, cancellationToken, period);
             return await ReportAsync(context, tenant, context.Get(wait), context.Get(timeout), cancellationToken);
+        }));
+        return command;
+    }
+
+    private static Command Move(CommandRunner runner)
+    {
+        var slug = SlugArgument();
+        var tier = new Option<string>("--tier")
+        {
+            Description = "The tier to move to: schema (its own schema and role) or pooled (rows in the shared tables under row-level security)",
+            Required = true,
+        };
+        tier.AcceptOnlyFromAmong("schema", "pooled");
+        var command = new Command(
+            "move",
+            "Move an Active tenant to the other tier: the target is prepared, the rows copied and verified, routing switched (writes get 503 meanwhile), then the source removed")
+        { slug, tier };
+        command.SetAction(runner.Action(async (context, cancellationToken) =>
+        {
+            var moved = await context.Client.MoveTenantAsync(context.Get(slug), context.Get(tier)!, cancellationToken);
+            if (context.Json)
+            {
+                context.WriteJson(moved.Json);
+                return ExitCodes.Success;
+            }
+
+            var tenant = moved.Value;
+            context.Out.MarkupLine(tenant.Move is { } move
+                ? $"Tenant [bold]{Markup.Escape(tenant.Slug)}[/] is moving to the {Markup.Escape(move.Tier)} tier ({Markup.Escape(move.Phase)})."
+                : $"Tenant [bold]{Markup.Escape(tenant.Slug)}[/] is in the {Markup.Escape(tenant.Tier)} tier already.");
+            context.Out.MarkupLineInterpolated($"[grey]Follow it: controlplane tenants get {tenant.Slug}[/]");
+            return ExitCodes.Success;
         }));
         return command;
     }

@@ -73,6 +73,15 @@ public interface ITenantGrain : IGrainWithStringKey
     /// <remarks>A Retained tenant resumes too, within its retention period: its role logs in again and its purge is called off.</remarks>
     Task<TenantSnapshot> ResumeAsync(long? expectedEtag);
 
+    /// <summary>
+    /// Starts moving an Active tenant to <paramref name="tier"/> (docs/tiers.md): the target is prepared, rows are copied,
+    /// verified and routing switched in one transaction, then the source is removed, each as a unit of the tenant's drive.
+    /// Returns the tenant with its <see cref="TenantSnapshot.Move"/>; a tenant already in that tier is returned as it is.
+    /// </summary>
+    /// <exception cref="InvalidTenantTransitionException">The tenant is not Active.</exception>
+    /// <exception cref="TenantConflictException">A rollout is open, the versions differ, or another move is in progress.</exception>
+    Task<TenantSnapshot> MoveAsync(TenantTier tier, long? expectedEtag);
+
     /// <summary>Starts deprovisioning: the schema and role are dropped; the registry row and history stay.</summary>
     Task<TenantSnapshot> DeleteAsync(long? expectedEtag);
 

@@ -22,4 +22,7 @@ public enum ProvisioningStep
 
     /// <summary>Copy a clone's or an import's rows from their source instead of seeding (<c>Migrated → Seeded</c>).</summary>
     Copy,
+
+    /// <summary>A move between tiers (in place in Active): prepare the target, copy and switch, remove the source.</summary>
+    Move,
 }

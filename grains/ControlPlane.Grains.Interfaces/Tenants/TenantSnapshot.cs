@@ -78,4 +78,8 @@ public sealed record TenantSnapshot
     /// </summary>
     [Id(81)]
     public TenantTier Tier { get; init; }
+
+    /// <summary>The move between tiers in progress (target tier, phase, start); null when none is.</summary>
+    [Id(85)]
+    public TenantMove? Move { get; init; }
 }

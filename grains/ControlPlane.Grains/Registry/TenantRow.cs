@@ -50,6 +50,9 @@ public sealed record TenantRow
     /// <summary>The pooled schema a pooled tenant's rows are in; null exactly when <see cref="Tier"/> is <see cref="TenantTier.Schema"/>.</summary>
     public string? PooledSchema { get; init; }
 
+    /// <summary>The move between tiers in progress; null when none is (R0022).</summary>
+    public TenantMove? Move { get; init; }
+
     /// <summary>The schema its data is in: its own, or the pooled one.</summary>
     public string DataSchema => PooledSchema ?? SchemaName;
 }

@@ -13,10 +13,10 @@ public static class TenantRows
     public const string Columns =
         "t.slug, t.display_name, t.schema_name, t.role_name, t.state, t.failed_step, t.last_error, t.attempts, " +
         "t.migration_version, t.etag, t.lease_owner, t.lease_token, t.next_attempt_at, t.created_at, t.updated_at, t.labels, " +
-        "t.copy_kind, t.copy_source, t.purge_at, t.tier, t.pooled_schema";
+        "t.copy_kind, t.copy_source, t.purge_at, t.tier, t.pooled_schema, t.move_to, t.move_phase, t.move_started_at";
 
     /// <summary>Number of columns in <see cref="Columns"/>; extra columns of a query start here.</summary>
-    public const int ColumnCount = 21;
+    public const int ColumnCount = 24;
 
     /// <summary>Registers a tenant in <see cref="TenantStateMachine.Initial"/> with work due now, or returns the existing row.</summary>
     public static async Task<(TenantRow Row, bool Created)> InsertOrGetAsync(
@@ -194,6 +194,7 @@ public static class TenantRows
             UPDATE controlplane.tenants SET
                 state = $2, failed_step = $3, last_error = $4, attempts = $5, migration_version = $6,
                 lease_owner = $7, lease_token = $8, next_attempt_at = $9, purge_at = $11, tier = $12, pooled_schema = $13,
+                move_to = $14, move_phase = $15, move_started_at = $16,
                 etag = etag + 1, updated_at = clock_timestamp(),
                 activated_at = coalesce(activated_at, CASE WHEN $2 = 'Active' THEN clock_timestamp() END)
             WHERE slug = $1 AND etag = $10
@@ -212,6 +213,9 @@ public static class TenantRows
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.PurgeAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         update.Parameters.Add(new NpgsqlParameter { Value = row.Tier.ToText() });
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.PooledSchema ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.Move?.To.ToText() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.Move?.Phase.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.Move?.StartedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return update;
     }
 
@@ -284,6 +288,10 @@ public static class TenantRows
         PurgeAt = reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18),
         Tier = TenantTiers.TryParse(reader.GetString(19), out var tier) ? tier : throw new InvalidOperationException($"Unknown tier '{reader.GetString(19)}'."),
         PooledSchema = reader.IsDBNull(20) ? null : reader.GetString(20),
+        Move = reader.IsDBNull(21) ? null : new TenantMove(
+            TenantTiers.TryParse(reader.GetString(21), out var to) ? to : throw new InvalidOperationException($"Unknown move target '{reader.GetString(21)}'."),
+            Enum.Parse<TenantMovePhase>(reader.GetString(22)),
+            reader.GetFieldValue<DateTimeOffset>(23)),
     };
 
     private static SortedDictionary<string, string> ReadLabels(string json) =>

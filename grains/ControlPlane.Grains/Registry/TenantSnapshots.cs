@@ -72,6 +72,7 @@ public static class TenantSnapshots
         Labels = row.Labels,
         PurgeAt = row.PurgeAt,
         Tier = row.Tier,
+        Move = row.Move,
     };
 
     private static IReadOnlyList<MigrationDrift> TryFindDrift(IReadOnlyList<AppliedMigration> applied, MigrationCatalog catalog)

@@ -13,7 +13,7 @@ public sealed partial class TenantGrain : ITenantDataGrain
     public Task<TenantDataPage> ListAsync(TenantDataSet dataSet, long? after, int limit, CancellationToken cancellationToken)
     {
         var table = TenantTables.For(dataSet);
-        return RunDataAsync(table, deleting: false, async (session, sql, ct) =>
+        return RunDataAsync(table, deleting: false, writes: false, async (session, sql, ct) =>
         {
             var command = new NpgsqlBatchCommand(after is null ? sql.ListFirst : sql.ListAfter);
             command.Parameters.Add(new() { Value = limit + 1 });
@@ -36,7 +36,7 @@ public sealed partial class TenantGrain : ITenantDataGrain
     public Task<IReadOnlyDictionary<string, object?>> FindAsync(TenantDataSet dataSet, long id, CancellationToken cancellationToken)
     {
         var table = TenantTables.For(dataSet);
-        return RunDataAsync(table, deleting: false, async (session, sql, ct) =>
+        return RunDataAsync(table, deleting: false, writes: false, async (session, sql, ct) =>
         {
             var command = new NpgsqlBatchCommand(sql.Find);
             command.Parameters.Add(new() { Value = id });
@@ -48,7 +48,7 @@ public sealed partial class TenantGrain : ITenantDataGrain
     {
         var table = TenantTables.For(dataSet);
         var (columns, parameters) = TenantValues.Read(table, TenantValues.ParseFields(fieldsJson), insert: true);
-        return RunDataAsync(table, deleting: false, async (session, sql, ct) =>
+        return RunDataAsync(table, deleting: false, writes: true, async (session, sql, ct) =>
         {
             var command = new NpgsqlBatchCommand(sql.Insert(columns));
             command.Parameters.AddRange(parameters.ToArray());
@@ -60,7 +60,7 @@ public sealed partial class TenantGrain : ITenantDataGrain
     {
         var table = TenantTables.For(dataSet);
         var (columns, parameters) = TenantValues.Read(table, TenantValues.ParseFields(fieldsJson), insert: false);
-        return RunDataAsync(table, deleting: false, async (session, sql, ct) =>
+        return RunDataAsync(table, deleting: false, writes: true, async (session, sql, ct) =>
         {
             var command = new NpgsqlBatchCommand(sql.Update(columns));
             command.Parameters.AddRange(parameters.ToArray());
@@ -72,7 +72,7 @@ public sealed partial class TenantGrain : ITenantDataGrain
     public Task DeleteAsync(TenantDataSet dataSet, long id, CancellationToken cancellationToken)
     {
         var table = TenantTables.For(dataSet);
-        return RunDataAsync(table, deleting: true, async (session, sql, ct) =>
+        return RunDataAsync(table, deleting: true, writes: true, async (session, sql, ct) =>
         {
             var command = new NpgsqlBatchCommand(sql.Delete);
             command.Parameters.Add(new() { Value = id });
@@ -81,10 +81,13 @@ public sealed partial class TenantGrain : ITenantDataGrain
     }
 
     private async Task<T> RunDataAsync<T>(
-        TenantTable table, bool deleting, Func<DataSession, TenantTableSql, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+        TenantTable table, bool deleting, bool writes, Func<DataSession, TenantTableSql, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         var serving = Serving();
         var tenant = await serving.RequireAsync(cancellationToken);
+
+        // Writes are held while a move copies the tenant's rows (TenantGrain.Moves.cs); reads go on from the source.
+        using var write = writes ? EnterWrite(tenant) : null;
         try
         {
             if (tenant.Tier == TenantTier.Pooled)

@@ -97,6 +97,7 @@ public sealed partial class TenantGrain
         finally
         {
             _lockWait = null;
+            _moveWrites.Release();
         }
     }
 
@@ -232,6 +233,11 @@ public sealed partial class TenantGrain
 
     private async Task<(StepOutcome Outcome, MigrationPlan? OutsideTransaction)> RunAsync(WorkUnit unit, StepContext context, DriveTurn turn)
     {
+        if (TenantStateMachine.IsMoveUnit(unit))
+        {
+            return (await RunMoveAsync(unit, context), null);
+        }
+
         if (context.Row.Tier == TenantTier.Pooled && Pooled.PooledSteps.Handles(unit))
         {
             // The same states, the pooled tier's work (docs/tiers.md); its DDL, the first use's, under the unit's timeouts.
@@ -415,6 +421,10 @@ public sealed partial class TenantGrain
         // An upgrade that fails leaves the tenant serving on its old version; provisioning failures stop in Failed.
         var upgrading = TenantStateMachine.UpgradesInPlace(row.State);
         var retryable = !upgrading && error is not (StepFailedException { Retryable: false } or MigrationCatalogException) && attempts < options.MaxAttempts;
+
+        // A move that fails before its switch is called off (the source serves, intact); after it, its removal is retried.
+        var move = TenantStateMachine.IsMoveUnit(unit) && row.Move is { } moving ? TenantStateMachine.AfterMoveFailure(moving) : row.Move;
+        retryable |= move is not null && TenantStateMachine.IsMoveUnit(unit) && attempts < options.MaxAttempts;
         DateTimeOffset? nextAttempt = retryable
             ? locked.DbNow + RetryBackoff.Delay(attempts, options.RetryBaseDelay, options.RetryMaxDelay, Random.Shared.NextDouble())
             : null;
@@ -438,8 +448,10 @@ public sealed partial class TenantGrain
             Attempts = attempts,
             NextAttemptAt = nextAttempt,
             LeaseOwner = null,
+            Move = move,
         };
-        var detail = message + (nextAttempt is { } at ? $" (automatic retry at {at:u})" : upgrading ? string.Empty : " (no more automatic retries; POST .../retry)");
+        var detail = message + (nextAttempt is { } at ? $" (automatic retry at {at:u})" : upgrading ? string.Empty : " (no more automatic retries; POST .../retry)")
+            + (row.Move is { } called && move is null ? $" (the move to the {called.To.ToText()} tier is called off; the tenant stays in the {row.Tier.ToText()} tier)" : string.Empty);
         if (alsoRecord is not null)
         {
             await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { alsoRecord } };

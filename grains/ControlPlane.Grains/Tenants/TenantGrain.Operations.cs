@@ -118,6 +118,11 @@ public sealed partial class TenantGrain
         await using var connection = await dataSources.Registry.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var locked = await LockForOperatorAsync(connection, transaction, slug, expectedEtag, cancellationToken);
+        if (TenantStateMachine.WaitsForMove(locked.Row) && locked.Row.Move is { } move)
+        {
+            throw new TenantConflictException(slug.Value, $"Tenant '{slug}' is moving to the {move.To.ToText()} tier ({move.Phase}); {action.ToString().ToLowerInvariant()} can be asked once the move ends.");
+        }
+
         if (TenantStateMachine.AlreadyThere(locked.Row.State, action))
         {
             return false;

@@ -82,7 +82,7 @@ internal sealed class TenantServingStatus : IDisposable
     private async Task<TenantServing?> LoadAsync(CancellationToken cancellationToken)
     {
         await using var command = _registry.CreateCommand(
-            "SELECT display_name, coalesce(pooled_schema, schema_name), state, migration_version, tier FROM controlplane.tenants WHERE slug = $1");
+            "SELECT display_name, coalesce(pooled_schema, schema_name), state, migration_version, tier, move_phase FROM controlplane.tenants WHERE slug = $1");
         command.Parameters.Add(new() { Value = _slug });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -91,7 +91,11 @@ internal sealed class TenantServingStatus : IDisposable
         }
 
         var tier = TenantTiers.TryParse(reader.GetString(4), out var parsed) ? parsed : TenantTier.Schema;
-        return new TenantServing(_slug, reader.GetString(0), reader.GetString(1), Enum.Parse<TenantStatus>(reader.GetString(2)), reader.GetInt32(3)) { Tier = tier };
+        return new TenantServing(_slug, reader.GetString(0), reader.GetString(1), Enum.Parse<TenantStatus>(reader.GetString(2)), reader.GetInt32(3))
+        {
+            Tier = tier,
+            WritesHeld = !reader.IsDBNull(5) && TenantStateMachine.HoldsWrites(Enum.Parse<TenantMovePhase>(reader.GetString(5))),
+        };
     }
 
     private async Task WatchAsync()

@@ -56,6 +56,16 @@ public static class TenantStateMachine
             [TenantAction.Retain] = new(TenantStatus.Retained, AllowedFrom: [TenantStatus.Active, TenantStatus.Suspended], AlreadyAt: [TenantStatus.Retained]),
         }.ToFrozenDictionary();
 
+    // A move between tiers runs in place in Active (the tenant serves throughout): one unit per phase, each leading to
+    // the next; the last one ends the move (docs/tiers.md#moving-a-tenant-between-tiers).
+    private static readonly FrozenDictionary<TenantMovePhase, MoveRule> MovePhases =
+        new Dictionary<TenantMovePhase, MoveRule>
+        {
+            [TenantMovePhase.Preparing] = new(WorkUnit.MovePrepare, TenantMovePhase.Copying),
+            [TenantMovePhase.Copying] = new(WorkUnit.MoveCopy, TenantMovePhase.Removing),
+            [TenantMovePhase.Removing] = new(WorkUnit.MoveRemove, null),
+        }.ToFrozenDictionary();
+
     /// <summary>The state a tenant is registered in: the one provisioning's first step starts from.</summary>
     public static TenantStatus Initial => From(ProvisioningStep.CreateSchema);
 
@@ -124,6 +134,12 @@ public static class TenantStateMachine
             return due && row.FailedStep is not null ? WorkUnit.Resume : WorkUnit.None;
         }
 
+        // A move, once asked, runs to its end before anything else a serving tenant does (it refuses to start during a rollout).
+        if (row.Move is { } move && Serves(row.State))
+        {
+            return MovePhases[move.Phase].Unit;
+        }
+
         // A provisioning tenant finishes first (above); a serving one upgrades only while a rollout asks.
         return UpgradesInPlace(row.State) && upgradeTarget is int target && row.MigrationVersion < target ? WorkUnit.Migrate : WorkUnit.None;
     }
@@ -135,7 +151,51 @@ public static class TenantStateMachine
     public static bool WaitsForRetry(TenantStatus state) => state == TenantStatus.Failed;
 
     /// <summary>The provisioning step a unit performs (for failure records); null for <see cref="WorkUnit.Resume"/> and none.</summary>
-    public static ProvisioningStep? StepOf(WorkUnit unit) => StepByUnit.TryGetValue(unit, out var step) ? step : null;
+    public static ProvisioningStep? StepOf(WorkUnit unit) =>
+        StepByUnit.TryGetValue(unit, out var step) ? step : IsMoveUnit(unit) ? ProvisioningStep.Move : null;
+
+    /// <summary>True when <paramref name="unit"/> is a phase of a move between tiers.</summary>
+    public static bool IsMoveUnit(WorkUnit unit) => MovePhases.Values.Any(p => p.Unit == unit);
+
+    /// <summary>The phase after <paramref name="phase"/>; null when the move ends with it.</summary>
+    public static TenantMovePhase? AfterMovePhase(TenantMovePhase phase) => MovePhases[phase].Next;
+
+    /// <summary>True while a move in <paramref name="phase"/> holds the tenant's callers' writes off (its rows are being copied).</summary>
+    public static bool HoldsWrites(TenantMovePhase phase) => phase == TenantMovePhase.Copying;
+
+    /// <summary>
+    /// The move a failed phase leaves: none before the switch (the source is intact and serving; asking again starts
+    /// over), the same one after it (routing is on the target already, so the source's removal is tried again).
+    /// </summary>
+    public static TenantMove? AfterMoveFailure(TenantMove move) => move.Phase == TenantMovePhase.Removing ? move : null;
+
+    /// <summary>True when asking to move to <paramref name="to"/> changes nothing: the tenant is there, with no move running.</summary>
+    public static bool AlreadyIn(TenantRow row, TenantTier to) => row.Move is null && row.Tier == to;
+
+    /// <summary>
+    /// Throws when <paramref name="row"/> cannot start (or continue to) a move to <paramref name="to"/>: only an Active
+    /// tenant moves, and a move in progress is the only one until it ends. True when that same move is already running.
+    /// </summary>
+    public static bool EnsureMovable(TenantRow row, TenantTier to)
+    {
+        if (!Serves(row.State))
+        {
+            throw new InvalidTenantTransitionException(row.Slug, row.State, $"move to the {to.ToText()} tier (only an Active tenant moves)");
+        }
+
+        return row.Move switch
+        {
+            null => false,
+            { To: var target } when target == to => true,
+            { } other => throw new TenantConflictException(row.Slug, $"Tenant '{row.Slug}' is moving to the {other.To.ToText()} tier ({other.Phase}); a move to the {to.ToText()} tier can be asked once it ends."),
+        };
+    }
+
+    /// <summary>
+    /// True when an operator action waits for the tenant's move to end: a suspension, deletion or retention mid-move
+    /// would leave a tier half built or half removed.
+    /// </summary>
+    public static bool WaitsForMove(TenantRow row) => row.Move is not null;
 
     /// <summary>True when <paramref name="action"/> is allowed from <paramref name="current"/>.</summary>
     public static bool Allows(TenantStatus current, TenantAction action) => Actions[action].AllowedFrom.Contains(current);
@@ -169,6 +229,10 @@ public static class TenantStateMachine
     /// <param name="AllowedFrom">The states it may be asked in.</param>
     /// <param name="AlreadyAt">The states where asking changes nothing (it is idempotent); checked before the guard.</param>
     private sealed record ActionRule(TenantStatus To, TenantStatus[] AllowedFrom, TenantStatus[] AlreadyAt);
+
+    /// <param name="Unit">The work unit that runs the phase.</param>
+    /// <param name="Next">The phase after it; null when the move ends with it.</param>
+    private sealed record MoveRule(WorkUnit Unit, TenantMovePhase? Next);
 
     /// <param name="Unit">The work unit that runs the step.</param>
     /// <param name="From">The state the step starts from.</param>

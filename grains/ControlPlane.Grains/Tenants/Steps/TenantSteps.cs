@@ -9,4 +9,5 @@ public sealed record TenantSteps(
     CopyStep Copy,
     Copies.CopySourceCheck CopySources,
     Copies.SchemaAdoption Adoption,
-    WarmPool.ClaimFromPoolStep Claim);
+    WarmPool.ClaimFromPoolStep Claim,
+    Moves.TenantMoveSteps Moves);
