@@ -28,7 +28,7 @@ internal static class CloneBenchmark
         });
 
         const string source = "bench_source";
-        await CreateAndWaitAsync(silo, new { slug = source, displayName = "Bench source" });
+        await TenantFollower.CreateAndWaitAsync(silo, new { slug = source, displayName = "Bench source" });
 
         // Most rows in users (the model's widest table), the rest in teams and components; 5% deleted for id gaps.
         var teams = Math.Max(1, rows / 100);
@@ -53,7 +53,7 @@ internal static class CloneBenchmark
         {
             raw.Add(await RawAsync(database, $"tenant_{source}", $"raw_clone_{round}", tables));
             var watch = Stopwatch.StartNew();
-            await CreateAndWaitAsync(silo, new { slug = $"bench_clone_{round}", displayName = $"Clone {round}", cloneFrom = source });
+            await TenantFollower.CreateAndWaitAsync(silo, new { slug = $"bench_clone_{round}", displayName = $"Clone {round}", cloneFrom = source });
             ours.Add(watch.Elapsed.TotalMilliseconds);
         }
 
@@ -95,22 +95,5 @@ internal static class CloneBenchmark
         script.Append(PsqlRunner.Mark("end", to));
         var marks = await PsqlRunner.RunAsync(database, [script.ToString()]);
         return (marks.Single(m => m.Mark == "end").Epoch - marks.Single(m => m.Mark == "start").Epoch) * 1000;
-    }
-
-    private static async Task CreateAndWaitAsync(SiloProcess silo, object body)
-    {
-        string slug;
-        using (var response = await silo.Http.PostAsJsonAsync("/v1/tenants", body))
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"POST /v1/tenants: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            }
-
-            using var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            slug = created.RootElement.GetProperty("slug").GetString()!;
-        }
-
-        await TenantFollower.WaitActiveAsync(silo, slug);
     }
 }

@@ -32,8 +32,8 @@ internal static class MoveBenchmark
             ["Logging__LogLevel__Default"] = "Warning",
         });
         var pooled = TestPooledSchema.For(database.ConnectionString);
-        await CreateAndWaitAsync(silo, new { slug = "bench_pool_first", displayName = "Makes the pooled schema", tier = "pooled" });
-        await CreateAndWaitAsync(silo, new { slug = Tenant, displayName = "Bench move" });
+        await TenantFollower.CreateAndWaitAsync(silo, new { slug = "bench_pool_first", displayName = "Makes the pooled schema", tier = "pooled" });
+        await TenantFollower.CreateAndWaitAsync(silo, new { slug = Tenant, displayName = "Bench move" });
 
         // As the clone benchmark: most rows in users, the rest in teams and components; 5% deleted for id gaps.
         var teams = Math.Max(1, rows / 100);
@@ -207,22 +207,5 @@ internal static class MoveBenchmark
         var where = tenant is null ? string.Empty : $" WHERE tenant_id = {PgIdentifier.Literal(tenant)}";
         return await database.ScalarAsync<long>(
             $"SELECT (SELECT count(*) FROM {PgIdentifier.Quote(schema)}.teams{where}) + (SELECT count(*) FROM {PgIdentifier.Quote(schema)}.components{where}) + (SELECT count(*) FROM {PgIdentifier.Quote(schema)}.users{where})");
-    }
-
-    private static async Task CreateAndWaitAsync(SiloProcess silo, object body)
-    {
-        string slug;
-        using (var response = await silo.Http.PostAsJsonAsync("/v1/tenants", body))
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"POST /v1/tenants: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            }
-
-            using var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            slug = created.RootElement.GetProperty("slug").GetString()!;
-        }
-
-        await TenantFollower.WaitActiveAsync(silo, slug);
     }
 }

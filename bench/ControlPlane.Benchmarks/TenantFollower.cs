@@ -6,6 +6,24 @@ namespace ControlPlane.Benchmarks;
 /// <summary>Follows a tenant the way a client would: waiting conditional GETs, one answer per state change.</summary>
 internal static class TenantFollower
 {
+    /// <summary>Onboards a tenant through the API with <paramref name="body"/> and waits until it is Active.</summary>
+    public static async Task CreateAndWaitAsync(SiloProcess silo, object body)
+    {
+        string slug;
+        using (var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(silo.Http, "/v1/tenants", body))
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"POST /v1/tenants: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
+            using var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            slug = created.RootElement.GetProperty("slug").GetString()!;
+        }
+
+        await WaitActiveAsync(silo, slug);
+    }
+
     /// <summary>Returns once <paramref name="slug"/> is Active; throws when it fails.</summary>
     public static async Task WaitActiveAsync(SiloProcess silo, string slug)
     {

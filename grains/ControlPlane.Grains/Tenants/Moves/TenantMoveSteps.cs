@@ -198,14 +198,7 @@ public sealed class TenantMoveSteps(
     private async Task<string> RemoveSchemaAsync(StepContext context)
     {
         var slug = context.Slug;
-        var (exists, ours) = await TenantRoles.InspectAsync(context, dataSources.DatabaseName);
-        await TenantRoles.TerminateSessionsAsync(context);
-        await context.ExecuteAsync($"DROP SCHEMA IF EXISTS {PgIdentifier.Quote(slug.SchemaName)} CASCADE");
-        if (exists && ours)
-        {
-            var role = PgIdentifier.Quote(slug.RoleName);
-            await context.ExecuteAsync($"DROP OWNED BY {role}; DROP ROLE {role}");
-        }
+        var detail = await TenantRoles.DropSchemaAndRoleAsync(context, dataSources.DatabaseName);
 
         // Its version records went with its schema; a move back builds the schema and records them again.
         await using (var forget = context.Command("DELETE FROM controlplane.tenant_migrations WHERE slug = $1"))
@@ -214,9 +207,7 @@ public sealed class TenantMoveSteps(
             await forget.ExecuteNonQueryAsync(context.CancellationToken);
         }
 
-        return exists && !ours
-            ? $"schema {slug.SchemaName} dropped; role {slug.RoleName} left alone (not created by this control plane)"
-            : $"schema {slug.SchemaName} and role {slug.RoleName} dropped";
+        return detail;
     }
 
     private string? PooledVersionProblem(TenantRow row, PooledStoreState? state)

@@ -8,20 +8,8 @@ public sealed class DeprovisionStep(ControlPlaneDataSources dataSources)
 {
     public async Task<StepOutcome> RunAsync(StepContext context)
     {
-        var slug = TenantSlug.Parse(context.Row.Slug);
-        var (exists, ours) = await TenantRoles.InspectAsync(context, dataSources.DatabaseName);
-        await TenantRoles.TerminateSessionsAsync(context);
-        await context.ExecuteAsync($"DROP SCHEMA IF EXISTS {PgIdentifier.Quote(slug.SchemaName)} CASCADE");
-        if (exists && ours)
-        {
-            var role = PgIdentifier.Quote(slug.RoleName);
-            await context.ExecuteAsync($"DROP OWNED BY {role}; DROP ROLE {role}");
-        }
-
+        var detail = await TenantRoles.DropSchemaAndRoleAsync(context, dataSources.DatabaseName);
         var row = context.Row with { State = TenantStateMachine.To(ProvisioningStep.Deprovision) };
-        var detail = exists && !ours
-            ? $"schema {slug.SchemaName} dropped; role {slug.RoleName} left alone (not created by this control plane)"
-            : $"schema {slug.SchemaName} and role {slug.RoleName} dropped";
         return new StepOutcome(row, new TenantEventDraft(context.Row.State, row.State, ProvisioningStep.Deprovision, detail, context.Row.Attempts + 1));
     }
 }

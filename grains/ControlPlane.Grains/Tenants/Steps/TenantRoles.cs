@@ -54,4 +54,24 @@ public static class TenantRoles
         command.Parameters.Add(new() { Value = context.Slug.RoleName });
         await command.ExecuteScalarAsync(context.CancellationToken);
     }
+
+    /// <summary>
+    /// Ends the role's sessions, drops the tenant's schema and, when it is ours, its role (deprovisioning, and the
+    /// source of a move out of the schema tier). Returns what was dropped, for the timeline.
+    /// </summary>
+    public static async Task<string> DropSchemaAndRoleAsync(StepContext context, string database)
+    {
+        var (exists, ours) = await InspectAsync(context, database);
+        await TerminateSessionsAsync(context);
+        await context.ExecuteAsync($"DROP SCHEMA IF EXISTS {PgIdentifier.Quote(context.Slug.SchemaName)} CASCADE");
+        if (exists && ours)
+        {
+            var role = PgIdentifier.Quote(context.Slug.RoleName);
+            await context.ExecuteAsync($"DROP OWNED BY {role}; DROP ROLE {role}");
+        }
+
+        return exists && !ours
+            ? $"schema {context.Slug.SchemaName} dropped; role {context.Slug.RoleName} left alone (not created by this control plane)"
+            : $"schema {context.Slug.SchemaName} and role {context.Slug.RoleName} dropped";
+    }
 }
