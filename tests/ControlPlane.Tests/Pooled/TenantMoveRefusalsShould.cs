@@ -12,6 +12,7 @@ namespace ControlPlane.Tests.Pooled;
 public sealed class TenantMoveRefusalsShould : IAsyncLifetime
 {
     private readonly MigrationFolder _migrations = new();
+    private readonly PooledMigrationFolder _pooledMigrations = new();
     private TestDatabase _database = null!;
     private SiloFactory _silo = null!;
     private TenantsClient _client = null!;
@@ -20,7 +21,11 @@ public sealed class TenantMoveRefusalsShould : IAsyncLifetime
     {
         _migrations.Write("V0004__team_notes.sql", "ALTER TABLE teams ADD COLUMN notes text;");
         _database = await TestDatabase.CreateAsync();
-        _silo = new SiloFactory(_database.ConnectionString, new Dictionary<string, string?> { [_migrations.Setting.Key] = _migrations.Setting.Value });
+        _silo = new SiloFactory(_database.ConnectionString, new Dictionary<string, string?>
+        {
+            [_migrations.Setting.Key] = _migrations.Setting.Value,
+            [_pooledMigrations.Setting.Key] = _pooledMigrations.Setting.Value,
+        });
         _client = _silo.CreateAdminClient();
     }
 
@@ -30,6 +35,7 @@ public sealed class TenantMoveRefusalsShould : IAsyncLifetime
         await _silo.DisposeAsync();
         await _database.DisposeAsync();
         _migrations.Dispose();
+        _pooledMigrations.Dispose();
     }
 
     [Fact]
@@ -55,6 +61,9 @@ public sealed class TenantMoveRefusalsShould : IAsyncLifetime
     {
         var slug = TestSlugs.New("mv_roll");
         await _client.OnboardPooledAsync(slug);
+
+        // The pooled schema was made at V0003; its catalogue gains V0004 too, so that a rollout to V0004 can open.
+        _pooledMigrations.Write("V0004__team_notes.sql", "ALTER TABLE teams ADD COLUMN notes text;");
         var rollouts = new RolloutsClient(_client.Http);
         var id = await rollouts.StartOkAsync(new { notBefore = DateTimeOffset.UtcNow.AddHours(2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) });
         HttpResponseMessage during;
