@@ -15,11 +15,12 @@ internal sealed partial class ClusterConnectionCheck(
     ControlPlaneDataSources dataSources,
     IOptions<DatabaseOptions> database,
     IOptions<TenantModelOptions> tenants,
+    IOptions<ControlPlane.Grains.Pooled.PooledOptions> pooled,
     IOptions<FenceOptions> fence,
     ILogger<ClusterConnectionCheck> logger)
 {
-    /// <summary>Connections one silo may open: registry pool, work connections, and every tenant pool together.</summary>
-    public int Budget => database.Value.RegistryPoolSize + database.Value.WorkConnections + tenants.Value.MaxConnections;
+    /// <summary>Connections one silo may open: registry pool, work connections, every tenant pool together, and the pooled tier's pool.</summary>
+    public int Budget => database.Value.RegistryPoolSize + database.Value.WorkConnections + tenants.Value.MaxConnections + pooled.Value.PoolSize;
 
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
