@@ -30,18 +30,7 @@ internal static class CloneBenchmark
         const string source = "bench_source";
         await TenantFollower.CreateAndWaitAsync(silo, new { slug = source, displayName = "Bench source" });
 
-        // Most rows in users (the model's widest table), the rest in teams and components; 5% deleted for id gaps.
-        var teams = Math.Max(1, rows / 100);
-        var components = Math.Max(1, rows / 10);
-        await database.ExecuteAsync(
-            $"""
-            SET search_path TO tenant_{source};
-            INSERT INTO teams (name, description) SELECT 'team ' || g, repeat('d', 40) FROM generate_series(1, {teams}) g;
-            INSERT INTO components (name, team_id, repository_url) SELECT 'component ' || g, 1 + g % {teams}, 'https://git.example.com/c/' || g FROM generate_series(1, {components}) g;
-            INSERT INTO users (email, name, team_id) SELECT 'user' || g || '@example.com', 'User ' || g, 1 + g % {teams} FROM generate_series(1, {rows - teams - components}) g;
-            DELETE FROM users WHERE id % 20 = 0;
-            ANALYZE;
-            """);
+        await FillAsync(database, $"tenant_{source}", rows);
         var total = await database.ScalarAsync<long>(
             $"SELECT (SELECT count(*) FROM tenant_{source}.teams) + (SELECT count(*) FROM tenant_{source}.components) + (SELECT count(*) FROM tenant_{source}.users)");
         var tables = (await database.ScalarAsync<string>(
@@ -95,5 +84,24 @@ internal static class CloneBenchmark
         script.Append(PsqlRunner.Mark("end", to));
         var marks = await PsqlRunner.RunAsync(database, [script.ToString()]);
         return (marks.Single(m => m.Mark == "end").Epoch - marks.Single(m => m.Mark == "start").Epoch) * 1000;
+    }
+
+    /// <summary>
+    /// Fills a tenant schema with about <paramref name="rows"/> rows: most in users (the model's widest table), the rest
+    /// in teams and components; 5% of the users deleted for id gaps. The move benchmark fills its tenant the same way.
+    /// </summary>
+    internal static async Task FillAsync(BenchmarkDatabase database, string schema, int rows)
+    {
+        var teams = Math.Max(1, rows / 100);
+        var components = Math.Max(1, rows / 10);
+        await database.ExecuteAsync(
+            $"""
+            SET search_path TO {PgIdentifier.Quote(schema)};
+            INSERT INTO teams (name, description) SELECT 'team ' || g, repeat('d', 40) FROM generate_series(1, {teams}) g;
+            INSERT INTO components (name, team_id, repository_url) SELECT 'component ' || g, 1 + g % {teams}, 'https://git.example.com/c/' || g FROM generate_series(1, {components}) g;
+            INSERT INTO users (email, name, team_id) SELECT 'user' || g || '@example.com', 'User ' || g, 1 + g % {teams} FROM generate_series(1, {rows - teams - components}) g;
+            DELETE FROM users WHERE id % 20 = 0;
+            ANALYZE;
+            """);
     }
 }

@@ -35,18 +35,7 @@ internal static class MoveBenchmark
         await TenantFollower.CreateAndWaitAsync(silo, new { slug = "bench_pool_first", displayName = "Makes the pooled schema", tier = "pooled" });
         await TenantFollower.CreateAndWaitAsync(silo, new { slug = Tenant, displayName = "Bench move" });
 
-        // As the clone benchmark: most rows in users, the rest in teams and components; 5% deleted for id gaps.
-        var teams = Math.Max(1, rows / 100);
-        var components = Math.Max(1, rows / 10);
-        await database.ExecuteAsync(
-            $"""
-            SET search_path TO tenant_{Tenant};
-            INSERT INTO teams (name, description) SELECT 'team ' || g, repeat('d', 40) FROM generate_series(1, {teams}) g;
-            INSERT INTO components (name, team_id, repository_url) SELECT 'component ' || g, 1 + g % {teams}, 'https://git.example.com/c/' || g FROM generate_series(1, {components}) g;
-            INSERT INTO users (email, name, team_id) SELECT 'user' || g || '@example.com', 'User ' || g, 1 + g % {teams} FROM generate_series(1, {rows - teams - components}) g;
-            DELETE FROM users WHERE id % 20 = 0;
-            ANALYZE;
-            """);
+        await CloneBenchmark.FillAsync(database, $"tenant_{Tenant}", rows);
         var total = await CountAsync(database, $"tenant_{Tenant}", null);
         var tables = await TablesAsync(database, pooled);
 
