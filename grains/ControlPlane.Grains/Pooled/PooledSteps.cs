@@ -19,7 +19,13 @@ public sealed class PooledSteps(PooledStore store, IOptions<PooledOptions> optio
     /// <summary>True when <paramref name="unit"/> has a pooled variant (every step but Copy; Resume is the same for both tiers).</summary>
     public static bool Handles(WorkUnit unit) => unit is WorkUnit.CreateSchema or WorkUnit.Migrate or WorkUnit.Seed or WorkUnit.Activate or WorkUnit.Deprovision;
 
-    public Task<StepOutcome> RunAsync(WorkUnit unit, StepContext context) => unit switch
+    /// <summary>Runs <paramref name="unit"/>'s pooled variant; DDL (the pooled schema's first use) under the unit's timeouts.</summary>
+    public Task<StepOutcome> RunAsync(WorkUnit unit, StepContext context) =>
+        unit == WorkUnit.CreateSchema && context.Row.State == TenantStateMachine.From(ProvisioningStep.CreateSchema)
+            ? OnboardAsync(context)
+            : context.UnderTimeoutsAsync(() => RunStepAsync(unit, context));
+
+    private Task<StepOutcome> RunStepAsync(WorkUnit unit, StepContext context) => unit switch
     {
         WorkUnit.CreateSchema => RegisterAsync(context),
         WorkUnit.Migrate => MigrateAsync(context),
@@ -29,21 +35,87 @@ public sealed class PooledSteps(PooledStore store, IOptions<PooledOptions> optio
         _ => throw new InvalidOperationException($"Pooled tenant '{context.Slug}' has no step for {unit}."),
     };
 
+    /// <summary>
+    /// <c>Requested → Active</c> in one unit: the four steps below, in the unit's transaction and in one round trip
+    /// (the control row, the checks with the pooled schema's version, the tenant context, the personalisation and the
+    /// seed's statements), each step recording its own timeline entry, as a claim from the warm pool does. A pooled tenant's
+    /// steps are a few inserts and one check, so four transactions (each with the row lock, the fence, a save and a
+    /// notification) would cost several times the work itself; one keeps every guarantee: the lock and the fence hold
+    /// for all four, and a failure rolls all four back, leaving the tenant Requested with the failed statement's error,
+    /// retried from the start. A tenant found in a later state (a crash between steps of an older version) continues
+    /// step by step.
+    /// </summary>
+    private async Task<StepOutcome> OnboardAsync(StepContext context)
+    {
+        var schema = RequireSchema(context);
+        if (!store.KnownMade)
+        {
+            // Only the first use runs DDL; once the store is known, the unit is inserts under the session's timeouts.
+            await context.UnderTimeoutsAsync(() => store.EnsureAsync(context.Connection, context.Transaction, context.CancellationToken));
+        }
+
+        var seed = _seed.ReadStatements();
+        int version;
+        try
+        {
+            await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
+            {
+                BatchCommands =
+                {
+                    Register(schema, context.Slug), ActivationCheck(schema, context.Slug),
+                    PooledTenantContext.Set(context.Slug.Value), SeedStep.Personalise(context.Row, context.Slug),
+                },
+            };
+            if (seed is not null)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL search_path TO {PgIdentifier.Quote(schema)}"));
+                foreach (var statement in seed)
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+                }
+            }
+
+            // The reader starts at the first statement that returns rows: the check. Closing it runs the rest (the
+            // seed), whose errors surface there, inside this try.
+            var reader = await batch.ExecuteReaderAsync(context.CancellationToken);
+            await using (reader)
+            {
+                version = await ReadActivationCheckAsync(reader, context, schema);
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            // The pooled schema went away under us (dropped by hand): the retry makes it again.
+            store.Forget();
+            throw;
+        }
+
+        var (attempt, requested) = (context.Row.Attempts + 1, context.Row.State);
+        var (created, migrated, seeded, active) = (
+            TenantStateMachine.To(ProvisioningStep.CreateSchema), TenantStateMachine.To(ProvisioningStep.Migrate),
+            TenantStateMachine.To(ProvisioningStep.Seed), TenantStateMachine.To(ProvisioningStep.Activate));
+        var row = context.Row with { State = active, MigrationVersion = Math.Max(context.Row.MigrationVersion, version) };
+        return new StepOutcome(
+            row,
+            new TenantEventDraft(requested, created, ProvisioningStep.CreateSchema, Registered(schema, version), attempt),
+            new TenantEventDraft(created, migrated, ProvisioningStep.Migrate, AtPooledVersion(row.MigrationVersion), attempt),
+            new TenantEventDraft(migrated, seeded, ProvisioningStep.Seed, Seeded(schema, seed is not null), attempt),
+            new TenantEventDraft(seeded, active, ProvisioningStep.Activate, Verified(schema, context.Slug), attempt));
+    }
+
     /// <summary><c>Requested → SchemaCreated</c>: the pooled schema (made on first use) and the tenant's row in its control table.</summary>
     private async Task<StepOutcome> RegisterAsync(StepContext context)
     {
         var schema = RequireSchema(context);
         var made = await store.EnsureAsync(context.Connection, context.Transaction, context.CancellationToken);
-        await using (var register = context.Command(
-            $"INSERT INTO {Table(schema, PooledNames.TenantsTable)} (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO UPDATE SET suspended = false"))
+        await using (var batch = new NpgsqlBatch(context.Connection, context.Transaction) { BatchCommands = { Register(schema, context.Slug) } })
         {
-            register.Parameters.Add(new() { Value = context.Slug.Value });
-            await register.ExecuteNonQueryAsync(context.CancellationToken);
+            await batch.ExecuteNonQueryAsync(context.CancellationToken);
         }
 
         var row = context.Row with { State = TenantStateMachine.To(ProvisioningStep.CreateSchema) };
         return new StepOutcome(row, new TenantEventDraft(
-            context.Row.State, row.State, ProvisioningStep.CreateSchema, $"registered in pooled schema {schema} (at version {made.MigrationVersion})", context.Row.Attempts + 1));
+            context.Row.State, row.State, ProvisioningStep.CreateSchema, Registered(schema, made.MigrationVersion), context.Row.Attempts + 1));
     }
 
     /// <summary>
@@ -63,7 +135,7 @@ public sealed class PooledSteps(PooledStore store, IOptions<PooledOptions> optio
 
         row = row with { State = TenantStateMachine.To(ProvisioningStep.Migrate) };
         return new StepOutcome(row, new TenantEventDraft(
-            context.Row.State, row.State, ProvisioningStep.Migrate, $"at version {row.MigrationVersion}, the pooled schema's", context.Row.Attempts + 1));
+            context.Row.State, row.State, ProvisioningStep.Migrate, AtPooledVersion(row.MigrationVersion), context.Row.Attempts + 1));
     }
 
     /// <summary><c>Migrated → Seeded</c>: the seed, run with the tenant's context so every row it inserts carries its tenant_id.</summary>
@@ -86,70 +158,107 @@ public sealed class PooledSteps(PooledStore store, IOptions<PooledOptions> optio
 
         var row = context.Row with { State = TenantStateMachine.To(ProvisioningStep.Seed) };
         return new StepOutcome(row, new TenantEventDraft(
-            context.Row.State, row.State, ProvisioningStep.Seed, script is null ? "no seed script configured" : $"base data seeded in pooled schema {schema}", context.Row.Attempts + 1));
+            context.Row.State, row.State, ProvisioningStep.Seed, Seeded(schema, script is not null), context.Row.Attempts + 1));
     }
 
-    /// <summary>
-    /// <c>Seeded → Active</c>: checks what isolation rests on: the data role logs in, is not superuser, has no
-    /// <c>BYPASSRLS</c>, owns nothing and cannot reach the registry, and the tenant is registered and not suspended.
-    /// </summary>
+    /// <summary><c>Seeded → Active</c>: <see cref="CheckActivationAsync"/>.</summary>
     private static async Task<StepOutcome> ActivateAsync(StepContext context)
     {
         var schema = RequireSchema(context);
-        var role = PooledNames.DataRole(schema);
-        await using var command = context.Command(
-            $"""
-            SELECT r.rolcanlogin, r.rolsuper, r.rolbypassrls,
-                   (SELECT count(*) FROM pg_catalog.pg_class c WHERE c.relowner = r.oid),
-                   has_schema_privilege(r.oid, 'controlplane', 'USAGE'),
-                   (SELECT NOT t.suspended FROM {Table(schema, PooledNames.TenantsTable)} t WHERE t.tenant_id = $2)
-            FROM pg_catalog.pg_roles r WHERE r.rolname = $1
-            """);
-        command.Parameters.Add(new() { Value = role });
-        command.Parameters.Add(new() { Value = context.Slug.Value });
-        await using (var reader = await command.ExecuteReaderAsync(context.CancellationToken))
-        {
-            if (!await reader.ReadAsync(context.CancellationToken))
-            {
-                throw new StepFailedException($"The pooled data role '{role}' is missing.", retryable: true);
-            }
-
-            var problems = new List<string>();
-            if (!reader.GetBoolean(0))
-            {
-                problems.Add($"{role} cannot log in");
-            }
-
-            if (reader.GetBoolean(1) || reader.GetBoolean(2))
-            {
-                problems.Add($"{role} is superuser or has BYPASSRLS, so row-level security would not hold for it");
-            }
-
-            if (reader.GetInt64(3) > 0)
-            {
-                problems.Add($"{role} owns {reader.GetInt64(3)} relation(s); it must own nothing");
-            }
-
-            if (reader.GetBoolean(4))
-            {
-                problems.Add($"{role} can reach the registry schema");
-            }
-
-            if (reader.IsDBNull(5) || !reader.GetBoolean(5))
-            {
-                problems.Add($"the tenant is not registered, or is suspended, in {schema}.{PooledNames.TenantsTable}");
-            }
-
-            if (problems.Count > 0)
-            {
-                throw new StepFailedException($"Pooled tenant '{context.Slug}' is not ready: {string.Join("; ", problems)}.", retryable: true);
-            }
-        }
-
+        await CheckActivationAsync(context, schema);
         var row = context.Row with { State = TenantStateMachine.To(ProvisioningStep.Activate) };
         return new StepOutcome(row, new TenantEventDraft(
-            context.Row.State, row.State, ProvisioningStep.Activate, $"verified: {role} confined to tenant {context.Slug} by row-level security in {schema}", context.Row.Attempts + 1));
+            context.Row.State, row.State, ProvisioningStep.Activate, Verified(schema, context.Slug), context.Row.Attempts + 1));
     }
+
+    /// <summary>The tenant's row in the pooled control table (a re-registration clears a suspension flag left behind).</summary>
+    private static NpgsqlBatchCommand Register(string schema, TenantSlug slug) => new(
+        $"INSERT INTO {Table(schema, PooledNames.TenantsTable)} (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO UPDATE SET suspended = false")
+    {
+        Parameters = { new() { Value = slug.Value } },
+    };
+
+    /// <summary><see cref="ActivationCheck"/> on its own round trip.</summary>
+    private static async Task CheckActivationAsync(StepContext context, string schema)
+    {
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction) { BatchCommands = { ActivationCheck(schema, context.Slug) } };
+        await using var reader = await batch.ExecuteReaderAsync(context.CancellationToken);
+        await ReadActivationCheckAsync(reader, context, schema);
+    }
+
+    /// <summary>
+    /// What isolation rests on, checked before a pooled tenant is Active: the data role logs in, is not superuser, has
+    /// no <c>BYPASSRLS</c>, owns nothing and cannot reach the registry, and the tenant is registered and not suspended.
+    /// Also reads the pooled schema's version.
+    /// </summary>
+    private static NpgsqlBatchCommand ActivationCheck(string schema, TenantSlug slug) => new(
+        $"""
+        SELECT r.rolcanlogin, r.rolsuper, r.rolbypassrls,
+               (SELECT count(*) FROM pg_catalog.pg_class c WHERE c.relowner = r.oid),
+               pg_catalog.has_schema_privilege(r.oid, 'controlplane', 'USAGE'),
+               (SELECT NOT t.suspended FROM {Table(schema, PooledNames.TenantsTable)} t WHERE t.tenant_id = $2),
+               (SELECT s.migration_version FROM controlplane.pooled_stores s WHERE s.schema_name = $3)
+        FROM pg_catalog.pg_roles r WHERE r.rolname = $1
+        """)
+    {
+        Parameters = { new() { Value = PooledNames.DataRole(schema) }, new() { Value = slug.Value }, new() { Value = schema } },
+    };
+
+    /// <summary>Throws when <see cref="ActivationCheck"/> found a problem; returns the pooled schema's version.</summary>
+    private static async Task<int> ReadActivationCheckAsync(NpgsqlDataReader reader, StepContext context, string schema)
+    {
+        var role = PooledNames.DataRole(schema);
+        if (!await reader.ReadAsync(context.CancellationToken))
+        {
+            throw new StepFailedException($"The pooled data role '{role}' is missing.", retryable: true);
+        }
+
+        var problems = new List<string>();
+        if (!reader.GetBoolean(0))
+        {
+            problems.Add($"{role} cannot log in");
+        }
+
+        if (reader.GetBoolean(1) || reader.GetBoolean(2))
+        {
+            problems.Add($"{role} is superuser or has BYPASSRLS, so row-level security would not hold for it");
+        }
+
+        if (reader.GetInt64(3) > 0)
+        {
+            problems.Add($"{role} owns {reader.GetInt64(3)} relation(s); it must own nothing");
+        }
+
+        if (reader.GetBoolean(4))
+        {
+            problems.Add($"{role} can reach the registry schema");
+        }
+
+        if (reader.IsDBNull(5) || !reader.GetBoolean(5))
+        {
+            problems.Add($"the tenant is not registered, or is suspended, in {schema}.{PooledNames.TenantsTable}");
+        }
+
+        if (reader.IsDBNull(6))
+        {
+            problems.Add($"the pooled schema {schema} is not registered in controlplane.pooled_stores");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new StepFailedException($"Pooled tenant '{context.Slug}' is not ready: {string.Join("; ", problems)}.", retryable: true);
+        }
+
+        return reader.GetInt32(6);
+    }
+
+    private static string Registered(string schema, int version) => $"registered in pooled schema {schema} (at version {version})";
+
+    private static string AtPooledVersion(int version) => $"at version {version}, the pooled schema's";
+
+    private static string Seeded(string schema, bool seeded) => !seeded ? "no seed script configured" : $"base data seeded in pooled schema {schema}";
+
+    private static string Verified(string schema, TenantSlug slug) => $"verified: {PooledNames.DataRole(schema)} confined to tenant {slug} by row-level security in {schema}";
 
     /// <summary>
     /// <c>Deprovisioning → Deleted</c>: removes the tenant's rows from every pooled table (referencing tables first,

@@ -12,8 +12,18 @@ namespace ControlPlane.Grains.Pooled;
 /// </summary>
 public sealed class PooledStore(IOptions<PooledOptions> options, PooledCatalog catalog, ControlPlaneDataSources dataSources, TenantRolePasswords passwords)
 {
+    // Set once this silo has read the store as committed: a made store is never unmade by the control plane, so
+    // onboarding then skips the read (a store dropped by hand fails the step, which calls Forget and retries).
+    private volatile bool _knownMade;
+
     /// <summary>The pooled schema.</summary>
     public string Schema => options.Value.Schema;
+
+    /// <summary>True once this silo has seen the pooled schema made and committed.</summary>
+    public bool KnownMade => _knownMade;
+
+    /// <summary>Forgets <see cref="KnownMade"/>: the next onboarding reads (and if need be makes) the store again.</summary>
+    public void Forget() => _knownMade = false;
 
     /// <summary>The schema's version and policy mode; null when it has not been made yet.</summary>
     public static async Task<PooledStoreState?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, CancellationToken cancellationToken)
@@ -37,6 +47,7 @@ public sealed class PooledStore(IOptions<PooledOptions> options, PooledCatalog c
         var schema = Schema;
         if (await ReadAsync(connection, transaction, schema, cancellationToken) is { } made)
         {
+            _knownMade = true;
             return made;
         }
 

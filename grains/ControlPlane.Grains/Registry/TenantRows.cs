@@ -24,6 +24,17 @@ public static class TenantRows
         IReadOnlyDictionary<string, string>? labels = null, Tenants.Copies.TenantCopySource? copyFrom = null, string? pooledSchema = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await InsertOrGetAsync(connection, null, slug, displayName, siloId, cancellationToken, labels, copyFrom, pooledSchema);
+    }
+
+    /// <summary>
+    /// As <see cref="InsertOrGetAsync(NpgsqlDataSource, TenantSlug, string, string, CancellationToken, IReadOnlyDictionary{string, string}?, Tenants.Copies.TenantCopySource?, string?)"/>,
+    /// in <paramref name="transaction"/> when given (the registration then commits with it).
+    /// </summary>
+    public static async Task<(TenantRow Row, bool Created)> InsertOrGetAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, TenantSlug slug, string displayName, string siloId, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? labels = null, Tenants.Copies.TenantCopySource? copyFrom = null, string? pooledSchema = null)
+    {
         await using var insert = new NpgsqlCommand(
             $"""
             WITH t AS (
@@ -38,7 +49,8 @@ public static class TenantRows
                 SELECT pg_catalog.pg_notify('{TenantChangeFeed.Channel}', slug) FROM t)
             SELECT {Columns} FROM t, (SELECT count(*) FROM n) notified
             """,
-            connection);
+            connection,
+            transaction);
         insert.Parameters.AddWithValue("slug", slug.Value);
         insert.Parameters.AddWithValue("display_name", displayName);
         insert.Parameters.AddWithValue("schema_name", slug.SchemaName);
@@ -60,7 +72,7 @@ public static class TenantRows
         }
 
         // ON CONFLICT waited for any concurrent insert to commit, so the row is visible to this new statement.
-        var existing = await GetAsync(connection, null, slug.Value, cancellationToken)
+        var existing = await GetAsync(connection, transaction, slug.Value, cancellationToken)
             ?? throw new InvalidOperationException($"Tenant '{slug}' conflicted on insert but cannot be read.");
         return (existing, false);
     }

@@ -12,6 +12,9 @@ internal sealed record DriveTurn(int? UpgradeTarget, string? RolloutId, DdlTimeo
     /// <summary>The row as this turn last locked or saved it.</summary>
     public TenantRow? LastRow { get; set; }
 
+    /// <summary>A unit of this turn committed its save.</summary>
+    public bool Committed { get; set; }
+
     /// <summary>The current unit's tries that ended in a lock timeout, and when the first did; null while it has had none.</summary>
     public TenantLockWait? LockWait { get; set; }
 

@@ -12,13 +12,24 @@ namespace ControlPlane.Grains.Tenants;
 // The drive loop: runs the tenant's due work one unit per transaction, each under the row lock and the fence.
 public sealed partial class TenantGrain
 {
-    public async Task DriveAsync()
+    public Task DriveAsync()
     {
         _drive.Started();
+        return DriveNowAsync();
+    }
+
+    /// <summary>
+    /// Runs the due work in the current turn. <paramref name="first"/>, when given, opens the first unit's transaction
+    /// on the work connection and writes in it before the unit runs (a registration); null from it: nothing to run.
+    /// </summary>
+    private async Task<DriveTurn> DriveNowAsync(Func<Npgsql.NpgsqlConnection, CancellationToken, Task<NpgsqlTransaction?>>? first = null)
+    {
         _driving = true;
+        var turn = new DriveTurn(null, null, DdlTimeouts.Resolve(null, settings.Migrations));
         try
         {
-            await DriveCoreAsync(new DriveTurn(null, null, DdlTimeouts.Resolve(null, settings.Migrations)));
+            await DriveCoreAsync(turn, first);
+            return turn;
         }
         finally
         {
@@ -63,7 +74,7 @@ public sealed partial class TenantGrain
     }
 
     /// <summary>Runs units until none is due.</summary>
-    private async Task DriveCoreAsync(DriveTurn turn)
+    private async Task DriveCoreAsync(DriveTurn turn, Func<NpgsqlConnection, CancellationToken, Task<NpgsqlTransaction?>>? first = null)
     {
         var key = this.GetPrimaryKeyString();
         try
@@ -75,7 +86,14 @@ public sealed partial class TenantGrain
 
             var stopping = lifetime.ApplicationStopping;
             await using var lease = await budget.OpenAsync(stopping);
-            while (!stopping.IsCancellationRequested && await RunUnitAsync(lease.Connection, slug, turn, stopping))
+            NpgsqlTransaction? begun = null;
+            if (first is not null && (begun = await first(lease.Connection, stopping)) is null)
+            {
+                return;
+            }
+
+            var more = await RunUnitAsync(lease.Connection, slug, turn, stopping, begun);
+            while (more && !stopping.IsCancellationRequested && await RunUnitAsync(lease.Connection, slug, turn, stopping))
             {
             }
         }
@@ -107,14 +125,18 @@ public sealed partial class TenantGrain
         return await TenantRows.GetAsync(connection, null, slug.Value, lifetime.ApplicationStopping);
     }
 
-    /// <summary>Runs one unit of work in its own transaction; true when more work follows right away.</summary>
-    private async Task<bool> RunUnitAsync(NpgsqlConnection connection, TenantSlug slug, DriveTurn turn, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one unit of work in its own transaction (or in <paramref name="begun"/>, which already holds writes that
+    /// must commit with the unit: those commit synchronously); true when more work follows right away.
+    /// </summary>
+    private async Task<bool> RunUnitAsync(NpgsqlConnection connection, TenantSlug slug, DriveTurn turn, CancellationToken cancellationToken, NpgsqlTransaction? begun = null)
     {
         MigrationPlan? outsideTransaction;
         TenantRow saved;
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        await using (var transaction = begun ?? await connection.BeginTransactionAsync(cancellationToken))
         {
-            var locked = await TenantLock.AcquireAsync(connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken, settings.Database.AsynchronousStepCommits);
+            var locked = await TenantLock.AcquireAsync(
+                connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken, settings.Database.AsynchronousStepCommits && begun is null);
             if (locked is null || !FenceHolds(slug, locked))
             {
                 return false;
@@ -203,6 +225,7 @@ public sealed partial class TenantGrain
             _serving?.Invalidate();
             _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
             turn.LastRow = saved;
+            turn.Committed = true;
             if (outsideTransaction is null)
             {
                 await LockWaitEndedAsync(slug, turn, cancellationToken);
@@ -241,7 +264,7 @@ public sealed partial class TenantGrain
         if (context.Row.Tier == TenantTier.Pooled && Pooled.PooledSteps.Handles(unit))
         {
             // The same states, the pooled tier's work (docs/tiers.md); its DDL, the first use's, under the unit's timeouts.
-            return (await context.UnderTimeoutsAsync(() => pooledTier.Steps.RunAsync(unit, context)), null);
+            return (await pooledTier.Steps.RunAsync(unit, context), null);
         }
 
         switch (unit)

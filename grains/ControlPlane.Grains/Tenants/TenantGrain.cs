@@ -82,6 +82,11 @@ public sealed partial class TenantGrain(
 
         var copyFrom = await CheckCopySourceAsync(slug, request);
         var pooledSchema = tier == TenantTier.Pooled ? pooledTier.Store.Schema : null;
+        if (pooledSchema is not null && budget.InUse < budget.Capacity && await OnboardPooledNowAsync(slug, displayName, labels, pooledSchema) is { } onboarded)
+        {
+            return new ProvisionResult(await LoadAsync(slug) ?? TenantSnapshots.From(onboarded), Created: true);
+        }
+
         var (row, created) = await TenantRows.InsertOrGetAsync(dataSources.Registry, slug, displayName, silo.SiloId, CancellationToken.None, labels, copyFrom, pooledSchema);
         if (!created)
         {
@@ -113,6 +118,39 @@ public sealed partial class TenantGrain(
 
         var snapshot = await LoadAsync(slug) ?? TenantSnapshots.From(row);
         return new ProvisionResult(snapshot, created);
+    }
+
+    /// <summary>
+    /// A new pooled tenant's registration and its whole onboarding (one unit, <see cref="Pooled.PooledSteps"/>) in one
+    /// transaction, run in this turn: the answer already shows the tenant Active, with no wake-up hop, second
+    /// transaction or waiting GET between. Only with a work connection free, so a busy budget (a rollout) never holds
+    /// the POST. Returns the saved row; null when nothing committed (the slug exists, or the unit failed or was
+    /// interrupted and rolled the registration back with it): the caller then registers the tenant as any other, and
+    /// the drive meets, records and retries the failure.
+    /// </summary>
+    private async Task<TenantRow?> OnboardPooledNowAsync(TenantSlug slug, string displayName, IReadOnlyDictionary<string, string> labels, string pooledSchema)
+    {
+        var turn = await DriveNowAsync(async (connection, cancellationToken) =>
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                var (_, created) = await TenantRows.InsertOrGetAsync(connection, transaction, slug, displayName, silo.SiloId, cancellationToken, labels, null, pooledSchema);
+                if (created)
+                {
+                    return transaction;
+                }
+            }
+            catch
+            {
+                await transaction.DisposeAsync();
+                throw;
+            }
+
+            await transaction.DisposeAsync();
+            return null;
+        });
+        return turn.Committed ? turn.LastRow : null;
     }
 
     public async Task<TenantSnapshot?> GetAsync()

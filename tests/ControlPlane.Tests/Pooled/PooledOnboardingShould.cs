@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+using ControlPlane.Api.Contracts;
+using ControlPlane.Grains.Tenants;
+using ControlPlane.Tests.Harness;
+
+namespace ControlPlane.Tests.Pooled;
+
+/// <summary>
+/// A pooled tenant's onboarding is one unit, committed with its registration when a work connection is free
+/// (docs/tiers.md, "Onboarding a pooled tenant"); a failure rolls both back and the tenant is then driven as any other.
+/// </summary>
+public sealed class PooledOnboardingShould(SiloFixture fixture) : IClassFixture<SiloFixture>
+{
+    private string PooledSchema => TestPooledSchema.For(fixture.Database.ConnectionString);
+
+    [Fact]
+    public async Task Answer_the_POST_with_the_tenant_already_Active_registered_and_onboarded_in_one_transaction()
+    {
+        await fixture.Client.OnboardPooledAsync(TestSlugs.New("pool_first")); // makes the pooled schema
+        var slug = TestSlugs.New("pool_now");
+
+        using var response = await fixture.Client.Http.PostAsJsonAsync("/v1/tenants", new { slug, displayName = "Now Co", tier = "pooled" });
+        var answered = await response.Content.ReadFromJsonAsync<TenantResponse>(TenantsClient.Json);
+        var transactions = await fixture.Database.ScalarAsync<long>(
+            "SELECT count(DISTINCT xmin::text) FROM (SELECT xmin FROM controlplane.tenants WHERE slug = $1 UNION ALL SELECT xmin FROM controlplane.tenant_events WHERE slug = $1) w", slug);
+        var teams = await fixture.Database.QueryAsync<string>($"SELECT name FROM {PooledSchema}.teams WHERE tenant_id = $1", slug);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(TenantStatus.Active, answered!.State);
+        Assert.Equal(
+            [TenantStatus.Requested, TenantStatus.SchemaCreated, TenantStatus.Migrated, TenantStatus.Seeded, TenantStatus.Active],
+            answered.Timeline.Select(e => e.To));
+        Assert.Equal(1, transactions);
+        Assert.Equal(["Now Co Platform"], teams);
+    }
+
+    [Fact]
+    public async Task Keep_a_tenant_whose_onboarding_failed_registered_with_the_error_then_onboard_it_once_on_retry()
+    {
+        await fixture.Client.OnboardPooledAsync(TestSlugs.New("pool_before"));
+        var slug = TestSlugs.New("pool_fails");
+        var role = $"{PooledSchema}_data";
+
+        // A data role that could bypass row-level security fails the activation check, after the seed has run.
+        await fixture.Database.ExecuteAsync($"ALTER ROLE \"{role}\" BYPASSRLS");
+        try
+        {
+            using var response = await fixture.Client.Http.PostAsJsonAsync("/v1/tenants", new { slug, displayName = "Fails Co", tier = "pooled" });
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            // Every automatic retry meets the same check, so the tenant ends Failed with no retry left.
+            var failed = await fixture.Client.WaitForStateAsync(slug, TenantStatus.Failed, also: t => t.NextRetryAt is null);
+            var rowsWhileFailed = await fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM {PooledSchema}.teams WHERE tenant_id = $1", slug);
+
+            Assert.Contains("BYPASSRLS", failed.LastError, StringComparison.Ordinal);
+            Assert.Equal(ProvisioningStep.CreateSchema, failed.FailedStep);
+            Assert.True(failed.Attempts > 1, $"attempts: {failed.Attempts}");
+            Assert.Equal(0, rowsWhileFailed);
+        }
+        finally
+        {
+            await fixture.Database.ExecuteAsync($"ALTER ROLE \"{role}\" NOBYPASSRLS");
+        }
+
+        using var retry = await fixture.Client.PostActionAsync(slug, "retry");
+        var active = await fixture.Client.WaitForStateAsync(slug, TenantStatus.Active);
+        var teams = await fixture.Database.QueryAsync<string>($"SELECT name FROM {PooledSchema}.teams WHERE tenant_id = $1", slug);
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(3, active.MigrationVersion);
+        Assert.Equal(["Fails Co Platform"], teams);
+    }
+}
