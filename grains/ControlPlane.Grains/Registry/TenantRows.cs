@@ -35,35 +35,8 @@ public static class TenantRows
         NpgsqlConnection connection, NpgsqlTransaction? transaction, TenantSlug slug, string displayName, string siloId, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? labels = null, Tenants.Copies.TenantCopySource? copyFrom = null, string? pooledSchema = null)
     {
-        await using var insert = new NpgsqlCommand(
-            $"""
-            WITH t AS (
-                INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, next_attempt_at, labels, copy_kind, copy_source, tier, pooled_schema)
-                VALUES (@slug, @display_name, @schema_name, @role_name, @state, clock_timestamp(), @labels, @copy_kind, @copy_source, @tier, @pooled_schema)
-                ON CONFLICT (slug) DO NOTHING
-                RETURNING *),
-            e AS (
-                INSERT INTO controlplane.tenant_events (slug, from_state, to_state, detail, silo_id)
-                SELECT slug, NULL, state, 'onboarding requested' || coalesce(@origin, ''), @silo FROM t),
-            n AS (
-                SELECT pg_catalog.pg_notify('{TenantChangeFeed.Channel}', slug) FROM t)
-            SELECT {Columns} FROM t, (SELECT count(*) FROM n) notified
-            """,
-            connection,
-            transaction);
-        insert.Parameters.AddWithValue("slug", slug.Value);
-        insert.Parameters.AddWithValue("display_name", displayName);
-        insert.Parameters.AddWithValue("schema_name", slug.SchemaName);
-        insert.Parameters.AddWithValue("role_name", slug.RoleName);
-        insert.Parameters.AddWithValue("state", TenantStateMachine.Initial.ToString());
-        insert.Parameters.AddWithValue("silo", siloId);
-        insert.Parameters.Add(new NpgsqlParameter("labels", NpgsqlDbType.Jsonb) { Value = SerializeLabels(labels ?? TenantLabels.None) });
-        insert.Parameters.Add(new NpgsqlParameter("copy_kind", NpgsqlDbType.Text) { Value = (object?)copyFrom?.KindText ?? DBNull.Value });
-        insert.Parameters.Add(new NpgsqlParameter("copy_source", NpgsqlDbType.Text) { Value = (object?)copyFrom?.Name ?? DBNull.Value });
-        insert.Parameters.AddWithValue("tier", (pooledSchema is null ? TenantTier.Schema : TenantTier.Pooled).ToText());
-        insert.Parameters.Add(new NpgsqlParameter("pooled_schema", NpgsqlDbType.Text) { Value = (object?)pooledSchema ?? DBNull.Value });
-        insert.Parameters.Add(new NpgsqlParameter("origin", NpgsqlDbType.Text) { Value = copyFrom is null ? DBNull.Value : $" (data to be copied from {copyFrom})" });
-        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+        await using (var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Registration(slug, displayName, siloId, labels, copyFrom, pooledSchema) } })
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))
             {
@@ -76,6 +49,44 @@ public static class TenantRows
             ?? throw new InvalidOperationException($"Tenant '{slug}' conflicted on insert but cannot be read.");
         return (existing, false);
     }
+
+    /// <summary>
+    /// The registration: the row in <see cref="TenantStateMachine.Initial"/> with work due now, its first timeline entry
+    /// and the change notification. It returns the new row (<see cref="Columns"/>), or no row when the slug exists.
+    /// </summary>
+    public static NpgsqlBatchCommand Registration(
+        TenantSlug slug, string displayName, string siloId,
+        IReadOnlyDictionary<string, string>? labels = null, Tenants.Copies.TenantCopySource? copyFrom = null, string? pooledSchema = null) => new(
+            $"""
+            WITH t AS (
+                INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, next_attempt_at, labels, copy_kind, copy_source, tier, pooled_schema)
+                VALUES (@slug, @display_name, @schema_name, @role_name, @state, clock_timestamp(), @labels, @copy_kind, @copy_source, @tier, @pooled_schema)
+                ON CONFLICT (slug) DO NOTHING
+                RETURNING *),
+            e AS (
+                INSERT INTO controlplane.tenant_events (slug, from_state, to_state, detail, silo_id)
+                SELECT slug, NULL, state, 'onboarding requested' || coalesce(@origin, ''), @silo FROM t),
+            n AS (
+                SELECT pg_catalog.pg_notify('{TenantChangeFeed.Channel}', slug) FROM t)
+            SELECT {Columns} FROM t, (SELECT count(*) FROM n) notified
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("slug", slug.Value),
+                new NpgsqlParameter("display_name", displayName),
+                new NpgsqlParameter("schema_name", slug.SchemaName),
+                new NpgsqlParameter("role_name", slug.RoleName),
+                new NpgsqlParameter("state", TenantStateMachine.Initial.ToString()),
+                new NpgsqlParameter("silo", siloId),
+                new NpgsqlParameter("labels", NpgsqlDbType.Jsonb) { Value = SerializeLabels(labels ?? TenantLabels.None) },
+                new NpgsqlParameter("copy_kind", NpgsqlDbType.Text) { Value = (object?)copyFrom?.KindText ?? DBNull.Value },
+                new NpgsqlParameter("copy_source", NpgsqlDbType.Text) { Value = (object?)copyFrom?.Name ?? DBNull.Value },
+                new NpgsqlParameter("tier", (pooledSchema is null ? TenantTier.Schema : TenantTier.Pooled).ToText()),
+                new NpgsqlParameter("pooled_schema", NpgsqlDbType.Text) { Value = (object?)pooledSchema ?? DBNull.Value },
+                new NpgsqlParameter("origin", NpgsqlDbType.Text) { Value = copyFrom is null ? DBNull.Value : $" (data to be copied from {copyFrom})" },
+            },
+        };
 
     /// <summary>Reads one tenant row, or null.</summary>
     public static async Task<TenantRow?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string slug, CancellationToken cancellationToken)

@@ -19,16 +19,16 @@ public sealed partial class TenantGrain
     }
 
     /// <summary>
-    /// Runs the due work in the current turn. <paramref name="first"/>, when given, opens the first unit's transaction
-    /// on the work connection and writes in it before the unit runs (a registration); null from it: nothing to run.
+    /// Runs the due work in the current turn. <paramref name="registration"/>, when given, registers the tenant in the
+    /// first unit's transaction, in the lock's round trip; when the slug exists, nothing runs.
     /// </summary>
-    private async Task<DriveTurn> DriveNowAsync(Func<Npgsql.NpgsqlConnection, CancellationToken, Task<NpgsqlTransaction?>>? first = null)
+    private async Task<DriveTurn> DriveNowAsync(NpgsqlBatchCommand? registration = null)
     {
         _driving = true;
         var turn = new DriveTurn(null, null, DdlTimeouts.Resolve(null, settings.Migrations));
         try
         {
-            await DriveCoreAsync(turn, first);
+            await DriveCoreAsync(turn, registration);
             return turn;
         }
         finally
@@ -74,7 +74,7 @@ public sealed partial class TenantGrain
     }
 
     /// <summary>Runs units until none is due.</summary>
-    private async Task DriveCoreAsync(DriveTurn turn, Func<NpgsqlConnection, CancellationToken, Task<NpgsqlTransaction?>>? first = null)
+    private async Task DriveCoreAsync(DriveTurn turn, NpgsqlBatchCommand? registration = null)
     {
         var key = this.GetPrimaryKeyString();
         try
@@ -86,13 +86,7 @@ public sealed partial class TenantGrain
 
             var stopping = lifetime.ApplicationStopping;
             await using var lease = await budget.OpenAsync(stopping);
-            NpgsqlTransaction? begun = null;
-            if (first is not null && (begun = await first(lease.Connection, stopping)) is null)
-            {
-                return;
-            }
-
-            var more = await RunUnitAsync(lease.Connection, slug, turn, stopping, begun);
+            var more = await RunUnitAsync(lease.Connection, slug, turn, stopping, registration);
             while (more && !stopping.IsCancellationRequested && await RunUnitAsync(lease.Connection, slug, turn, stopping))
             {
             }
@@ -126,18 +120,20 @@ public sealed partial class TenantGrain
     }
 
     /// <summary>
-    /// Runs one unit of work in its own transaction (or in <paramref name="begun"/>, which already holds writes that
-    /// must commit with the unit: those commit synchronously); true when more work follows right away.
+    /// Runs one unit of work in its own transaction; true when more work follows right away. With
+    /// <paramref name="registration"/>, the transaction registers the tenant first (committed synchronously, as every
+    /// registration is) and runs nothing when the slug exists.
     /// </summary>
-    private async Task<bool> RunUnitAsync(NpgsqlConnection connection, TenantSlug slug, DriveTurn turn, CancellationToken cancellationToken, NpgsqlTransaction? begun = null)
+    private async Task<bool> RunUnitAsync(NpgsqlConnection connection, TenantSlug slug, DriveTurn turn, CancellationToken cancellationToken, NpgsqlBatchCommand? registration = null)
     {
         MigrationPlan? outsideTransaction;
         TenantRow saved;
-        await using (var transaction = begun ?? await connection.BeginTransactionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
             var locked = await TenantLock.AcquireAsync(
-                connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken, settings.Database.AsynchronousStepCommits && begun is null);
-            if (locked is null || !FenceHolds(slug, locked))
+                connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken,
+                settings.Database.AsynchronousStepCommits && registration is null, registration);
+            if (locked is null || (registration is not null && !locked.Registered) || !FenceHolds(slug, locked))
             {
                 return false;
             }

@@ -130,26 +130,7 @@ public sealed partial class TenantGrain(
     /// </summary>
     private async Task<TenantRow?> OnboardPooledNowAsync(TenantSlug slug, string displayName, IReadOnlyDictionary<string, string> labels, string pooledSchema)
     {
-        var turn = await DriveNowAsync(async (connection, cancellationToken) =>
-        {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            try
-            {
-                var (_, created) = await TenantRows.InsertOrGetAsync(connection, transaction, slug, displayName, silo.SiloId, cancellationToken, labels, null, pooledSchema);
-                if (created)
-                {
-                    return transaction;
-                }
-            }
-            catch
-            {
-                await transaction.DisposeAsync();
-                throw;
-            }
-
-            await transaction.DisposeAsync();
-            return null;
-        });
+        var turn = await DriveNowAsync(TenantRows.Registration(slug, displayName, silo.SiloId, labels, null, pooledSchema));
         return turn.Committed ? turn.LastRow : null;
     }
 

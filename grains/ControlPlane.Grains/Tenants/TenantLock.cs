@@ -19,9 +19,16 @@ public static class TenantLock
         string siloId,
         TimeSpan heartbeatExpiry,
         CancellationToken cancellationToken,
-        bool asynchronousCommit = false)
+        bool asynchronousCommit = false,
+        NpgsqlBatchCommand? registration = null)
     {
+        // A registration in the same round trip (TenantRows.Registration): the row it inserts is the one locked here.
         await using var batch = new NpgsqlBatch(connection, transaction);
+        if (registration is not null)
+        {
+            batch.BatchCommands.Add(registration);
+        }
+
         var command = new NpgsqlBatchCommand(
             $"""
             SELECT {TenantRows.Columns},
@@ -41,6 +48,13 @@ public static class TenantLock
         // The applied migrations come in the same round trip: the migrate step needs them, and the row is locked now.
         batch.BatchCommands.Add(AppliedMigrations.Select(slug));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var registered = false;
+        if (registration is not null)
+        {
+            registered = await reader.ReadAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+        }
+
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
@@ -54,7 +68,7 @@ public static class TenantLock
         var now = reader.GetFieldValue<DateTimeOffset>(extra + 3);
         await reader.NextResultAsync(cancellationToken);
         var applied = await AppliedMigrations.ReadAllAsync(reader, cancellationToken);
-        return new LockedTenant(row, due, claimable, alive, now) { Applied = applied };
+        return new LockedTenant(row, due, claimable, alive, now) { Applied = applied, Registered = registered };
     }
 }
 
@@ -68,4 +82,7 @@ public sealed record LockedTenant(TenantRow Row, bool Due, bool Claimable, bool 
 {
     /// <summary>The tenant's migration records, read with the lock.</summary>
     public IReadOnlyList<AppliedMigration> Applied { get; init; } = [];
+
+    /// <summary>The registration sent with the lock inserted the row (false: the slug existed).</summary>
+    public bool Registered { get; init; }
 }
