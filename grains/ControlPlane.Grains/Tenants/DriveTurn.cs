@@ -12,6 +12,12 @@ internal sealed record DriveTurn(int? UpgradeTarget, string? RolloutId, DdlTimeo
     /// <summary>The row as this turn last locked or saved it.</summary>
     public TenantRow? LastRow { get; set; }
 
+    /// <summary>
+    /// The turn runs in a POST, its first unit in the registration's transaction: a unit that would be long (a build
+    /// when the warm pool is empty) declines with <see cref="InlineOnboardingDeclinedException"/> instead.
+    /// </summary>
+    public bool Inline { get; init; }
+
     /// <summary>A unit of this turn committed its save.</summary>
     public bool Committed { get; set; }
 
@@ -34,3 +40,6 @@ internal sealed record DriveTurn(int? UpgradeTarget, string? RolloutId, DdlTimeo
         LockWait = null;
     }
 }
+
+/// <summary>An inline onboarding's unit would not be short: roll it back (the registration with it) and drive the tenant in the background.</summary>
+internal sealed class InlineOnboardingDeclinedException(string reason) : Exception(reason);

@@ -25,7 +25,7 @@ public sealed partial class TenantGrain
     private async Task<DriveTurn> DriveNowAsync(NpgsqlBatchCommand? registration = null)
     {
         _driving = true;
-        var turn = new DriveTurn(null, null, DdlTimeouts.Resolve(null, settings.Migrations));
+        var turn = new DriveTurn(null, null, DdlTimeouts.Resolve(null, settings.Migrations)) { Inline = registration is not null };
         try
         {
             await DriveCoreAsync(turn, registration);
@@ -270,6 +270,11 @@ public sealed partial class TenantGrain
                 if (steps.Claim.Enabled && await context.UnderTimeoutsAsync(() => steps.Claim.TryRunAsync(context)) is { } claimed)
                 {
                     return (claimed, null);
+                }
+
+                if (turn.Inline)
+                {
+                    throw new InlineOnboardingDeclinedException("the warm pool has no schema to give; the tenant is built in the background");
                 }
 
                 return (await context.UnderTimeoutsAsync(() => steps.CreateSchema.RunAsync(context)), null);

@@ -45,4 +45,7 @@ public sealed partial class TenantGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tenant {Slug}: recovering interrupted backups and restores failed; the next activation tries again")]
     private static partial void LogRecoveryFailed(ILogger logger, string slug, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Tenant {Slug}: not onboarded in the POST ({Reason})")]
+    private static partial void LogInlineDeclined(ILogger logger, string slug, string reason);
 }

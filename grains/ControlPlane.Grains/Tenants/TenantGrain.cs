@@ -82,7 +82,8 @@ public sealed partial class TenantGrain(
 
         var copyFrom = await CheckCopySourceAsync(slug, request);
         var pooledSchema = tier == TenantTier.Pooled ? pooledTier.Store.Schema : null;
-        if (pooledSchema is not null && budget.InUse < budget.Capacity && await OnboardPooledNowAsync(slug, displayName, labels, pooledSchema) is { } onboarded)
+        var oneShortUnit = pooledSchema is not null || (steps.Claim.Enabled && copyFrom is null);
+        if (oneShortUnit && budget.InUse < budget.Capacity && await OnboardNowAsync(slug, displayName, labels, pooledSchema) is { } onboarded)
         {
             return new ProvisionResult(await LoadAsync(slug) ?? TenantSnapshots.From(onboarded), Created: true);
         }
@@ -121,17 +122,26 @@ public sealed partial class TenantGrain(
     }
 
     /// <summary>
-    /// A new pooled tenant's registration and its whole onboarding (one unit, <see cref="Pooled.PooledSteps"/>) in one
+    /// A new tenant's registration and its whole onboarding, when that is one short unit (a pooled tenant's,
+    /// <see cref="Pooled.PooledSteps"/>, or a claim from the warm pool, <see cref="WarmPool.ClaimFromPoolStep"/>), in one
     /// transaction, run in this turn: the answer already shows the tenant Active, with no wake-up hop, second
     /// transaction or waiting GET between. Only with a work connection free, so a busy budget (a rollout) never holds
-    /// the POST. Returns the saved row; null when nothing committed (the slug exists, or the unit failed or was
-    /// interrupted and rolled the registration back with it): the caller then registers the tenant as any other, and
-    /// the drive meets, records and retries the failure.
+    /// the POST. Returns the saved row; null when nothing committed (the slug exists; the pool was empty; the unit
+    /// failed or was interrupted and rolled the registration back with it): the caller then registers the tenant as
+    /// any other, and the drive builds it, or meets, records and retries the failure.
     /// </summary>
-    private async Task<TenantRow?> OnboardPooledNowAsync(TenantSlug slug, string displayName, IReadOnlyDictionary<string, string> labels, string pooledSchema)
+    private async Task<TenantRow?> OnboardNowAsync(TenantSlug slug, string displayName, IReadOnlyDictionary<string, string> labels, string? pooledSchema)
     {
-        var turn = await DriveNowAsync(TenantRows.Registration(slug, displayName, silo.SiloId, labels, null, pooledSchema));
-        return turn.Committed ? turn.LastRow : null;
+        try
+        {
+            var turn = await DriveNowAsync(TenantRows.Registration(slug, displayName, silo.SiloId, labels, null, pooledSchema));
+            return turn.Committed ? turn.LastRow : null;
+        }
+        catch (InlineOnboardingDeclinedException ex)
+        {
+            LogInlineDeclined(logger, slug.Value, ex.Message);
+            return null;
+        }
     }
 
     public async Task<TenantSnapshot?> GetAsync()

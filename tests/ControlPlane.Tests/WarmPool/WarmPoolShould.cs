@@ -46,6 +46,24 @@ public sealed class WarmPoolShould(WarmPoolFixture fixture) : IClassFixture<Warm
     }
 
     [Fact]
+    public async Task Answer_the_POST_with_a_claimed_tenant_already_Active_registered_and_claimed_in_one_transaction()
+    {
+        await WarmPoolProbe.WaitFullAsync(Client, WarmPoolFixture.Size);
+        var slug = TestSlugs.New("claim_now");
+
+        using var response = await Client.CreateAsync(slug, "Now Corp");
+        var answered = await response.Content.ReadFromJsonAsync<TenantResponse>(TenantsClient.Json);
+        var transactions = await fixture.Database.ScalarAsync<long>(
+            "SELECT count(DISTINCT xmin::text) FROM (SELECT xmin FROM controlplane.tenants WHERE slug = $1 UNION ALL SELECT xmin FROM controlplane.tenant_events WHERE slug = $1) w", slug);
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(TenantStatus.Active, answered!.State);
+        Assert.NotNull(WarmPoolProbe.ClaimedSchema(answered));
+        Assert.Equal(1, transactions);
+        Assert.Equal(["Now Corp Platform"], await fixture.Database.QueryAsync<string>($"SELECT name FROM tenant_{slug}.teams"));
+    }
+
+    [Fact]
     public async Task Refill_to_its_size_after_onboardings_claim_from_it()
     {
         await WarmPoolProbe.WaitFullAsync(Client, WarmPoolFixture.Size);
