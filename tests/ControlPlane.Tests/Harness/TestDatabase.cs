@@ -52,6 +52,10 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async Task<T> ScalarAsync<T>(string sql, params object[] parameters) => (await QueryAsync<T>(sql, parameters)).Single();
 
+    /// <summary>How many transactions wrote the tenant's registry row and timeline as they are now (rows a transaction wrote share its xmin).</summary>
+    public Task<long> TransactionsThatWroteTenantAsync(string slug) => ScalarAsync<long>(
+        "SELECT count(DISTINCT xmin::text) FROM (SELECT xmin FROM controlplane.tenants WHERE slug = $1 UNION ALL SELECT xmin FROM controlplane.tenant_events WHERE slug = $1) w", slug);
+
     public async Task ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

@@ -22,8 +22,7 @@ public sealed class PooledOnboardingShould(SiloFixture fixture) : IClassFixture<
 
         using var response = await fixture.Client.Http.PostAsJsonAsync("/v1/tenants", new { slug, displayName = "Now Co", tier = "pooled" });
         var answered = await response.Content.ReadFromJsonAsync<TenantResponse>(TenantsClient.Json);
-        var transactions = await fixture.Database.ScalarAsync<long>(
-            "SELECT count(DISTINCT xmin::text) FROM (SELECT xmin FROM controlplane.tenants WHERE slug = $1 UNION ALL SELECT xmin FROM controlplane.tenant_events WHERE slug = $1) w", slug);
+        var transactions = await fixture.Database.TransactionsThatWroteTenantAsync(slug);
         var teams = await fixture.Database.QueryAsync<string>($"SELECT name FROM {PooledSchema}.teams WHERE tenant_id = $1", slug);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);

@@ -53,8 +53,7 @@ public sealed class WarmPoolShould(WarmPoolFixture fixture) : IClassFixture<Warm
 
         using var response = await Client.CreateAsync(slug, "Now Corp");
         var answered = await response.Content.ReadFromJsonAsync<TenantResponse>(TenantsClient.Json);
-        var transactions = await fixture.Database.ScalarAsync<long>(
-            "SELECT count(DISTINCT xmin::text) FROM (SELECT xmin FROM controlplane.tenants WHERE slug = $1 UNION ALL SELECT xmin FROM controlplane.tenant_events WHERE slug = $1) w", slug);
+        var transactions = await fixture.Database.TransactionsThatWroteTenantAsync(slug);
 
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(TenantStatus.Active, answered!.State);
