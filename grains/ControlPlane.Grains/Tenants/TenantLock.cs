@@ -23,6 +23,8 @@ public static class TenantLock
         NpgsqlBatchCommand? registration = null)
     {
         // A registration in the same round trip (TenantRows.Registration): the row it inserts is the one locked here.
+        // NOWAIT then: when the slug exists and another turn holds its row, the POST must not wait for that turn (the
+        // error ends the attempt, and the caller registers the tenant as any other).
         await using var batch = new NpgsqlBatch(connection, transaction);
         if (registration is not null)
         {
@@ -38,7 +40,7 @@ public static class TenantLock
                    clock_timestamp() AS db_now{(asynchronousCommit ? ",\n                   pg_catalog.set_config('synchronous_commit', 'off', true)" : string.Empty)}
             FROM controlplane.tenants t
             WHERE t.slug = $1
-            FOR UPDATE OF t
+            FOR UPDATE OF t{(registration is not null ? " NOWAIT" : string.Empty)}
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = slug });
         command.Parameters.Add(new NpgsqlParameter { Value = siloId });
