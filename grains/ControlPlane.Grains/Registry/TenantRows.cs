@@ -24,18 +24,7 @@ public static class TenantRows
         IReadOnlyDictionary<string, string>? labels = null, Tenants.Copies.TenantCopySource? copyFrom = null, string? pooledSchema = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await InsertOrGetAsync(connection, null, slug, displayName, siloId, cancellationToken, labels, copyFrom, pooledSchema);
-    }
-
-    /// <summary>
-    /// As <see cref="InsertOrGetAsync(NpgsqlDataSource, TenantSlug, string, string, CancellationToken, IReadOnlyDictionary{string, string}?, Tenants.Copies.TenantCopySource?, string?)"/>,
-    /// in <paramref name="transaction"/> when given (the registration then commits with it).
-    /// </summary>
-    public static async Task<(TenantRow Row, bool Created)> InsertOrGetAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, TenantSlug slug, string displayName, string siloId, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string>? labels = null, Tenants.Copies.TenantCopySource? copyFrom = null, string? pooledSchema = null)
-    {
-        await using (var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Registration(slug, displayName, siloId, labels, copyFrom, pooledSchema) } })
+        await using (var batch = new NpgsqlBatch(connection) { BatchCommands = { Registration(slug, displayName, siloId, labels, copyFrom, pooledSchema) } })
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))
@@ -45,7 +34,7 @@ public static class TenantRows
         }
 
         // ON CONFLICT waited for any concurrent insert to commit, so the row is visible to this new statement.
-        var existing = await GetAsync(connection, transaction, slug.Value, cancellationToken)
+        var existing = await GetAsync(connection, null, slug.Value, cancellationToken)
             ?? throw new InvalidOperationException($"Tenant '{slug}' conflicted on insert but cannot be read.");
         return (existing, false);
     }
