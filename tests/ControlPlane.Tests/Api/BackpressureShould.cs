@@ -33,18 +33,26 @@ public sealed class BackpressureShould : IAsyncLifetime
         using var created = await client.CreateAsync(slug, "Busy Ltd");
         await gate.Reached.WaitAsync(TimeSpan.FromSeconds(30));
 
-        // The grain's turn is held inside its drive; one call may wait for it (Orleans' hard limit), the next is refused.
-        // Which of the two reaches the grain first is not ours to choose: the refused one is answered while the drive still holds.
-        var first = client.PostActionAsync(slug, "suspend");
-        var second = client.PostActionAsync(slug, "suspend");
-        var answered = await Task.WhenAny(first, second).WaitOrFailAsync(TimeSpan.FromSeconds(30), $"one of two calls to the busy grain of '{slug}' to be refused while the other waits");
+        // The grain's turn is held inside its drive (one request); one more may wait for it (Orleans' hard limit of 1
+        // counts both), the next is refused while the drive still holds. The second call is sent once the first is
+        // counted: Orleans checks the limit before it queues, so two calls arriving together could both pass.
+        var grain = silo.Grains.GetGrain<ITenantGrain>(slug).GetGrainId();
+        Assert.Equal(1, ActivationRequests.RequestCount(silo.Services, grain));
+        var served = client.PostActionAsync(slug, "suspend");
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(ActivationRequests.RequestCount(silo.Services, grain) == 2),
+            $"the first call to the busy grain of '{slug}' to be queued behind its drive",
+            TimeSpan.FromSeconds(30),
+            () => Task.FromResult($"{ActivationRequests.RequestCount(silo.Services, grain)} requests; first call {served.Status}"));
+        using var refused = await client.PostActionAsync(slug, "suspend").WaitOrFailAsync(
+            TimeSpan.FromSeconds(30), $"the second call to the busy grain of '{slug}' to be refused while the first waits");
+        Assert.False(served.IsCompleted, "the first call was answered while the drive held the grain's turn");
         gate.Release();
-        using var refused = await answered;
-        using var served = await (answered == first ? second : first);
+        using var servedResponse = await served;
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal("1", refused.Headers.GetValues("Retry-After").Single());
         Assert.Contains("too many requests waiting", (await Problem.ReadAsync(refused)).Detail, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, served.StatusCode); // it ran after the drive finished: the tenant was Active
+        Assert.Equal(HttpStatusCode.OK, servedResponse.StatusCode); // it ran after the drive finished: the tenant was Active
     }
 }
