@@ -191,10 +191,18 @@ public sealed class PooledSteps(PooledStore store, IOptions<PooledOptions> optio
     /// no <c>BYPASSRLS</c>, owns nothing and cannot reach the registry, and the tenant is registered and not suspended.
     /// Also reads the pooled schema's version.
     /// </summary>
+    /// <remarks>
+    /// Ownership is read from <c>pg_shdepend</c>'s owner entries through its index on the role, not by scanning
+    /// <c>pg_class</c> (which has no index on the owner): at thousands of tenant schemas pg_class holds hundreds of
+    /// thousands of rows, and this check runs for every pooled tenant onboarded.
+    /// </remarks>
     private static NpgsqlBatchCommand ActivationCheck(string schema, TenantSlug slug) => new(
         $"""
         SELECT r.rolcanlogin, r.rolsuper, r.rolbypassrls,
-               (SELECT count(*) FROM pg_catalog.pg_class c WHERE c.relowner = r.oid),
+               (SELECT count(*) FROM pg_catalog.pg_shdepend d
+                 WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass AND d.refobjid = r.oid AND d.deptype = 'o'
+                   AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                   AND d.dbid = (SELECT db.oid FROM pg_catalog.pg_database db WHERE db.datname = pg_catalog.current_database())),
                pg_catalog.has_schema_privilege(r.oid, 'controlplane', 'USAGE'),
                (SELECT NOT t.suspended FROM {Table(schema, PooledNames.TenantsTable)} t WHERE t.tenant_id = $2),
                (SELECT s.migration_version FROM controlplane.pooled_stores s WHERE s.schema_name = $3)

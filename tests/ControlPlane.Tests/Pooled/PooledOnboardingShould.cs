@@ -69,4 +69,34 @@ public sealed class PooledOnboardingShould(SiloFixture fixture) : IClassFixture<
         Assert.Equal(3, active.MigrationVersion);
         Assert.Equal(["Fails Co Platform"], teams);
     }
+
+    [Fact]
+    public async Task Refuse_to_activate_a_pooled_tenant_while_the_data_role_owns_a_relation()
+    {
+        await fixture.Client.OnboardPooledAsync(TestSlugs.New("pool_before"));
+        var slug = TestSlugs.New("pool_owner");
+        var role = $"{PooledSchema}_data";
+        var scratch = TestSlugs.New("owned");
+
+        // An owner bypasses row-level security on its own tables unless they are FORCEd: the role must own nothing.
+        await fixture.Database.ExecuteAsync($"CREATE SCHEMA \"{scratch}\"; CREATE TABLE \"{scratch}\".t (id int); ALTER TABLE \"{scratch}\".t OWNER TO \"{role}\"");
+        try
+        {
+            using var response = await fixture.Client.Http.PostAsJsonAsync("/v1/tenants", new { slug, displayName = "Owner Co", tier = "pooled" });
+            var failed = await fixture.Client.WaitForStateAsync(slug, TenantStatus.Failed, also: t => t.NextRetryAt is null);
+
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            Assert.Contains($"{role} owns 1 relation(s); it must own nothing", failed.LastError, StringComparison.Ordinal);
+            Assert.Equal(ProvisioningStep.CreateSchema, failed.FailedStep);
+        }
+        finally
+        {
+            await fixture.Database.ExecuteAsync($"DROP SCHEMA \"{scratch}\" CASCADE");
+        }
+
+        using var retry = await fixture.Client.PostActionAsync(slug, "retry");
+        var active = await fixture.Client.WaitForStateAsync(slug, TenantStatus.Active);
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(TenantStatus.Active, active.State);
+    }
 }
