@@ -49,6 +49,29 @@ public sealed class ProvisioningFailureShould : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StopAtActivateWhileTheTenantRoleLacksReadWriteOnATableOfItsSchemaThenActivateOnRetryOnceGranted()
+    {
+        // A migration that takes a privilege from the tenant's role: the pool would fail on that table, so the tenant
+        // must not go Active.
+        _migrations.Write("V0004__private_notes.sql", "CREATE TABLE private_notes (id int); DO $$ BEGIN EXECUTE format('REVOKE DELETE ON private_notes FROM %I', current_schema()); END $$;");
+        await using var silo = Silo(("ControlPlane:Provisioning:MaxAttempts", "2"));
+        using var client = silo.CreateAdminClient();
+        var slug = TestSlugs.New("revoked");
+
+        using var created = await client.CreateAsync(slug, "Revoked Ltd");
+        var failed = await client.WaitForStateAsync(slug, TenantStatus.Failed, also: t => t.Attempts == 2 && t.NextRetryAt is null);
+        await _database.ExecuteAsync($"GRANT DELETE ON tenant_{slug}.private_notes TO tenant_{slug}");
+        using var retry = await client.PostActionAsync(slug, "retry");
+        var active = await client.WaitForStateAsync(slug, TenantStatus.Active);
+
+        Assert.Equal(ProvisioningStep.Activate, failed.FailedStep);
+        Assert.Contains("its role lacks read/write on 1 table(s)", failed.LastError, StringComparison.Ordinal);
+        Assert.Equal(4, failed.MigrationVersion);
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Null(active.LastError);
+    }
+
+    [Fact]
     public async Task RetryAutomaticallyWithBackoffUntilTheStepSucceeds()
     {
         var gate = TestSlugs.New("gate");

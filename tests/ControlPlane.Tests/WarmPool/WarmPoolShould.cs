@@ -37,7 +37,7 @@ public sealed class WarmPoolShould(WarmPoolFixture fixture) : IClassFixture<Warm
         Assert.Equal(
             [$"search_path=tenant_{slug}"],
             await db.QueryAsync<string>("SELECT unnest(setconfig) FROM pg_db_role_setting WHERE setrole = $1::regrole", $"tenant_{slug}"));
-        Assert.True(await db.ScalarAsync<bool>("SELECT has_table_privilege($1, $2, 'SELECT, INSERT')", $"tenant_{slug}", $"tenant_{slug}.components"));
+        Assert.True(await db.ScalarAsync<bool>("SELECT has_table_privilege($1, $2, 'SELECT') AND has_table_privilege($1, $2, 'INSERT')", $"tenant_{slug}", $"tenant_{slug}.components"));
         Assert.False(await db.ScalarAsync<bool>("SELECT has_schema_privilege($1, $2, 'USAGE')", $"tenant_{slug}", $"tenant_{other}"));
         Assert.False(await db.ScalarAsync<bool>("SELECT has_schema_privilege($1, 'controlplane', 'USAGE')", $"tenant_{slug}"));
         Assert.Equal(
