@@ -116,6 +116,21 @@ public static class BackupRows
         return backups;
     }
 
+    /// <summary>
+    /// Whether a silo left anything of this tenant's backups or restores mid-way (a backup Running, a restore Staging or
+    /// Swapped): one round trip that a tenant grain's activation makes, so the common answer (nothing) costs one query.
+    /// </summary>
+    public static async Task<bool> AnyLeftMidwayAsync(NpgsqlDataSource registry, string slug, CancellationToken cancellationToken)
+    {
+        await using var command = registry.CreateCommand(
+            """
+            SELECT EXISTS (SELECT 1 FROM controlplane.tenant_restores WHERE slug = $1 AND phase IN ('Staging', 'Swapped'))
+                OR EXISTS (SELECT 1 FROM controlplane.tenant_backups WHERE slug = $1 AND state = 'Running')
+            """);
+        command.Parameters.Add(new() { Value = slug });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public static async Task<StoredBackup?> GetAsync(NpgsqlDataSource registry, string slug, string id, CancellationToken cancellationToken)
     {
         await using var command = registry.CreateCommand($"SELECT {Columns} FROM controlplane.tenant_backups WHERE slug = $1 AND id = $2");

@@ -234,6 +234,12 @@ public sealed partial class TenantGrain
     private async Task RecoverBackupsAsync(TenantSlug slug)
     {
         var cancellationToken = lifetime.ApplicationStopping;
+        if (!await BackupRows.AnyLeftMidwayAsync(dataSources.Registry, slug.Value, cancellationToken))
+        {
+            // Every new tenant's grain activates: nothing to recover is the common case, one query.
+            return;
+        }
+
         foreach (var restore in await RestoreRows.UnfinishedAsync(dataSources.Registry, slug.Value, cancellationToken))
         {
             if (restore.Swapped && restore.ReplacedBackupId is { } replacedBackupId)
