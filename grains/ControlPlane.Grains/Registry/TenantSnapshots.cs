@@ -8,6 +8,10 @@ namespace ControlPlane.Grains.Registry;
 public static class TenantSnapshots
 {
     /// <summary>Reads the tenant with its timeline; null when it does not exist.</summary>
+    /// <remarks>
+    /// One round trip: the row, its timeline and its migration records (for drift) in one batch. Every GET and every
+    /// POST's answer comes through here; the records of a gone tenant are read and not used.
+    /// </remarks>
     public static async Task<TenantSnapshot?> LoadAsync(NpgsqlDataSource dataSource, string slug, MigrationCatalog catalog, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -19,9 +23,11 @@ public static class TenantSnapshots
         events.Parameters.Add(new NpgsqlParameter { Value = slug });
         batch.BatchCommands.Add(row);
         batch.BatchCommands.Add(events);
+        batch.BatchCommands.Add(AppliedMigrations.Select(slug));
 
         TenantRow? tenant;
         var timeline = new List<TenantEvent>();
+        IReadOnlyList<AppliedMigration> applied;
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             tenant = await reader.ReadAsync(cancellationToken) ? TenantRows.Read(reader) : null;
@@ -36,6 +42,9 @@ public static class TenantSnapshots
                     reader.IsDBNull(4) ? null : reader.GetString(4),
                     reader.GetInt32(5)));
             }
+
+            await reader.NextResultAsync(cancellationToken);
+            applied = await AppliedMigrations.ReadAllAsync(reader, cancellationToken);
         }
 
         if (tenant is null)
@@ -43,13 +52,7 @@ public static class TenantSnapshots
             return null;
         }
 
-        IReadOnlyList<MigrationDrift> drift = [];
-        if (!TenantStateMachine.IsGone(tenant.State))
-        {
-            var applied = await AppliedMigrations.ReadAsync(connection, null, slug, cancellationToken);
-            drift = TryFindDrift(applied, catalog);
-        }
-
+        IReadOnlyList<MigrationDrift> drift = TenantStateMachine.IsGone(tenant.State) ? [] : TryFindDrift(applied, catalog);
         return From(tenant) with { Timeline = timeline, Drift = drift };
     }
 
