@@ -86,7 +86,20 @@ public static class SiloHostingExtensions
         app.UseAuthorization();
         app.MapControlPlaneApi();
         app.MapDashboard();
-        app.MapOrleansDashboard(OrleansDashboardPath).RequireAuthorization(ControlPlaneScopes.ReadPolicy);
+        if (OrleansSiloSetup.OrleansDashboardEnabled(app.Configuration))
+        {
+            app.MapOrleansDashboard(OrleansDashboardPath).RequireAuthorization(ControlPlaneScopes.ReadPolicy);
+        }
+        else
+        {
+            // The dashboard's header still links here: say why there is nothing, rather than a bare 404.
+            app.MapGet(OrleansDashboardPath + "/{**rest}", () => TypedResults.Problem(
+                    statusCode: StatusCodes.Status404NotFound,
+                    title: "Orleans dashboard turned off",
+                    detail: $"This silo runs with {OrleansSiloSetup.OrleansDashboardSetting} = false; set it to true (environment ControlPlane__OrleansDashboard__Enabled) to serve Orleans' dashboard here."))
+                .ExcludeFromDescription()
+                .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
+        }
 
         // Live: the process serves. Ready: it can do its job (registry reachable, schema current). No auth: probes.
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });

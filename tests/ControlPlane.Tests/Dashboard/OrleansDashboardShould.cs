@@ -21,4 +21,21 @@ public sealed class OrleansDashboardShould(SiloFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Contains("Orleans", page, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task AnswerWhyThereIsNoOrleansDashboardWhenItIsTurnedOff()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var silo = new SiloFactory(database.ConnectionString, new Dictionary<string, string?> { ["ControlPlane:OrleansDashboard:Enabled"] = "false" });
+        using var admin = silo.CreateClient();
+        admin.DefaultRequestHeaders.Add("X-Api-Key", SiloFactory.AdminKey);
+
+        using var page = await admin.GetAsync("/orleans-dashboard/");
+        using var api = await admin.GetAsync("/orleans-dashboard/DashboardCounters");
+        var problem = await Problem.ReadAsync(page);
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Contains("ControlPlane:OrleansDashboard:Enabled = false", problem.Detail, StringComparison.Ordinal);
+    }
 }
