@@ -99,47 +99,21 @@ public static class TenantRows
         params TenantEventDraft[] events) => await SaveAsync(connection, transaction, row, siloId, [], cancellationToken, events);
 
     /// <summary>As <see cref="SaveAsync(NpgsqlConnection, NpgsqlTransaction, TenantRow, string, CancellationToken, TenantEventDraft[])"/>, with more commands sent in the same round trip.</summary>
-    public static async Task<TenantRow> SaveAsync(
+    public static Task<TenantRow> SaveAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         TenantRow row,
         string siloId,
         IReadOnlyList<NpgsqlBatchCommand> alsoRun,
         CancellationToken cancellationToken,
-        params TenantEventDraft[] events)
-    {
-        await using var batch = new NpgsqlBatch(connection, transaction);
-
-        batch.BatchCommands.Add(Update(row));
-        foreach (var command in alsoRun)
-        {
-            batch.BatchCommands.Add(command);
-        }
-
-        foreach (var e in events)
-        {
-            batch.BatchCommands.Add(EventInsert(row.Slug, e, siloId));
-            AnnounceTo(batch, row, e);
-        }
-
-        batch.BatchCommands.Add(TenantChangeFeed.Notify(row.Slug));
-
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            // Unreachable while the caller holds the row lock; if it happens, the fence has been broken: write nothing.
-            throw new TenantFencedOutException(row.Slug, $"the registry row changed under a held lock (expected etag {row.Etag})");
-        }
-
-        return row with { Etag = reader.GetInt64(0), UpdatedAt = reader.GetFieldValue<DateTimeOffset>(1) };
-    }
+        params TenantEventDraft[] events) =>
+        SaveBatchAsync(connection, transaction, row, siloId, events, alsoRun, commit: false, cancellationToken);
 
     /// <summary>
     /// Saves the row with the step's deferred statements, more commands and timeline entries, and commits, in one
-    /// round trip. The row's update comes first so that its <c>RETURNING</c> is the first result; an error anywhere
-    /// aborts the whole transaction (PostgreSQL skips the rest of the batch).
+    /// round trip (a separate commit would be one more round trip for every unit of every tenant).
     /// </summary>
-    public static async Task<TenantRow> SaveAndCommitAsync(
+    public static Task<TenantRow> SaveAndCommitAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         TenantRow row,
@@ -147,11 +121,26 @@ public static class TenantRows
         IReadOnlyList<NpgsqlBatchCommand> deferred,
         IReadOnlyList<NpgsqlBatchCommand> alsoRun,
         IReadOnlyList<TenantEventDraft> events,
+        CancellationToken cancellationToken) =>
+        SaveBatchAsync(connection, transaction, row, siloId, events, [.. deferred, .. alsoRun], commit: true, cancellationToken);
+
+    /// <summary>
+    /// The one save: the row's update first (its <c>RETURNING</c> is the first result), the timeline entries with their
+    /// webhook events, the change notification, then <paramref name="after"/> and, with <paramref name="commit"/>, the
+    /// COMMIT. Registry statements come first, on the session's search path (where their prepared plans were made);
+    /// deferred statements set and restore the tenant's path themselves. An error anywhere aborts the whole
+    /// transaction (PostgreSQL skips the rest of the batch).
+    /// </summary>
+    private static async Task<TenantRow> SaveBatchAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        TenantRow row,
+        string siloId,
+        IReadOnlyList<TenantEventDraft> events,
+        IReadOnlyList<NpgsqlBatchCommand> after,
+        bool commit,
         CancellationToken cancellationToken)
     {
-        // Registry statements first, on the session's search path (where their prepared plans were made); the deferred
-        // statements set and restore the tenant's path themselves. The COMMIT rides in the same batch: a separate
-        // CommitAsync would be one more round trip for every unit of every tenant.
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(Update(row));
         foreach (var e in events)
@@ -161,15 +150,20 @@ public static class TenantRows
         }
 
         batch.BatchCommands.Add(TenantChangeFeed.Notify(row.Slug));
-        foreach (var command in deferred.Concat(alsoRun))
+        foreach (var command in after)
         {
             batch.BatchCommands.Add(command);
         }
 
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        if (commit)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        }
+
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
+            // Unreachable while the caller holds the row lock; if it happens, the fence has been broken: write nothing.
             throw new TenantFencedOutException(row.Slug, $"the registry row changed under a held lock (expected etag {row.Etag})");
         }
 
