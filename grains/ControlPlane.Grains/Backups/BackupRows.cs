@@ -123,11 +123,12 @@ public static class BackupRows
     public static async Task<bool> AnyLeftMidwayAsync(NpgsqlDataSource registry, string slug, CancellationToken cancellationToken)
     {
         await using var command = registry.CreateCommand(
-            """
-            SELECT EXISTS (SELECT 1 FROM controlplane.tenant_restores WHERE slug = $1 AND phase IN ('Staging', 'Swapped'))
-                OR EXISTS (SELECT 1 FROM controlplane.tenant_backups WHERE slug = $1 AND state = 'Running')
+            $"""
+            SELECT EXISTS (SELECT 1 FROM controlplane.tenant_restores WHERE slug = $1 AND {RestoreRows.Unfinished})
+                OR EXISTS (SELECT 1 FROM controlplane.tenant_backups WHERE slug = $1 AND state = $2)
             """);
         command.Parameters.Add(new() { Value = slug });
+        command.Parameters.Add(new() { Value = BackupState.Running.ToString() });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -50,13 +50,16 @@ public static class RestoreRows
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>A restore a silo left mid-way, as a condition on <c>controlplane.tenant_restores</c>.</summary>
+    public const string Unfinished = "phase IN ('Staging', 'Swapped')";
+
     /// <summary>The tenant's restores a silo left mid-way (Staging or Swapped).</summary>
     public static async Task<IReadOnlyList<UnfinishedRestore>> UnfinishedAsync(NpgsqlDataSource registry, string slug, CancellationToken cancellationToken)
     {
         await using var command = registry.CreateCommand(
-            """
+            $"""
             SELECT id, backup_id, phase, staging_schema, replaced_schema, replaced_backup_id, replaced_migrations
-              FROM controlplane.tenant_restores WHERE slug = $1 AND phase IN ('Staging', 'Swapped') ORDER BY started_at
+              FROM controlplane.tenant_restores WHERE slug = $1 AND {Unfinished} ORDER BY started_at
             """);
         command.Parameters.Add(new() { Value = slug });
         var restores = new List<UnfinishedRestore>();
