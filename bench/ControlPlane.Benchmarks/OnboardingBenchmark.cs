@@ -83,7 +83,12 @@ internal static class OnboardingBenchmark
         options.Figures.Add(BenchmarkFigure.RatioAtMost(
             "onboarding", string.Create(CultureInfo.InvariantCulture, $"median POST-to-Active (ms), {tenants:N0} tenants"), oursAll.MedianMs, rawAll.MedianMs, oursAll.MedianMs / rawAll.MedianMs, 1.30, "cp/raw"));
 
-        // The warm pool path on a silo of its own (a silo without a pool would drop the pool as surplus).
+        // The warm pool path on a silo of its own (a silo without a pool would drop the pool as surplus); --pool 0 skips it.
+        if (options.Int("pool", 20) == 0)
+        {
+            return 0;
+        }
+
         var pool = await WarmPoolOnboarding.RunAsync(database, options, concurrency, rounds, migrations, seed);
         pool.Print(Row);
         pool.AddFigures(options.Figures);
