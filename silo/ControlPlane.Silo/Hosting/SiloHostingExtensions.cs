@@ -96,7 +96,7 @@ public static class SiloHostingExtensions
             app.MapGet(OrleansDashboardPath + "/{**rest}", () => TypedResults.Problem(
                     statusCode: StatusCodes.Status404NotFound,
                     title: "Orleans dashboard turned off",
-                    detail: $"This silo runs with {OrleansSiloSetup.OrleansDashboardSetting} = false; set it to true (environment ControlPlane__OrleansDashboard__Enabled) to serve Orleans' dashboard here."))
+                    detail: $"This silo runs with {OrleansSiloSetup.OrleansDashboardSetting} = false (the default); set it to true (environment ControlPlane__OrleansDashboard__Enabled) to serve Orleans' dashboard here."))
                 .ExcludeFromDescription()
                 .RequireAuthorization(ControlPlaneScopes.ReadPolicy);
         }
