@@ -96,6 +96,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<TenantChangeFeed>();
         services.AddSingleton<ITenantChangeWaiter>(sp => sp.GetRequiredService<TenantChangeFeed>());
         services.AddSingleton<CreateSchemaStep>();
+        services.AddSingleton<BuildStep>();
         services.AddSingleton<MigrateStep>();
         services.AddSingleton<SeedStep>();
         services.AddSingleton<CopyStep>();

@@ -13,9 +13,10 @@ public static class ProvisioningTelemetry
     internal static readonly ActivitySource Source = new(SourceName);
 
     /// <summary>Starts the span of one unit; a migration's name and version are added once its script is chosen.</summary>
-    internal static Activity? StartUnit(WorkUnit unit, TenantRow row, string? rolloutId)
+    internal static Activity? StartUnit(WorkUnit unit, TenantRow row, string? rolloutId, DateTimeOffset startTime = default)
     {
-        var span = Source.StartActivity(unit == WorkUnit.Migrate ? "tenant.migrate" : $"tenant.{unit}".ToLowerInvariant());
+        var span = Source.StartActivity(
+            unit == WorkUnit.Migrate ? "tenant.migrate" : $"tenant.{unit}".ToLowerInvariant(), ActivityKind.Internal, parentContext: default, startTime: startTime);
         if (span is null)
         {
             return null;
@@ -33,6 +34,26 @@ public static class ProvisioningTelemetry
         }
 
         return span;
+    }
+
+    /// <summary>
+    /// Records a step that ran inside another unit's transaction (<see cref="Tenants.Steps.BuildStep"/>) as the span it
+    /// would have had on its own, a child of the current unit's, from <paramref name="start"/> to <paramref name="end"/>.
+    /// </summary>
+    internal static void RecordStep(WorkUnit unit, TenantRow row, DateTimeOffset start, DateTimeOffset end, Migrations.MigrationScript? script)
+    {
+        using var span = StartUnit(unit, row, rolloutId: null, start);
+        if (span is null)
+        {
+            return;
+        }
+
+        if (script is not null)
+        {
+            Migrating(script.Version, script.Name);
+        }
+
+        span.SetEndTime(end.UtcDateTime);
     }
 
     /// <summary>Marks the current unit's span as the migration of <paramref name="version"/> (<paramref name="name"/>).</summary>

@@ -19,4 +19,10 @@ public sealed class ProvisioningOptions
 
     /// <summary>Most tenants one sweep hands to grains.</summary>
     public int SweepBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// Whether a tenant built from nothing takes its four provisioning steps in one transaction (Steps/BuildStep.cs);
+    /// false runs every step as its own unit, so each state in between is committed and visible while it builds.
+    /// </summary>
+    public bool BuildInOneTransaction { get; set; } = true;
 }

@@ -218,6 +218,11 @@ public sealed partial class TenantGrain
                 metrics.MigrationApplied(appliedScript.Version, "succeeded", saving.Elapsed);
             }
 
+            foreach (var (inline, took) in outcome.AppliedInline)
+            {
+                metrics.MigrationApplied(inline.Version, "succeeded", took);
+            }
+
             _serving?.Invalidate();
             _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
             turn.LastRow = saved;
@@ -275,6 +280,13 @@ public sealed partial class TenantGrain
                 if (turn.Inline)
                 {
                     throw new InlineOnboardingDeclinedException("the warm pool has no schema to give; the tenant is built in the background");
+                }
+
+                // A tenant built from nothing takes all four steps in this one transaction; otherwise, or when that
+                // fails (rolled back to its savepoint), the steps run one by one as their own units.
+                if (await context.UnderTimeoutsAsync(() => steps.Build.TryRunAsync(context)) is { } built)
+                {
+                    return (built, null);
                 }
 
                 return (await context.UnderTimeoutsAsync(() => steps.CreateSchema.RunAsync(context)), null);

@@ -84,9 +84,14 @@ public static class TenantStateMachine
     /// <summary>True when <paramref name="state"/> is one a rollout upgrades in place (Migrate runs without leaving it).</summary>
     public static bool UpgradesInPlace(TenantStatus state) => Steps[ProvisioningStep.Migrate].InPlace.Contains(state);
 
-    /// <summary>True when moving <paramref name="from"/> → <paramref name="to"/> is the last step of provisioning.</summary>
+    /// <summary>
+    /// True when a unit that moved <paramref name="from"/> → <paramref name="to"/> finished provisioning: it ended where
+    /// Activate ends, starting from a provisioning state (Seeded step by step; Requested when one unit took all four
+    /// steps: a build in one transaction, a claim from the warm pool, a pooled onboarding).
+    /// </summary>
     public static bool EndsProvisioning(TenantStatus from, TenantStatus to) =>
-        from == Steps[ProvisioningStep.Activate].From && to == Steps[ProvisioningStep.Activate].To;
+        to == Steps[ProvisioningStep.Activate].To
+        && from is TenantStatus.Requested or TenantStatus.SchemaCreated or TenantStatus.Migrated or TenantStatus.Seeded;
 
     /// <summary>Where a failed step leaves a tenant: Failed, except that a failed upgrade leaves it serving where it was.</summary>
     public static TenantStatus AfterFailure(TenantStatus state) => UpgradesInPlace(state) ? state : TenantStatus.Failed;

@@ -27,6 +27,9 @@ public sealed class BackpressureShould : IAsyncLifetime
                 // No sweeps during the test: a sweep's wake-up queues the tenant's next drive turn behind the held one,
                 // which would take the one waiting slot meant for the first call.
                 ["ControlPlane:Provisioning:SweepInterval"] = "01:00:00",
+
+                // The gate holds the drive between two steps, which a build in one transaction does not have.
+                ["ControlPlane:Provisioning:BuildInOneTransaction"] = "false",
             },
             s => s.AddSingleton<ITenantWorkObserver>(gate));
         using var client = silo.CreateAdminClient();

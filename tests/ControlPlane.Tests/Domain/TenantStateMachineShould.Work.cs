@@ -76,11 +76,13 @@ public sealed partial class TenantStateMachineShould
         Assert.Equal(after, TenantStateMachine.AfterFailure(state));
 
     [Fact]
-    public void EndProvisioningOnlyWithTheMoveFromSeededToActive()
+    public void EndProvisioningWhenAUnitReachesActiveFromAProvisioningStateOnly()
     {
         Assert.True(TenantStateMachine.EndsProvisioning(TenantStatus.Seeded, TenantStatus.Active));
+        Assert.True(TenantStateMachine.EndsProvisioning(TenantStatus.Requested, TenantStatus.Active));
         Assert.False(TenantStateMachine.EndsProvisioning(TenantStatus.Suspended, TenantStatus.Active));
         Assert.False(TenantStateMachine.EndsProvisioning(TenantStatus.Active, TenantStatus.Active));
+        Assert.False(TenantStateMachine.EndsProvisioning(TenantStatus.Requested, TenantStatus.SchemaCreated));
     }
 
     [Theory]

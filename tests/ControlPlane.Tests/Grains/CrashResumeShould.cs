@@ -4,9 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ControlPlane.Tests.Grains;
 
-/// <summary>A tenant whose provisioning stops between steps ends exactly as if nothing had happened.</summary>
+/// <summary>
+/// A tenant whose provisioning stops between steps ends exactly as if nothing had happened. The silos that stop
+/// commit each step on its own (a build in one transaction has no "between").
+/// </summary>
 public sealed class CrashResumeShould : IAsyncLifetime
 {
+    private static readonly Dictionary<string, string?> StepByStep = new() { ["ControlPlane:Provisioning:BuildInOneTransaction"] = "false" };
+
     private TestDatabase _database = null!;
 
     public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
@@ -18,7 +23,7 @@ public sealed class CrashResumeShould : IAsyncLifetime
     {
         var slug = TestSlugs.New("stop");
         var gate = new StepGate(slug, WorkUnit.Seed, crash: true);
-        await using var silo = new SiloFactory(_database.ConnectionString, services: s => s.AddSingleton<ITenantWorkObserver>(gate));
+        await using var silo = new SiloFactory(_database.ConnectionString, StepByStep, services: s => s.AddSingleton<ITenantWorkObserver>(gate));
         using var client = silo.CreateAdminClient();
 
         using var created = await client.CreateAsync(slug, "Stop Ltd");
@@ -35,7 +40,7 @@ public sealed class CrashResumeShould : IAsyncLifetime
     {
         var slug = TestSlugs.New("handoff");
         var gate = new StepGate(slug, WorkUnit.Seed, crash: false);
-        var first = new SiloFactory(_database.ConnectionString, services: s => s.AddSingleton<ITenantWorkObserver>(gate));
+        var first = new SiloFactory(_database.ConnectionString, StepByStep, services: s => s.AddSingleton<ITenantWorkObserver>(gate));
         using (var client = first.CreateAdminClient())
         {
             using var created = await client.CreateAsync(slug, "Handoff Ltd");

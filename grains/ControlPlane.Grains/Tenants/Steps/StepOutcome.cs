@@ -17,4 +17,7 @@ public sealed record StepOutcome(TenantRow Row, params TenantEventDraft[] Events
 
     /// <summary>The migration whose statements are in <see cref="Deferred"/>.</summary>
     public Migrations.MigrationScript? DeferredScript { get; init; }
+
+    /// <summary>Migrations the step already ran in its transaction (<see cref="BuildStep"/>), with how long each took, for their metrics once it commits.</summary>
+    public IReadOnlyList<(Migrations.MigrationScript Script, TimeSpan Took)> AppliedInline { get; init; } = [];
 }
