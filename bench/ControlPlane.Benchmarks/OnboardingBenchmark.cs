@@ -72,7 +72,7 @@ internal static class OnboardingBenchmark
         Row("PostgreSQL CPU per tenant (ms)", oursAll.ServerCpuMsPerTenant, rawAll.ServerCpuMsPerTenant, oursAll.ServerCpuMsPerTenant / rawAll.ServerCpuMsPerTenant);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"silo CPU per tenant (ms)",-34}{oursAll.SiloCpuMsPerTenant,16:0.0}"));
         Console.WriteLine();
-        Console.WriteLine("Raw SQL with the state machine's transaction structure (one transaction per step, no registry):");
+        Console.WriteLine("Raw SQL with one transaction per step (the structure of a build run step by step; no registry):");
         Row("  median per tenant (ms)", rawStepAll.MedianMs, rawAll.MedianMs, rawStepAll.MedianMs / rawAll.MedianMs);
         Row("  tenants per second", rawStepAll.PerSecond, rawAll.PerSecond, rawAll.PerSecond / rawStepAll.PerSecond);
         Row("  PostgreSQL CPU per tenant (ms)", rawStepAll.ServerCpuMsPerTenant, rawAll.ServerCpuMsPerTenant, rawStepAll.ServerCpuMsPerTenant / rawAll.ServerCpuMsPerTenant);
