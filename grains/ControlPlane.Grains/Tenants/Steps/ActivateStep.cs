@@ -1,4 +1,5 @@
 using ControlPlane.Grains.Registry;
+using Npgsql;
 
 namespace ControlPlane.Grains.Tenants.Steps;
 
@@ -18,7 +19,13 @@ public static class ActivateStep
 {
     public static async Task<StepOutcome> RunAsync(StepContext context)
     {
-        await using var command = context.Command(
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction) { BatchCommands = { Check(context.Slug) } };
+        await using var reader = await batch.ExecuteReaderAsync(context.CancellationToken);
+        return await ReadAsync(reader, context);
+    }
+
+    /// <summary>The check's query, for a step that sends it in a batch of its own statements (a claim from the warm pool).</summary>
+    public static NpgsqlBatchCommand Check(TenantSlug slug) => new(
             """
             SELECT r.rolcanlogin,
                    coalesce(s.setconfig, '{}'),
@@ -34,48 +41,50 @@ public static class ActivateStep
             LEFT JOIN pg_catalog.pg_db_role_setting s
                    ON s.setrole = r.oid AND s.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
             WHERE r.rolname = $1 AND n.nspname = $2
-            """);
-        command.Parameters.Add(new() { Value = context.Slug.RoleName });
-        command.Parameters.Add(new() { Value = context.Slug.SchemaName });
-        await using (var reader = await command.ExecuteReaderAsync(context.CancellationToken))
+            """)
+    {
+        Parameters = { new() { Value = slug.RoleName }, new() { Value = slug.SchemaName } },
+    };
+
+    /// <summary>Reads the check's answer from <paramref name="reader"/>, positioned at it: the outcome, or the step's failure naming every problem.</summary>
+    public static async Task<StepOutcome> ReadAsync(NpgsqlDataReader reader, StepContext context)
+    {
+        if (!await reader.ReadAsync(context.CancellationToken))
         {
-            if (!await reader.ReadAsync(context.CancellationToken))
-            {
-                throw new StepFailedException($"The role or schema of tenant '{context.Slug}' is missing.", retryable: true);
-            }
+            throw new StepFailedException($"The role or schema of tenant '{context.Slug}' is missing.", retryable: true);
+        }
 
-            var problems = new List<string>();
-            if (!reader.GetBoolean(0))
-            {
-                problems.Add("its role cannot log in");
-            }
+        var problems = new List<string>();
+        if (!reader.GetBoolean(0))
+        {
+            problems.Add("its role cannot log in");
+        }
 
-            var settings = reader.GetFieldValue<string[]>(1);
-            var expected = $"search_path={context.Slug.SchemaName}";
-            if (!settings.Contains(expected))
-            {
-                problems.Add($"its role's settings are [{string.Join(", ", settings)}], not {expected}");
-            }
+        var settings = reader.GetFieldValue<string[]>(1);
+        var expected = $"search_path={context.Slug.SchemaName}";
+        if (!settings.Contains(expected))
+        {
+            problems.Add($"its role's settings are [{string.Join(", ", settings)}], not {expected}");
+        }
 
-            if (!reader.GetBoolean(2))
-            {
-                problems.Add("its role cannot use its schema");
-            }
+        if (!reader.GetBoolean(2))
+        {
+            problems.Add("its role cannot use its schema");
+        }
 
-            if (reader.GetBoolean(3))
-            {
-                problems.Add("its role can reach the registry schema");
-            }
+        if (reader.GetBoolean(3))
+        {
+            problems.Add("its role can reach the registry schema");
+        }
 
-            if (reader.GetInt64(4) is var missing and > 0)
-            {
-                problems.Add($"its role lacks read/write on {missing} table(s)");
-            }
+        if (reader.GetInt64(4) is var missing and > 0)
+        {
+            problems.Add($"its role lacks read/write on {missing} table(s)");
+        }
 
-            if (problems.Count > 0)
-            {
-                throw new StepFailedException($"Tenant '{context.Slug}' is not ready: {string.Join("; ", problems)}.", retryable: true);
-            }
+        if (problems.Count > 0)
+        {
+            throw new StepFailedException($"Tenant '{context.Slug}' is not ready: {string.Join("; ", problems)}.", retryable: true);
         }
 
         var row = context.Row with { State = TenantStateMachine.To(ProvisioningStep.Activate) };

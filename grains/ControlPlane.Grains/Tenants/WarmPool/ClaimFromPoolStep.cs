@@ -11,7 +11,7 @@ namespace ControlPlane.Grains.Tenants.WarmPool;
 /// <c>Requested → Active</c> in one transaction, when the warm pool has a schema at the current catalogue: takes it
 /// (its row locked and deleted, so no other onboarding can), renames the schema and its role to the tenant's, gives the
 /// role the tenant's password (SCRAM, set after the rename), marker and path, runs the personalised seed, verifies what
-/// <see cref="ActivateStep"/> verifies, records the applied migrations and saves the four steps' timeline entries.
+/// <see cref="ActivateStep"/> verifies (these three in one round trip), records the applied migrations and saves the four steps' timeline entries.
 /// Null when the pool has nothing to give: the tenant is then built as before.
 /// </summary>
 public sealed class ClaimFromPoolStep(
@@ -53,15 +53,27 @@ public sealed class ClaimFromPoolStep(
             return null;
         }
 
+        // The renames, password, marker and path, the seed and the Activate check in one round trip: the reader starts
+        // at the check (the first statement that returns rows), and an error in any statement before it surfaces here.
         var verifier = ScramVerifier.Create(passwords.For(slug.RoleName));
-        await context.ExecuteAsync(TenantDdl.ClaimPoolSchema(pooled, slug, dataSources.DatabaseName, verifier) + seed.ScriptFor(slug));
-
         var attempt = context.Row.Attempts + 1;
         var requested = context.Row.State;
         var created = TenantStateMachine.To(ProvisioningStep.CreateSchema);
         var migrated = TenantStateMachine.To(ProvisioningStep.Migrate);
         var seeded = TenantStateMachine.To(ProvisioningStep.Seed);
-        var verified = await ActivateStep.RunAsync(context with { Row = context.Row with { State = seeded, MigrationVersion = set.LatestVersion } });
+        StepOutcome verified;
+        await using (var batch = new NpgsqlBatch(context.Connection, context.Transaction))
+        {
+            var script = TenantDdl.ClaimPoolSchema(pooled, slug, dataSources.DatabaseName, verifier) + "\n" + seed.ScriptFor(slug);
+            foreach (var statement in SqlStatementSplitter.Split(script).Where(s => !string.IsNullOrWhiteSpace(s)))
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+            }
+
+            batch.BatchCommands.Add(ActivateStep.Check(slug));
+            await using var reader = await batch.ExecuteReaderAsync(context.CancellationToken);
+            verified = await ActivateStep.ReadAsync(reader, context with { Row = context.Row with { State = seeded, MigrationVersion = set.LatestVersion } });
+        }
         var events = new List<TenantEventDraft>
         {
             new(requested, created, ProvisioningStep.CreateSchema, $"claimed warm pool schema {pooled} as schema {slug.SchemaName} and role {slug.RoleName}", attempt),
