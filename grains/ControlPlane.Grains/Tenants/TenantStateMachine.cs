@@ -32,6 +32,11 @@ public static class TenantStateMachine
 
     private static readonly FrozenDictionary<WorkUnit, ProvisioningStep> StepByUnit = Steps.ToFrozenDictionary(s => s.Value.Unit, s => s.Key);
 
+    // Where a tenant is on its way to Active: each provisioning step's starting state.
+    private static readonly FrozenSet<TenantStatus> OnTheWayToActive =
+        new[] { ProvisioningStep.CreateSchema, ProvisioningStep.Migrate, ProvisioningStep.Seed, ProvisioningStep.Copy, ProvisioningStep.Activate }
+            .Select(step => Steps[step].From).ToFrozenSet();
+
     // Deleted, or on the way there: its schema and role are gone or going.
     private static readonly TenantStatus[] Gone = [TenantStatus.Deprovisioning, TenantStatus.Deleted];
 
@@ -90,8 +95,7 @@ public static class TenantStateMachine
     /// steps: a build in one transaction, a claim from the warm pool, a pooled onboarding).
     /// </summary>
     public static bool EndsProvisioning(TenantStatus from, TenantStatus to) =>
-        to == Steps[ProvisioningStep.Activate].To
-        && from is TenantStatus.Requested or TenantStatus.SchemaCreated or TenantStatus.Migrated or TenantStatus.Seeded;
+        to == Steps[ProvisioningStep.Activate].To && OnTheWayToActive.Contains(from);
 
     /// <summary>Where a failed step leaves a tenant: Failed, except that a failed upgrade leaves it serving where it was.</summary>
     public static TenantStatus AfterFailure(TenantStatus state) => UpgradesInPlace(state) ? state : TenantStatus.Failed;
