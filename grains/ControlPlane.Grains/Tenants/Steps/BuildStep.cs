@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
 using ControlPlane.Grains.Telemetry;
@@ -69,13 +68,12 @@ public sealed partial class BuildStep(CreateSchemaStep createSchema, SeedStep se
                 var took = Stopwatch.StartNew();
                 await using (var batch = new NpgsqlBatch(context.Connection, context.Transaction))
                 {
-                    batch.BatchCommands.Add(AppliedMigrations.StartTimed(PgIdentifier.Quote(context.Slug.SchemaName)));
-                    foreach (var statement in script.Statements)
+                    // Already under the unit's timeouts (the caller's), so the migration does not enter and leave them.
+                    foreach (var command in MigrateStep.Statements(context, script, underTimeouts: false))
                     {
-                        batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+                        batch.BatchCommands.Add(command);
                     }
 
-                    batch.BatchCommands.Add(AppliedMigrations.RestorePath());
                     batch.BatchCommands.Add(AppliedMigrations.UpsertTimed(context.Row.Slug, script));
                     await batch.ExecuteNonQueryAsync(context.CancellationToken);
                 }

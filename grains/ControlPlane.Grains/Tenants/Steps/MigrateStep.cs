@@ -64,30 +64,39 @@ public sealed class MigrateStep(MigrationCatalog catalog)
     public static StepOutcome Apply(StepContext context, MigrationScript script, int target)
     {
         ProvisioningTelemetry.Migrating(script.Version, script.Name);
-        var deferred = new List<NpgsqlBatchCommand> { AppliedMigrations.StartTimed(PgIdentifier.Quote(context.Slug.SchemaName)) };
-        if (context.Timeouts is { } timeouts)
+        return Applied(context, script, target, took: null) with
         {
-            deferred.Add(timeouts.Enter());
+            Deferred = Statements(context, script, underTimeouts: context.Timeouts is not null),
+            DeferredScript = script,
+            AlsoRun = [AppliedMigrations.UpsertTimed(context.Row.Slug, script)],
+        };
+    }
+
+    /// <summary>
+    /// A transactional migration's statements as they are sent: on the tenant's path, timed by the server, then the
+    /// session's path back; with <paramref name="underTimeouts"/>, under the unit's DDL timeouts and the session's
+    /// lock timeout after (a caller already under them, <see cref="BuildStep"/>, passes false).
+    /// </summary>
+    public static List<NpgsqlBatchCommand> Statements(StepContext context, MigrationScript script, bool underTimeouts)
+    {
+        var commands = new List<NpgsqlBatchCommand> { AppliedMigrations.StartTimed(PgIdentifier.Quote(context.Slug.SchemaName)) };
+        if (underTimeouts && context.Timeouts is { } timeouts)
+        {
+            commands.Add(timeouts.Enter());
         }
 
         foreach (var statement in script.Statements)
         {
-            deferred.Add(new NpgsqlBatchCommand(statement));
+            commands.Add(new NpgsqlBatchCommand(statement));
         }
 
-        if (context.Timeouts is not null)
+        if (underTimeouts && context.Timeouts is not null)
         {
-            deferred.Add(Locks.DdlTimeouts.Leave(context.SessionLockTimeout));
+            commands.Add(Locks.DdlTimeouts.Leave(context.SessionLockTimeout));
         }
 
-        deferred.Add(AppliedMigrations.RestorePath());
-
-        return Applied(context, script, target, took: null) with
-        {
-            Deferred = deferred,
-            DeferredScript = script,
-            AlsoRun = [AppliedMigrations.UpsertTimed(context.Row.Slug, script)],
-        };
+        commands.Add(AppliedMigrations.RestorePath());
+        return commands;
     }
 
     /// <summary>The row after <paramref name="script"/> is applied: new version, and Migrated when it was the last one.</summary>

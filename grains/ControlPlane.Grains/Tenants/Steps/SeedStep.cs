@@ -8,7 +8,7 @@ namespace ControlPlane.Grains.Tenants.Steps;
 /// <summary>
 /// <c>Migrated → Seeded</c>: runs the seed script in the tenant's schema, personalised through settings bound as
 /// parameters. It commits with the state change, so a tenant is seeded exactly once. A claim from the warm pool runs
-/// the same seed (<see cref="Personalise"/>, <see cref="ScriptFor"/>) in its own transaction.
+/// the same seed (<see cref="Personalise"/>, <see cref="CommandsFor"/>) in its own transaction.
 /// </summary>
 public sealed class SeedStep(SeedScript seed)
 {
@@ -36,6 +36,11 @@ public sealed class SeedStep(SeedScript seed)
     {
         Parameters = { new() { Value = row.DisplayName }, new() { Value = slug.Value } },
     };
+
+    /// <summary>The seed as batch commands on the tenant's schema (its path first); none when no seed is configured.</summary>
+    public IReadOnlyList<NpgsqlBatchCommand> CommandsFor(TenantSlug slug) => seed.ReadStatements() is { } statements
+        ? [new NpgsqlBatchCommand($"SET LOCAL search_path TO {PgIdentifier.Quote(slug.SchemaName)}"), .. statements.Select(s => new NpgsqlBatchCommand(s))]
+        : [];
 
     /// <summary>The seed script on the tenant's schema (path set in the same round trip), or null when none is configured.</summary>
     public string? ScriptFor(TenantSlug slug) =>

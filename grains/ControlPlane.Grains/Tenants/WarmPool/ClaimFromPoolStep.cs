@@ -61,13 +61,18 @@ public sealed class ClaimFromPoolStep(
         var created = TenantStateMachine.To(ProvisioningStep.CreateSchema);
         var migrated = TenantStateMachine.To(ProvisioningStep.Migrate);
         var seeded = TenantStateMachine.To(ProvisioningStep.Seed);
+        var seedCommands = seed.CommandsFor(slug);
         StepOutcome verified;
         await using (var batch = new NpgsqlBatch(context.Connection, context.Transaction))
         {
-            var script = TenantDdl.ClaimPoolSchema(pooled, slug, dataSources.DatabaseName, verifier) + "\n" + seed.ScriptFor(slug);
-            foreach (var statement in SqlStatementSplitter.Split(script).Where(s => !string.IsNullOrWhiteSpace(s)))
+            foreach (var statement in SqlStatementSplitter.Split(TenantDdl.ClaimPoolSchema(pooled, slug, dataSources.DatabaseName, verifier)).Where(s => !string.IsNullOrWhiteSpace(s)))
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+            }
+
+            foreach (var command in seedCommands)
+            {
+                batch.BatchCommands.Add(command);
             }
 
             batch.BatchCommands.Add(ActivateStep.Check(slug));
@@ -78,7 +83,7 @@ public sealed class ClaimFromPoolStep(
         {
             new(requested, created, ProvisioningStep.CreateSchema, $"claimed warm pool schema {pooled} as schema {slug.SchemaName} and role {slug.RoleName}", attempt),
             new(created, migrated, ProvisioningStep.Migrate, $"at version {set.LatestVersion} (migrated in the warm pool)", attempt),
-            new(migrated, seeded, ProvisioningStep.Seed, seed.ScriptFor(slug) is null ? "no seed script configured" : "base data seeded", attempt),
+            new(migrated, seeded, ProvisioningStep.Seed, seedCommands.Count == 0 ? "no seed script configured" : "base data seeded", attempt),
         };
         events.AddRange(verified.Events);
         return new StepOutcome(verified.Row, [.. events])
