@@ -124,7 +124,10 @@ internal static class RolloutBenchmark
         }
     }
 
-    /// <summary>Registry rows for tenants whose schemas exist: Active at V1, V0001 recorded with its checksum.</summary>
+    /// <summary>
+    /// Registry rows for tenants whose schemas exist: Active at V1 (since now, as an onboarded tenant has an activated_at:
+    /// without one the rollout's update would be the one that sets it), V0001 recorded with its checksum.
+    /// </summary>
     private static async Task RegisterAsync(BenchmarkDatabase database, string prefix, int tenants)
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
@@ -135,8 +138,8 @@ internal static class RolloutBenchmark
             {
                 new NpgsqlBatchCommand(
                     """
-                    INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, migration_version)
-                    SELECT s, s, 'tenant_' || s, 'tenant_' || s, 'Active', 1
+                    INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, migration_version, activated_at)
+                    SELECT s, s, 'tenant_' || s, 'tenant_' || s, 'Active', 1, clock_timestamp()
                     FROM (SELECT $1 || '_' || lpad(i::text, 5, '0') AS s FROM generate_series(0, $2 - 1) i) g
                     """)
                 {

@@ -57,6 +57,30 @@ public sealed class RegistrySchemaShould : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LetARolloutUpdateATenantRowWithoutTouchingItsIndexes()
+    {
+        // A rollout updates thousands of rows in a row; an index on a column it changes (the version above all) would
+        // make every one of those updates a new tuple plus an entry in each of the table's indexes.
+        await _schema.UpgradeAsync(_dataSource, CancellationToken.None);
+        await _database.ExecuteAsync(
+            "INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, migration_version, activated_at) VALUES ('hot_one', 'Hot One', 'tenant_hot_one', 'tenant_hot_one', 'Active', 1, clock_timestamp())");
+
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var update = new NpgsqlCommand(
+            """
+            UPDATE controlplane.tenants SET migration_version = 2, etag = etag + 1, updated_at = clock_timestamp(),
+                   lease_owner = 'silo-a', lease_token = lease_token + 1, attempts = 0, failed_step = NULL, last_error = NULL,
+                   activated_at = coalesce(activated_at, clock_timestamp())
+             WHERE slug = 'hot_one'
+            """, connection, transaction);
+        Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        await using var hot = new NpgsqlCommand("SELECT pg_stat_get_xact_tuples_hot_updated('controlplane.tenants'::regclass)", connection, transaction);
+
+        Assert.Equal(1L, (long)(await hot.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task KeepTheRegistryUnreadableForOtherRoles()
     {
         await _schema.UpgradeAsync(_dataSource, CancellationToken.None);
