@@ -12,8 +12,11 @@ namespace ControlPlane.Grains.Tenants;
 // Restore: load the backup beside the live schema, verify it, swap the two in one transaction, then keep the replaced
 // data as a backup of its own. Recorded in controlplane.tenant_restores so a silo that dies anywhere leaves the tenant
 // either as it was (before the swap) or restored (after it), and the next activation finishes or undoes the rest.
-public sealed partial class TenantGrain
+public sealed partial class TenantGrain : IIncomingGrainCallFilter
 {
+    // The recovery of what a dead silo left mid-way, started by the activation's first call (Invoke).
+    private Task? _recovery;
+
     public async Task<TenantRestore> RestoreAsync(string backupId)
     {
         var slug = RequireSlug();
@@ -215,8 +218,31 @@ public sealed partial class TenantGrain
     }
 
     /// <summary>
-    /// Run when the grain activates: a restore a dead silo left before its swap is undone (its staging schema dropped),
-    /// one left after it is finished, and backups left Running are recorded Failed with their temporary files removed.
+    /// Every call to this activation comes through here: before the first, what a dead silo left mid-way is recovered
+    /// (once; calls that interleave with it wait for the same recovery). A POST is the exception: when it registers the
+    /// tenant there is nothing to recover (backups and restores reference the row it creates), so the onboarding does
+    /// not pay the query; when the slug existed, the recovery runs before the next call, which is the drive the POST
+    /// wakes or the operator's next request, and the POST itself only reads.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (_recovery is null && _slug is { } slug && context.ImplementationMethod.Name != nameof(ProvisionAsync))
+        {
+            _recovery = RecoverOnActivationAsync(slug);
+        }
+
+        if (_recovery is { } recovery)
+        {
+            await recovery;
+        }
+
+        await context.Invoke();
+    }
+
+    /// <summary>
+    /// Run before the activation's first call: a restore a dead silo left before its swap is undone (its staging schema
+    /// dropped), one left after it is finished, and backups left Running are recorded Failed with their temporary files
+    /// removed.
     /// </summary>
     private async Task RecoverOnActivationAsync(TenantSlug slug)
     {

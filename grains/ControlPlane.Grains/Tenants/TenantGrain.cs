@@ -51,14 +51,17 @@ public sealed partial class TenantGrain(
     private readonly QueuedDrive _drive = new();
     private bool _driving;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (TenantSlug.TryParse(this.GetPrimaryKeyString(), out var slug, out _))
         {
             _slug = slug;
             _pool = pools.Create(slug);
-            await RecoverOnActivationAsync(slug);
         }
+
+        // What a dead silo left mid-way is looked at before this activation's first call but one that registers a new
+        // tenant (see Invoke, in TenantGrain.Restore.cs).
+        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
