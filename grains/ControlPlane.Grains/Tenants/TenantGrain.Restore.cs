@@ -220,8 +220,8 @@ public sealed partial class TenantGrain : IIncomingGrainCallFilter
     /// <summary>
     /// Every call to this activation comes through here: before the first, what a dead silo left mid-way is recovered
     /// (once; calls that interleave with it wait for the same recovery). A POST is the exception: when it registers the
-    /// tenant there is nothing to recover (backups and restores reference the row it creates), so the onboarding does
-    /// not pay the query; when the slug existed, the recovery runs before the next call, which is the drive the POST
+    /// tenant there is nothing to recover (backups and restores reference the row it creates), so neither the onboarding
+    /// nor the activation's later calls pay the query; when the slug existed, the recovery runs before the next call, which is the drive the POST
     /// wakes or the operator's next request, and the POST itself only reads.
     /// </summary>
     public async Task Invoke(IIncomingGrainCallContext context)

@@ -88,11 +88,17 @@ public sealed partial class TenantGrain(
         var oneShortUnit = pooledSchema is not null || (steps.Claim.Enabled && copyFrom is null);
         if (oneShortUnit && budget.InUse < budget.Capacity && await OnboardNowAsync(slug, displayName, labels, pooledSchema) is { } onboarded)
         {
+            // A tenant registered just now has no backup or restore a dead silo could have left mid-way.
+            _recovery ??= Task.CompletedTask;
             return new ProvisionResult(await LoadAsync(slug) ?? TenantSnapshots.From(onboarded), Created: true);
         }
 
         var (row, created) = await TenantRows.InsertOrGetAsync(dataSources.Registry, slug, displayName, silo.SiloId, CancellationToken.None, labels, copyFrom, pooledSchema);
-        if (!created)
+        if (created)
+        {
+            _recovery ??= Task.CompletedTask;
+        }
+        else
         {
             if (request.Tier is { } asked && asked != row.Tier)
             {
