@@ -98,7 +98,7 @@ internal static class WarmPoolOnboarding
             var script = scripts[i % connections];
             script.Append(PsqlRunner.Mark("start", slug.Value));
             script.Append("BEGIN;\n");
-            script.Append(TenantDdl.ClaimPoolSchema(names[i], slug, database.Database, ScramVerifier.Create(Guid.NewGuid().ToString()))).Append('\n');
+            script.Append(ClaimPoolSchema(names[i], slug, database.Database, ScramVerifier.Create(Guid.NewGuid().ToString()))).Append('\n');
             script.Append(CultureInfo.InvariantCulture, $"INSERT INTO public.bench_raw_claims (slug) VALUES ({PgIdentifier.Literal(slug.Value)});\n");
             script.Append(CultureInfo.InvariantCulture, $"SELECT set_config('controlplane.tenant_display_name', {PgIdentifier.Literal(slug.Value + " Ltd")}, true), set_config('controlplane.tenant_slug', {PgIdentifier.Literal(slug.Value)}, true) \\g /dev/null\n");
             script.Append(CultureInfo.InvariantCulture, $"SET LOCAL search_path TO {PgIdentifier.Quote(slug.SchemaName)};\n");
@@ -108,6 +108,23 @@ internal static class WarmPoolOnboarding
         }
 
         return await OnboardingBenchmark.RunRawAsync(database, scripts, tenants);
+    }
+
+    /// <summary>
+    /// The statements <c>controlplane.claim_pool_schema</c> (registry upgrade R0027) runs, spelled out for psql: the pool
+    /// schema and its role renamed to the tenant's, the role's password set after the rename, LOGIN, marker and path.
+    /// </summary>
+    private static string ClaimPoolSchema(string poolName, TenantSlug slug, string database, string scramVerifier)
+    {
+        var schema = PgIdentifier.Quote(slug.SchemaName);
+        var role = PgIdentifier.Quote(slug.RoleName);
+        return $"""
+            ALTER SCHEMA {PgIdentifier.Quote(poolName)} RENAME TO {schema};
+            ALTER ROLE {PgIdentifier.Quote(poolName)} RENAME TO {role};
+            ALTER ROLE {role} LOGIN PASSWORD {PgIdentifier.Literal(scramVerifier)};
+            COMMENT ON ROLE {role} IS {PgIdentifier.Literal(TenantRoles.Marker(database, slug))};
+            ALTER ROLE {role} IN DATABASE {PgIdentifier.Quote(database)} SET search_path TO {schema};
+            """;
     }
 
     /// <summary>What the pool rounds measured.</summary>
@@ -120,6 +137,7 @@ internal static class WarmPoolOnboarding
             row("  median POST-to-Active (ms)", Ours.MedianMs, Raw.MedianMs, Ours.MedianMs / Raw.MedianMs);
             row("  p95 POST-to-Active (ms)", Ours.P95Ms, Raw.P95Ms, Ours.P95Ms / Raw.P95Ms);
             row("  PostgreSQL CPU per tenant (ms)", Ours.ServerCpuMsPerTenant, Raw.ServerCpuMsPerTenant, Ours.ServerCpuMsPerTenant / Raw.ServerCpuMsPerTenant);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"  silo CPU per tenant (ms)",-34}{Ours.SiloCpuMsPerTenant,16:0.0}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"  claimed from the pool",-34}{Claimed,16} of {Ours.Tenants} (the rest built: the pool ran dry)"));
         }
 

@@ -272,7 +272,8 @@ public sealed partial class TenantGrain
         {
             // Provisioning DDL runs under the unit's short lock timeout too; a migration sets its own inside its batch.
             case WorkUnit.CreateSchema:
-                if (steps.Claim.Enabled && await context.UnderTimeoutsAsync(() => steps.Claim.TryRunAsync(context)) is { } claimed)
+                // The claim sets the unit's timeouts in its own round trip (ClaimFromPoolStep).
+                if (steps.Claim.Enabled && await steps.Claim.TryRunAsync(context) is { } claimed)
                 {
                     return (claimed, null);
                 }

@@ -19,24 +19,6 @@ public static class TenantDdl
     public static string CreatePoolRoleAndSchema(string name, string database) =>
         CreateRoleAndSchema(name, name, database, TenantRoles.PoolMarker(database, name), scramVerifier: null, roleExists: false);
 
-    /// <summary>
-    /// Gives a warm pool schema and its role to <paramref name="slug"/>: renamed, the role with the tenant's password
-    /// (set after the rename: ALTER ROLE ... RENAME clears an MD5 password, whose salt is the name), LOGIN, the tenant's
-    /// marker and its path. Grants and default privileges follow the renamed objects (they name OIDs).
-    /// </summary>
-    public static string ClaimPoolSchema(string poolName, TenantSlug slug, string database, string scramVerifier)
-    {
-        var schema = PgIdentifier.Quote(slug.SchemaName);
-        var role = PgIdentifier.Quote(slug.RoleName);
-        return $"""
-            ALTER SCHEMA {PgIdentifier.Quote(poolName)} RENAME TO {schema};
-            ALTER ROLE {PgIdentifier.Quote(poolName)} RENAME TO {role};
-            ALTER ROLE {role} LOGIN PASSWORD {PgIdentifier.Literal(scramVerifier)};
-            COMMENT ON ROLE {role} IS {PgIdentifier.Literal(TenantRoles.Marker(database, slug))};
-            ALTER ROLE {role} IN DATABASE {PgIdentifier.Quote(database)} SET search_path TO {schema};
-            """;
-    }
-
     private static string CreateRoleAndSchema(string schemaName, string roleName, string database, string marker, string? scramVerifier, bool roleExists)
     {
         var schema = PgIdentifier.Quote(schemaName);

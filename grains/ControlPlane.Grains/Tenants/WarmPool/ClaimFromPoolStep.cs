@@ -1,6 +1,7 @@
 using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using ControlPlane.Grains.Registry;
+using ControlPlane.Grains.Tenants.Locks;
 using ControlPlane.Grains.Tenants.Steps;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -10,9 +11,9 @@ namespace ControlPlane.Grains.Tenants.WarmPool;
 /// <summary>
 /// <c>Requested → Active</c> in one transaction, when the warm pool has a schema at the current catalogue: takes it
 /// (its row locked and deleted, so no other onboarding can), renames the schema and its role to the tenant's, gives the
-/// role the tenant's password (SCRAM, set after the rename), marker and path, runs the personalised seed, verifies what
-/// <see cref="ActivateStep"/> verifies (these three in one round trip), records the applied migrations and saves the four steps' timeline entries.
-/// Null when the pool has nothing to give: the tenant is then built as before.
+/// role the tenant's password (SCRAM, set after the rename), marker and path, verifies what <see cref="ActivateStep"/>
+/// verifies and runs the personalised seed, all in one round trip; the save records the applied migrations and the
+/// four steps' timeline entries. Null when the pool has nothing to give: the tenant is then built as before.
 /// </summary>
 public sealed class ClaimFromPoolStep(
     ControlPlaneDataSources dataSources,
@@ -23,6 +24,8 @@ public sealed class ClaimFromPoolStep(
 {
     /// <summary>True when onboarding asks the pool first (<c>ControlPlane:Tenants:WarmPoolSize</c> above 0).</summary>
     public bool Enabled => options.Value.WarmPoolSize > 0;
+
+    private const string Savepoint = "cp_claim";
 
     public async Task<StepOutcome?> TryRunAsync(StepContext context)
     {
@@ -37,48 +40,70 @@ public sealed class ClaimFromPoolStep(
             return null;
         }
 
+        // One round trip: the step's DDL timeouts, a savepoint, the claim (which renames schema and role and sets the
+        // tenant's password, marker and path), the Activate check, the personalised seed, the session's timeouts back.
+        // The check comes before the seed, so that the reader finds it where the batch put it whatever the seed returns.
         var slug = context.Slug;
-        string? pooled;
-        await using (var claim = new NpgsqlBatch(context.Connection, context.Transaction)
-        {
-            BatchCommands = { WarmPoolRows.Claim(set, slug.RoleName, slug.SchemaName), SeedStep.Personalise(context.Row, slug) },
-        })
-        {
-            await using var reader = await claim.ExecuteReaderAsync(context.CancellationToken);
-            pooled = await reader.ReadAsync(context.CancellationToken) ? reader.GetString(0) : null;
-        }
-
-        if (pooled is null)
-        {
-            return null;
-        }
-
-        // The renames, password, marker and path, the seed and the Activate check in one round trip: the reader starts
-        // at the check (the first statement that returns rows), and an error in any statement before it surfaces here.
-        var verifier = ScramVerifier.Create(passwords.For(slug.RoleName));
-        var attempt = context.Row.Attempts + 1;
-        var requested = context.Row.State;
-        var created = TenantStateMachine.To(ProvisioningStep.CreateSchema);
-        var migrated = TenantStateMachine.To(ProvisioningStep.Migrate);
-        var seeded = TenantStateMachine.To(ProvisioningStep.Seed);
+        var claim = WarmPoolRows.Claim(set, slug, dataSources.DatabaseName, ScramVerifier.Create(passwords.For(slug.RoleName)));
         var seedCommands = seed.CommandsFor(slug);
+        var seeded = TenantStateMachine.To(ProvisioningStep.Seed);
+        string pooled;
         StepOutcome verified;
         await using (var batch = new NpgsqlBatch(context.Connection, context.Transaction))
         {
-            foreach (var statement in SqlStatementSplitter.Split(TenantDdl.ClaimPoolSchema(pooled, slug, dataSources.DatabaseName, verifier)).Where(s => !string.IsNullOrWhiteSpace(s)))
+            if (context.Timeouts is { } timeouts)
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+                batch.BatchCommands.Add(timeouts.Enter());
             }
 
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SAVEPOINT {Savepoint}"));
+            batch.BatchCommands.Add(claim);
+            batch.BatchCommands.Add(ActivateStep.Check(slug));
+            batch.BatchCommands.Add(SeedStep.Personalise(context.Row, slug));
             foreach (var command in seedCommands)
             {
                 batch.BatchCommands.Add(command);
             }
 
-            batch.BatchCommands.Add(ActivateStep.Check(slug));
-            await using var reader = await batch.ExecuteReaderAsync(context.CancellationToken);
-            verified = await ActivateStep.ReadAsync(reader, context with { Row = context.Row with { State = seeded, MigrationVersion = set.LatestVersion } });
+            if (context.Timeouts is not null)
+            {
+                batch.BatchCommands.Add(DdlTimeouts.Leave(context.SessionLockTimeout));
+            }
+
+            // Released, so the registry writes that follow are the transaction's own, not a subtransaction's.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"RELEASE SAVEPOINT {Savepoint}"));
+
+            try
+            {
+                await using var reader = await batch.ExecuteReaderAsync(context.CancellationToken);
+                if (context.Timeouts is not null)
+                {
+                    await reader.NextResultAsync(context.CancellationToken);
+                }
+
+                await reader.ReadAsync(context.CancellationToken);
+                pooled = reader.GetString(0);
+                await reader.NextResultAsync(context.CancellationToken);
+                verified = await ActivateStep.ReadAsync(reader, context with { Row = context.Row with { State = seeded, MigrationVersion = set.LatestVersion } });
+
+                // Drain the rest, so that an error in the seed surfaces here, as the step's failure.
+                while (await reader.NextResultAsync(context.CancellationToken))
+                {
+                }
+            }
+            catch (PostgresException ex) when (WarmPoolRows.FoundNothingToClaim(ex))
+            {
+                // Nothing to give: back to before the claim (the lock and the registration stay), and the tenant is built.
+                await using var rollback = new NpgsqlBatch(context.Connection, context.Transaction) { BatchCommands = { new($"ROLLBACK TO SAVEPOINT {Savepoint}") } };
+                await rollback.ExecuteNonQueryAsync(context.CancellationToken);
+                return null;
+            }
         }
+
+        var attempt = context.Row.Attempts + 1;
+        var requested = context.Row.State;
+        var created = TenantStateMachine.To(ProvisioningStep.CreateSchema);
+        var migrated = TenantStateMachine.To(ProvisioningStep.Migrate);
         var events = new List<TenantEventDraft>
         {
             new(requested, created, ProvisioningStep.CreateSchema, $"claimed warm pool schema {pooled} as schema {slug.SchemaName} and role {slug.RoleName}", attempt),

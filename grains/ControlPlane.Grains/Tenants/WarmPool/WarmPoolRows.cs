@@ -12,28 +12,30 @@ public static class WarmPoolRows
     private const long ReserveLockKey = 0x636F6E74726F6C70; // "controlp"
 
     /// <summary>
-    /// Takes the oldest Ready schema at <paramref name="set"/>'s catalogue, skipping those another onboarding holds,
-    /// and deletes its row in the caller's transaction; null when none is free, or when the tenant's own role or
-    /// schema name is already taken (the build path then reports that properly).
+    /// Takes the oldest Ready schema at <paramref name="set"/>'s catalogue, skipping those another onboarding holds, deletes
+    /// its row and makes schema and role the tenant's (renames, password, marker, path), in the caller's transaction, by
+    /// <c>controlplane.claim_pool_schema</c> (registry upgrade R0027). Returns the pool schema's name; raises
+    /// no_data_found (<see cref="FoundNothingToClaim"/>) when none is free, or when the tenant's own role or schema name is already taken (the
+    /// build path then reports that properly).
     /// </summary>
-    public static NpgsqlBatchCommand Claim(MigrationSet set, string tenantRole, string tenantSchema)
+    public static NpgsqlBatchCommand Claim(MigrationSet set, TenantSlug slug, string database, string scramVerifier) => new(
+        "SELECT controlplane.claim_pool_schema($1, $2, $3, $4, $5, $6, $7)")
     {
-        var command = new NpgsqlBatchCommand(
-            """
-            DELETE FROM controlplane.pool_schemas p
-            WHERE p.name = (SELECT q.name FROM controlplane.pool_schemas q
-                            WHERE q.state = 'Ready' AND q.migration_version = $1 AND q.catalogue = $2
-                            ORDER BY q.created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $3)
-              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $4)
-            RETURNING p.name
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = set.LatestVersion });
-        command.Parameters.Add(new NpgsqlParameter { Value = set.Fingerprint });
-        command.Parameters.Add(new NpgsqlParameter { Value = tenantRole });
-        command.Parameters.Add(new NpgsqlParameter { Value = tenantSchema });
-        return command;
-    }
+        Parameters =
+        {
+            new() { Value = set.LatestVersion },
+            new() { Value = set.Fingerprint },
+            new() { Value = slug.RoleName },
+            new() { Value = slug.SchemaName },
+            new() { Value = database },
+            new() { Value = scramVerifier },
+            new() { Value = Steps.TenantRoles.Marker(database, slug) },
+        },
+    };
+
+    /// <summary>True when <paramref name="ex"/> is <see cref="Claim"/>'s answer that the pool has nothing to give (no_data_found, raised by the function).</summary>
+    public static bool FoundNothingToClaim(PostgresException ex) =>
+        ex.SqlState == PostgresErrorCodes.NoDataFound && ex.Where?.Contains("controlplane.claim_pool_schema", StringComparison.Ordinal) == true;
 
     /// <summary>
     /// Reserves one more schema for this silo to build (a Building row), unless Ready schemas at the catalogue and
