@@ -118,19 +118,24 @@ public static class BackupRows
 
     /// <summary>
     /// Whether a silo left anything of this tenant's backups or restores mid-way (a backup Running, a restore Staging or
-    /// Swapped): one round trip that a tenant grain's activation makes, so the common answer (nothing) costs one query.
+    /// Swapped): one round trip that a tenant grain's first call makes, so the common answer (nothing) costs one query.
     /// </summary>
     public static async Task<bool> AnyLeftMidwayAsync(NpgsqlDataSource registry, string slug, CancellationToken cancellationToken)
     {
-        await using var command = registry.CreateCommand(
-            $"""
-            SELECT EXISTS (SELECT 1 FROM controlplane.tenant_restores WHERE slug = $1 AND {RestoreRows.Unfinished})
-                OR EXISTS (SELECT 1 FROM controlplane.tenant_backups WHERE slug = $1 AND state = $2)
-            """);
-        command.Parameters.Add(new() { Value = slug });
-        command.Parameters.Add(new() { Value = BackupState.Running.ToString() });
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var batch = registry.CreateBatch();
+        batch.BatchCommands.Add(LeftMidway(slug));
+        return (bool)(await batch.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    /// <summary>The query of <see cref="AnyLeftMidwayAsync"/>, for a batch that asks it beside other work (the drive's first row lock).</summary>
+    public static NpgsqlBatchCommand LeftMidway(string slug) => new(
+        $"""
+        SELECT EXISTS (SELECT 1 FROM controlplane.tenant_restores WHERE slug = $1 AND {RestoreRows.Unfinished})
+            OR EXISTS (SELECT 1 FROM controlplane.tenant_backups WHERE slug = $1 AND state = $2)
+        """)
+    {
+        Parameters = { new() { Value = slug }, new() { Value = BackupState.Running.ToString() } },
+    };
 
     public static async Task<StoredBackup?> GetAsync(NpgsqlDataSource registry, string slug, string id, CancellationToken cancellationToken)
     {

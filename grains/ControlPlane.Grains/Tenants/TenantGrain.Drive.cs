@@ -132,7 +132,12 @@ public sealed partial class TenantGrain
         {
             var locked = await TenantLock.AcquireAsync(
                 connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken,
-                settings.Database.AsynchronousStepCommits && registration is null, registration);
+                settings.Database.AsynchronousStepCommits && registration is null, registration, askLeftMidway: _recoveryCheck is not null);
+            if (await RecoveryCheckedInLock(locked, slug, transaction, cancellationToken))
+            {
+                return true;
+            }
+
             if (locked is null || (registration is not null && !locked.Registered) || !FenceHolds(slug, locked))
             {
                 return false;

@@ -222,12 +222,20 @@ public sealed partial class TenantGrain : IIncomingGrainCallFilter
     /// (once; calls that interleave with it wait for the same recovery). A POST is the exception: when it registers the
     /// tenant there is nothing to recover (backups and restores reference the row it creates), so neither the onboarding
     /// nor the activation's later calls pay the query; when the slug existed, the recovery runs before the next call, which is the drive the POST
-    /// wakes or the operator's next request, and the POST itself only reads.
+    /// wakes or the operator's next request, and the POST itself only reads. A drive or a rollout's migration asks the
+    /// question in its first row lock's round trip instead of one of its own (<see cref="RecoveryCheckedInLock"/>): every
+    /// tenant of a rollout activates its grain, so that is one round trip fewer per tenant.
     /// </summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         if (_recovery is null && _slug is { } slug && context.ImplementationMethod.Name != nameof(ProvisionAsync))
         {
+            if (context.ImplementationMethod.Name is nameof(DriveAsync) or nameof(MigrateToAsync))
+            {
+                await DriveCheckingRecoveryInLockAsync(context, slug);
+                return;
+            }
+
             _recovery = RecoverOnActivationAsync(slug);
         }
 
@@ -237,6 +245,59 @@ public sealed partial class TenantGrain : IIncomingGrainCallFilter
         }
 
         await context.Invoke();
+    }
+
+    // Pending while the first drive's row lock has not answered whether anything was left mid-way; calls that
+    // interleave meanwhile wait for it, as for the recovery itself.
+    private TaskCompletionSource? _recoveryCheck;
+
+    private async Task DriveCheckingRecoveryInLockAsync(IIncomingGrainCallContext context, TenantSlug slug)
+    {
+        var check = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _recoveryCheck = check;
+        _recovery = check.Task;
+        try
+        {
+            await context.Invoke();
+        }
+        finally
+        {
+            if (ReferenceEquals(_recoveryCheck, check))
+            {
+                // The drive ended before any row lock (no work connection, shutting down): no unit ran, so recover now.
+                _recoveryCheck = null;
+                _recovery = RecoverOnActivationAsync(slug);
+                await _recovery;
+            }
+
+            check.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// The drive's answer to <see cref="Invoke"/>'s question, read with its row lock (<paramref name="locked"/>, null when the
+    /// tenant does not exist). True when the unit must not run yet: the transaction was rolled back, what was left mid-way
+    /// is recovered, and the caller takes the lock again.
+    /// </summary>
+    private async Task<bool> RecoveryCheckedInLock(LockedTenant? locked, TenantSlug slug, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (_recoveryCheck is not { } check)
+        {
+            return false;
+        }
+
+        _recoveryCheck = null;
+        if (locked is { LeftMidway: true })
+        {
+            // Its writes to the timeline need the row this transaction holds: release it first.
+            await transaction.RollbackAsync(cancellationToken);
+            await RecoverOnActivationAsync(slug);
+            check.TrySetResult();
+            return true;
+        }
+
+        check.TrySetResult();
+        return false;
     }
 
     /// <summary>

@@ -20,7 +20,8 @@ public static class TenantLock
         TimeSpan heartbeatExpiry,
         CancellationToken cancellationToken,
         bool asynchronousCommit = false,
-        NpgsqlBatchCommand? registration = null)
+        NpgsqlBatchCommand? registration = null,
+        bool askLeftMidway = false)
     {
         // A registration in the same round trip (TenantRows.Registration): the row it inserts is the one locked here.
         // NOWAIT then: when the slug exists and another turn holds its row, the POST must not wait for that turn (the
@@ -49,6 +50,12 @@ public static class TenantLock
 
         // The applied migrations come in the same round trip: the migrate step needs them, and the row is locked now.
         batch.BatchCommands.Add(AppliedMigrations.Select(slug));
+        if (askLeftMidway)
+        {
+            // The activation's recovery check, asked here rather than in a round trip of its own (TenantGrain.Invoke).
+            batch.BatchCommands.Add(Backups.BackupRows.LeftMidway(slug));
+        }
+
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var registered = false;
         if (registration is not null)
@@ -70,7 +77,8 @@ public static class TenantLock
         var now = reader.GetFieldValue<DateTimeOffset>(extra + 3);
         await reader.NextResultAsync(cancellationToken);
         var applied = await AppliedMigrations.ReadAllAsync(reader, cancellationToken);
-        return new LockedTenant(row, due, claimable, alive, now) { Applied = applied, Registered = registered };
+        var leftMidway = askLeftMidway && await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken) && reader.GetBoolean(0);
+        return new LockedTenant(row, due, claimable, alive, now) { Applied = applied, Registered = registered, LeftMidway = leftMidway };
     }
 }
 
@@ -87,4 +95,7 @@ public sealed record LockedTenant(TenantRow Row, bool Due, bool Claimable, bool 
 
     /// <summary>The registration sent with the lock inserted the row (false: the slug existed).</summary>
     public bool Registered { get; init; }
+
+    /// <summary>Asked with the lock: a dead silo left a backup or restore of this tenant mid-way, to recover first.</summary>
+    public bool LeftMidway { get; init; }
 }
