@@ -89,7 +89,7 @@ internal static class OnboardingBenchmark
             return 0;
         }
 
-        var pool = await WarmPoolOnboarding.RunAsync(database, options, concurrency, rounds, migrations, seed);
+        var pool = await WarmPoolOnboarding.RunAsync(database, options, concurrency, rounds, warmup, migrations, seed);
         pool.Print(Row);
         pool.AddFigures(options.Figures);
         return 0;

@@ -1,4 +1,7 @@
+using ControlPlane.Grains.Tenants;
 using ControlPlane.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.Tests.WarmPool;
 
@@ -45,6 +48,39 @@ public sealed class WarmPoolChangesShould : IAsyncLifetime
                 AND NOT EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
                                 WHERE c.relnamespace = n.oid AND c.relname = 'teams' AND a.attname = 'pool_probe')
                 """));
+    }
+
+    [Fact]
+    public async Task Never_make_Ready_a_schema_whose_role_its_catalogue_leaves_without_rights_and_build_the_tenant_instead()
+    {
+        // The claim does not ask the Activate step's questions again: the refiller asks them when it builds.
+        using var folder = new MigrationFolder();
+        folder.Write("V0004__revoke.sql", "DO $$ BEGIN EXECUTE format('REVOKE INSERT ON teams FROM %I', current_schema()); END $$;\n");
+        var logs = new CapturedLogs();
+        await using var silo = new SiloFactory(
+            _database.ConnectionString,
+            new Dictionary<string, string?> { [folder.Setting.Key] = folder.Setting.Value, ["ControlPlane:Tenants:WarmPoolSize"] = "1" },
+            services => services.AddSingleton<ILoggerProvider>(logs));
+        using var client = silo.CreateAdminClient();
+
+        var refused = await Eventually.ReadsAsync(
+            () => Task.FromResult(logs.Entries.FirstOrDefault(e => e.Level == LogLevel.Warning && e.Message.StartsWith("Building warm pool schema ", StringComparison.Ordinal))),
+            e => e is not null,
+            "the refiller to refuse the schema it built",
+            _ => "no warning yet",
+            TimeSpan.FromSeconds(60));
+        var slug = TestSlugs.New("norights");
+        using (var created = await client.CreateAsync(slug, "No Rights Ltd"))
+        {
+            created.EnsureSuccessStatusCode();
+        }
+
+        var tenant = await client.WaitForStateAsync(slug, TenantStatus.Failed, TimeSpan.FromSeconds(60));
+
+        Assert.Contains("is not ready: its role lacks read/write on 1 table(s)", refused!.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM controlplane.pool_schemas WHERE state = 'Ready'"));
+        Assert.Null(WarmPoolProbe.ClaimedSchema(tenant));
+        Assert.Contains("its role lacks read/write on 1 table(s)", tenant.LastError, StringComparison.Ordinal);
     }
 
     [Fact]

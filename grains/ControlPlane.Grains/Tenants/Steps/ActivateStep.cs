@@ -19,13 +19,21 @@ public static class ActivateStep
 {
     public static async Task<StepOutcome> RunAsync(StepContext context)
     {
-        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction) { BatchCommands = { Check(context.Slug) } };
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction) { BatchCommands = { Check(context.Slug.RoleName, context.Slug.SchemaName) } };
         await using var reader = await batch.ExecuteReaderAsync(context.CancellationToken);
-        return await ReadAsync(reader, context);
+        if (await ProblemsAsync(reader, context.Slug.RoleName, context.Slug.SchemaName, mustLogIn: true, context.CancellationToken) is { Count: > 0 } problems)
+        {
+            throw new StepFailedException($"Tenant '{context.Slug}' is not ready: {string.Join("; ", problems)}.", retryable: true);
+        }
+
+        return Verified(context, $"verified: {context.Slug.RoleName} confined to {context.Slug.SchemaName}");
     }
 
-    /// <summary>The check's query, for a step that sends it in a batch of its own statements (a claim from the warm pool).</summary>
-    public static NpgsqlBatchCommand Check(TenantSlug slug) => new(
+    /// <summary>
+    /// The check's query for <paramref name="role"/> and <paramref name="schema"/>: a tenant's, or a warm pool schema's
+    /// when the refiller builds it (a claim renames both and keeps their grants, so the claim need not ask again).
+    /// </summary>
+    public static NpgsqlBatchCommand Check(string role, string schema) => new(
             """
             SELECT r.rolcanlogin,
                    coalesce(s.setconfig, '{}'),
@@ -43,25 +51,28 @@ public static class ActivateStep
             WHERE r.rolname = $1 AND n.nspname = $2
             """)
     {
-        Parameters = { new() { Value = slug.RoleName }, new() { Value = slug.SchemaName } },
+        Parameters = { new() { Value = role }, new() { Value = schema } },
     };
 
-    /// <summary>Reads the check's answer from <paramref name="reader"/>, positioned at it: the outcome, or the step's failure naming every problem.</summary>
-    public static async Task<StepOutcome> ReadAsync(NpgsqlDataReader reader, StepContext context)
+    /// <summary>
+    /// Reads <see cref="Check"/>'s answer from <paramref name="reader"/>, positioned at it: every problem found, none when
+    /// the role is confined to its schema. A pool role does not log in until a claim makes it a tenant's (<paramref name="mustLogIn"/>).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ProblemsAsync(NpgsqlDataReader reader, string role, string schema, bool mustLogIn, CancellationToken cancellationToken)
     {
-        if (!await reader.ReadAsync(context.CancellationToken))
+        if (!await reader.ReadAsync(cancellationToken))
         {
-            throw new StepFailedException($"The role or schema of tenant '{context.Slug}' is missing.", retryable: true);
+            return [$"role {role} or schema {schema} is missing"];
         }
 
         var problems = new List<string>();
-        if (!reader.GetBoolean(0))
+        if (mustLogIn && !reader.GetBoolean(0))
         {
             problems.Add("its role cannot log in");
         }
 
         var settings = reader.GetFieldValue<string[]>(1);
-        var expected = $"search_path={context.Slug.SchemaName}";
+        var expected = $"search_path={schema}";
         if (!settings.Contains(expected))
         {
             problems.Add($"its role's settings are [{string.Join(", ", settings)}], not {expected}");
@@ -82,13 +93,13 @@ public static class ActivateStep
             problems.Add($"its role lacks read/write on {missing} table(s)");
         }
 
-        if (problems.Count > 0)
-        {
-            throw new StepFailedException($"Tenant '{context.Slug}' is not ready: {string.Join("; ", problems)}.", retryable: true);
-        }
+        return problems;
+    }
 
+    /// <summary><c>Seeded → Active</c>, once the check has passed (here, or when the pool built the schema).</summary>
+    public static StepOutcome Verified(StepContext context, string detail)
+    {
         var row = context.Row with { State = TenantStateMachine.To(ProvisioningStep.Activate) };
-        return new StepOutcome(row, new TenantEventDraft(
-            context.Row.State, row.State, ProvisioningStep.Activate, $"verified: {context.Slug.RoleName} confined to {context.Slug.SchemaName}", context.Row.Attempts + 1));
+        return new StepOutcome(row, new TenantEventDraft(context.Row.State, row.State, ProvisioningStep.Activate, detail, context.Row.Attempts + 1));
     }
 }

@@ -92,11 +92,11 @@ public sealed partial class WarmPoolRefiller(
                 _lastReady++;
                 LogBuilt(logger, name, set.LatestVersion);
             }
-            catch (Exception ex) when (ex is PostgresException or MigrationFailedException)
+            catch (Exception ex) when (ex is PostgresException or MigrationFailedException or PoolSchemaNotReadyException)
             {
                 // A migration that fails here would fail every pass: wait before trying this catalogue again.
                 _failed = (set.Fingerprint, Environment.TickCount64);
-                LogBuildFailed(logger, name, ex);
+                LogBuildFailed(logger, name, ex.Message, ex);
                 _building.Remove(name);
                 await DropAsync(name, cancellationToken);
                 return;
@@ -134,6 +134,17 @@ public sealed partial class WarmPoolRefiller(
                 await transaction.DisposeAsync();
                 await RunOutsideTransactionAsync(connection, schema, script, cancellationToken);
                 transaction = await connection.BeginTransactionAsync(cancellationToken);
+            }
+
+            // What the Activate step checks, asked here rather than at the claim: the claim's renames keep these
+            // grants, and it sets login and path itself (ClaimFromPoolStep). A schema that fails is never Ready.
+            await using (var check = new NpgsqlBatch(connection, transaction) { BatchCommands = { ActivateStep.Check(name, name) } })
+            await using (var reader = await check.ExecuteReaderAsync(cancellationToken))
+            {
+                if (await ActivateStep.ProblemsAsync(reader, name, name, mustLogIn: false, cancellationToken) is { Count: > 0 } problems)
+                {
+                    throw new PoolSchemaNotReadyException(name, problems);
+                }
             }
 
             await using (var ready = WarmPoolRows.MarkReady(connection, transaction, name, set))
@@ -227,8 +238,8 @@ public sealed partial class WarmPoolRefiller(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Warm pool schema {Name} built at version {Version}")]
     private static partial void LogBuilt(ILogger logger, string name, int version);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Building warm pool schema {Name} failed; the pool refills again on the next pass")]
-    private static partial void LogBuildFailed(ILogger logger, string name, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Building warm pool schema {Name} failed ({Reason}); it is dropped, and this catalogue is tried again in 30 s")]
+    private static partial void LogBuildFailed(ILogger logger, string name, string reason, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Warm pool schema {Name} dropped (stale, abandoned or surplus)")]
     private static partial void LogDropped(ILogger logger, string name);
