@@ -79,6 +79,29 @@ public static class AppliedMigrations
         return command;
     }
 
+    /// <summary>
+    /// Records every script of <paramref name="scripts"/> as applied in <paramref name="durationMs"/>, in one statement
+    /// (a claim from the warm pool records the whole catalogue at once).
+    /// </summary>
+    public static NpgsqlBatchCommand UpsertAll(string slug, IReadOnlyList<MigrationScript> scripts, double durationMs)
+    {
+        var command = new NpgsqlBatchCommand(
+            """
+            INSERT INTO controlplane.tenant_migrations (slug, version, name, checksum, status, duration_ms)
+            SELECT $1, m.version, m.name, m.checksum, $5, $6 FROM unnest($2::int[], $3::text[], $4::text[]) AS m(version, name, checksum)
+            ON CONFLICT (slug, version) DO UPDATE SET
+                name = excluded.name, checksum = excluded.checksum, duration_ms = excluded.duration_ms,
+                status = excluded.status, applied_at = clock_timestamp()
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = slug });
+        command.Parameters.Add(new NpgsqlParameter { Value = scripts.Select(s => s.Version).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = scripts.Select(s => s.Name).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = scripts.Select(s => s.Checksum).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = AppliedMigrationStatus.Applied.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = durationMs });
+        return command;
+    }
+
     private static NpgsqlBatchCommand Record(string slug, MigrationScript script, AppliedMigrationStatus status, string durationSql)
     {
         var command = new NpgsqlBatchCommand(

@@ -117,7 +117,7 @@ public sealed class ClaimFromPoolStep(
         events.AddRange(verified.Events);
         return new StepOutcome(verified.Row, [.. events])
         {
-            AlsoRun = [.. set.Scripts.Select(s => AppliedMigrations.Upsert(slug.Value, s, AppliedMigrationStatus.Applied, 0))],
+            AlsoRun = [AppliedMigrations.UpsertAll(slug.Value, set.Scripts, 0)],
         };
     }
 }

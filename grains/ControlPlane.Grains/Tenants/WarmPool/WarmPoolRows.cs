@@ -14,7 +14,7 @@ public static class WarmPoolRows
     /// <summary>
     /// Takes the oldest Ready schema at <paramref name="set"/>'s catalogue, skipping those another onboarding holds, deletes
     /// its row and makes schema and role the tenant's (renames, password, marker, path), in the caller's transaction, by
-    /// <c>controlplane.claim_pool_schema</c> (registry upgrade R0027). Returns the pool schema's name; raises
+    /// <c>controlplane.claim_pool_schema</c> (registry upgrades R0027, R0028). Returns the pool schema's name; raises
     /// no_data_found (<see cref="FoundNothingToClaim"/>) when none is free, or when the tenant's own role or schema name is already taken (the
     /// build path then reports that properly).
     /// </summary>
