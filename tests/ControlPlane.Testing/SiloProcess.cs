@@ -109,10 +109,12 @@ public sealed class SiloProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    /// <summary>SIGINT: a graceful stop, as Ctrl-C.</summary>
+    /// <summary>SIGTERM: a graceful stop, as Ctrl-C or a container stop.</summary>
     public async Task StopAsync()
     {
-        await SignalAsync("INT");
+        // TERM, not INT: a shell without job control starts background commands with SIGINT ignored, and the silo,
+        // inheriting that, never heard the INT (a benchmark run with `&` waited here for ever). TERM stops it the same way.
+        await SignalAsync("TERM");
         await _process.WaitForExitAsync();
     }
 

@@ -138,7 +138,7 @@ public sealed class ClusterProcessShould(ITestOutputHelper output) : IAsyncLifet
             "the staying silo to take a tenant over",
             TimeSpan.FromSeconds(60),
             every: TimeSpan.FromMilliseconds(50));
-        output.WriteLine($"takeover after SIGINT: {stopping.Elapsed.TotalSeconds:0.0} s from the signal (the stop itself included)");
+        output.WriteLine($"takeover after SIGTERM: {stopping.Elapsed.TotalSeconds:0.0} s from the signal (the stop itself included)");
         await Eventually.HoldsAsync(async () => await CountAsync("state = 'Active' AND migration_version = 4") == slugs.Length, "every tenant Active at V4 after the hand-off", TimeSpan.FromSeconds(90));
 
         Assert.True(unfinished > 0, "the shutdown landed while tenants were still provisioning");
