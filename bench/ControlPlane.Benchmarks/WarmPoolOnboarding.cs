@@ -48,13 +48,17 @@ internal static class WarmPoolOnboarding
 
         for (var round = 0; round < rounds; round++)
         {
-            // Full before psql's round too: a refill running beside it would count in its PostgreSQL CPU.
+            // Full before psql's round too: a refill running beside it would count in its PostgreSQL CPU. Quiet too:
+            // the JIT's background recompilation of what the warm-up ran would otherwise share the cores with
+            // whichever side comes next (see SiloQuiet).
             await WaitFullAsync(silo, size);
+            await SiloQuiet.WaitAsync(silo, TimeSpan.FromSeconds(60));
             raw.Add(await RawClaimAsync(database, $"rawpool{round}", claims, concurrency, migrations, seed));
             ours.Add(await OnboardingBenchmark.ControlPlaneAsync(database, silo, claims, concurrency, $"pool{round}"));
 
             // The same burst from one client: an onboarding's own latency, without the others' queueing for 2 cores.
             await WaitFullAsync(silo, size);
+            await SiloQuiet.WaitAsync(silo, TimeSpan.FromSeconds(60));
             rawAlone.Add(await RawClaimAsync(database, $"rawpoolone{round}", claims, 1, migrations, seed));
             oursAlone.Add(await OnboardingBenchmark.ControlPlaneAsync(database, silo, claims, 1, $"poolone{round}"));
         }
