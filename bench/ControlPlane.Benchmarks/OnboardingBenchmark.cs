@@ -48,7 +48,7 @@ internal static class OnboardingBenchmark
             await OnboardAsync(silo, "warm", warmup, concurrency);
 
             // The JIT's background recompilation of the warm-up's code would otherwise run beside the first rounds.
-            await SiloQuiet.WaitAsync(silo, TimeSpan.FromSeconds(60));
+            await Quiet.WaitAsync(silo, TimeSpan.FromSeconds(60));
             for (var round = 0; round < rounds; round++)
             {
                 var share = tenants / rounds + (round < tenants % rounds ? 1 : 0);

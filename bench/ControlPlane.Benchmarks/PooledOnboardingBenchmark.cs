@@ -36,7 +36,7 @@ internal static class PooledOnboardingBenchmark
         await using (var silo = await OnboardingBenchmark.StartSiloAsync(database, concurrency, options, warmPoolSize: 0))
         {
             await OnboardingBenchmark.OnboardAsync(silo, "pwarm", Math.Max(1, warmup), concurrency, "pooled");
-            await SiloQuiet.WaitAsync(silo, TimeSpan.FromSeconds(60));
+            await Quiet.WaitAsync(silo, TimeSpan.FromSeconds(60));
             await RawAsync(database, schema, "prawwarm", concurrency * 2, concurrency, seed, 0);
 
             // Alternating rounds, so both sides meet the same disk and cache conditions.

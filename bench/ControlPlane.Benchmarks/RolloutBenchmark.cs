@@ -67,7 +67,7 @@ internal static class RolloutBenchmark
                 await RegisterAsync(database, $"warm{round}", warmup);
                 await ControlPlaneAsync(silo, database, maxParallel);
                 await database.ScalarAsync<int>($"WITH d AS (UPDATE controlplane.tenants SET state = 'Deleted' WHERE slug LIKE 'warm{round}\\_%' RETURNING 1) SELECT count(*)::int FROM d");
-                var (waited, used) = await SiloQuiet.WaitAsync(silo, TimeSpan.FromSeconds(90));
+                var (waited, used) = await Quiet.WaitAsync(silo, TimeSpan.FromSeconds(90));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  warm-up round {round + 1}: {warmup} tenants, then {waited.TotalSeconds:0.0} s until the silo was quiet ({used.TotalSeconds:0.0} s of its CPU)"));
             }
 
