@@ -1,3 +1,4 @@
+using ControlPlane.Grains.Database;
 using Npgsql;
 
 namespace ControlPlane.Grains.Migrations;
@@ -44,27 +45,38 @@ public static class AppliedMigrations
 
     /// <summary>
     /// Starts the server-side clock of a migration sent in the same batch as its record, and puts the step on the
-    /// tenant's schema: <c>search_path</c> and the start time are transaction-local settings.
+    /// tenant's schema: <c>search_path</c> and the start time are transaction-local settings, as are
+    /// <paramref name="alsoSet"/> (the unit's DDL timeouts), set in this statement rather than one of their own.
     /// </summary>
-    public static NpgsqlBatchCommand StartTimed(string quotedSchema)
+    public static NpgsqlBatchCommand StartTimed(string quotedSchema, IReadOnlyList<LocalSetting>? alsoSet = null)
     {
+        alsoSet ??= [];
         var command = new NpgsqlBatchCommand(
-            """
+            $"""
             SELECT set_config('controlplane.saved_search_path', current_setting('search_path'), true),
                    set_config('search_path', $1, true),
-                   set_config('controlplane.migration_started', clock_timestamp()::text, true)
+                   set_config('controlplane.migration_started', clock_timestamp()::text, true){(alsoSet.Count > 0 ? ",\n       " + LocalSetting.Columns(alsoSet, firstParameter: 2) : string.Empty)}
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = quotedSchema });
+        LocalSetting.AddParameters(command, alsoSet);
         return command;
     }
 
     /// <summary>
-    /// Puts back the <c>search_path</c> saved by <see cref="StartTimed"/>. PostgreSQL re-plans a prepared statement
-    /// whenever the path differs from the one it was planned under, so the registry statements that follow a
-    /// migration (and every tenant's next lock) keep their plans only if the path is the session's again.
+    /// Puts back the <c>search_path</c> saved by <see cref="StartTimed"/>, and sets <paramref name="alsoSet"/> (the
+    /// session's lock timeout again) in the same statement. PostgreSQL re-plans a prepared statement whenever the path
+    /// differs from the one it was planned under, so the registry statements that follow a migration (and every
+    /// tenant's next lock) keep their plans only if the path is the session's again.
     /// </summary>
-    public static NpgsqlBatchCommand RestorePath() =>
-        new("SELECT set_config('search_path', current_setting('controlplane.saved_search_path'), true)");
+    public static NpgsqlBatchCommand RestorePath(IReadOnlyList<LocalSetting>? alsoSet = null)
+    {
+        alsoSet ??= [];
+        var command = new NpgsqlBatchCommand(
+            "SELECT set_config('search_path', current_setting('controlplane.saved_search_path'), true)"
+            + (alsoSet.Count > 0 ? ", " + LocalSetting.Columns(alsoSet, firstParameter: 1) : string.Empty));
+        LocalSetting.AddParameters(command, alsoSet);
+        return command;
+    }
 
     /// <summary>Records an applied <paramref name="script"/> with its duration measured by the server since <see cref="StartTimed"/>.</summary>
     public static NpgsqlBatchCommand UpsertTimed(string slug, MigrationScript script) => Record(

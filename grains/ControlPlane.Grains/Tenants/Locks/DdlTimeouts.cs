@@ -1,4 +1,5 @@
 using System.Globalization;
+using ControlPlane.Grains.Database;
 using ControlPlane.Grains.Migrations;
 using Npgsql;
 
@@ -16,10 +17,21 @@ public sealed record DdlTimeouts(TimeSpan LockTimeout, TimeSpan StatementTimeout
         limits?.StatementTimeout ?? options.StatementTimeout);
 
     /// <summary>Sets the timeouts for the rest of the transaction, from the next statement on.</summary>
-    public NpgsqlBatchCommand Enter() => Local(LockTimeout, StatementTimeout);
+    public NpgsqlBatchCommand Enter() => Local(EnterSettings);
+
+    /// <summary>
+    /// <see cref="Enter"/>'s settings, for a caller that sets them in a statement it sends anyway (one statement fewer
+    /// per tenant in a rollout: <see cref="Migrations.AppliedMigrations.StartTimed"/>).
+    /// </summary>
+    public IReadOnlyList<LocalSetting> EnterSettings =>
+        [new("lock_timeout", Milliseconds(LockTimeout)), new("statement_timeout", Milliseconds(StatementTimeout))];
 
     /// <summary>Puts the session's lock timeout back (no statement timeout) for the registry statements after the DDL.</summary>
-    public static NpgsqlBatchCommand Leave(TimeSpan sessionLockTimeout) => Local(sessionLockTimeout, TimeSpan.Zero);
+    public static NpgsqlBatchCommand Leave(TimeSpan sessionLockTimeout) => Local(LeaveSettings(sessionLockTimeout));
+
+    /// <summary><see cref="Leave"/>'s settings, for a caller that sets them in a statement it sends anyway.</summary>
+    public static IReadOnlyList<LocalSetting> LeaveSettings(TimeSpan sessionLockTimeout) =>
+        [new("lock_timeout", Milliseconds(sessionLockTimeout)), new("statement_timeout", "0")];
 
     /// <summary>The session-level form, for a no-transaction migration (undone by <see cref="ResetSession"/>).</summary>
     public string SetSession() =>
@@ -31,11 +43,10 @@ public sealed record DdlTimeouts(TimeSpan LockTimeout, TimeSpan StatementTimeout
     /// <summary>A readable form for errors and the timeline ("1000 ms").</summary>
     public static string Describe(TimeSpan timeout) => string.Create(CultureInfo.InvariantCulture, $"{(long)timeout.TotalMilliseconds} ms");
 
-    private static NpgsqlBatchCommand Local(TimeSpan lockTimeout, TimeSpan statementTimeout)
+    private static NpgsqlBatchCommand Local(IReadOnlyList<LocalSetting> settings)
     {
-        var command = new NpgsqlBatchCommand("SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)");
-        command.Parameters.Add(new NpgsqlParameter { Value = Milliseconds(lockTimeout) });
-        command.Parameters.Add(new NpgsqlParameter { Value = Milliseconds(statementTimeout) });
+        var command = new NpgsqlBatchCommand("SELECT " + LocalSetting.Columns(settings, firstParameter: 1));
+        LocalSetting.AddParameters(command, settings);
         return command;
     }
 

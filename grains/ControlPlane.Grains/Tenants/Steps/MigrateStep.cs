@@ -79,23 +79,15 @@ public sealed class MigrateStep(MigrationCatalog catalog)
     /// </summary>
     public static List<NpgsqlBatchCommand> Statements(StepContext context, MigrationScript script, bool underTimeouts)
     {
-        var commands = new List<NpgsqlBatchCommand> { AppliedMigrations.StartTimed(PgIdentifier.Quote(context.Slug.SchemaName)) };
-        if (underTimeouts && context.Timeouts is { } timeouts)
-        {
-            commands.Add(timeouts.Enter());
-        }
-
+        // The timeouts ride in the path's two statements around the script rather than in two of their own.
+        var timeouts = underTimeouts ? context.Timeouts : null;
+        var commands = new List<NpgsqlBatchCommand> { AppliedMigrations.StartTimed(PgIdentifier.Quote(context.Slug.SchemaName), timeouts?.EnterSettings) };
         foreach (var statement in script.Statements)
         {
             commands.Add(new NpgsqlBatchCommand(statement));
         }
 
-        if (underTimeouts && context.Timeouts is not null)
-        {
-            commands.Add(Locks.DdlTimeouts.Leave(context.SessionLockTimeout));
-        }
-
-        commands.Add(AppliedMigrations.RestorePath());
+        commands.Add(AppliedMigrations.RestorePath(timeouts is null ? null : Locks.DdlTimeouts.LeaveSettings(context.SessionLockTimeout)));
         return commands;
     }
 
