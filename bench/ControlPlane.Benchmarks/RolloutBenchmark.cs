@@ -46,11 +46,11 @@ internal static class RolloutBenchmark
             var warmupRounds = options.Int("warmup-rounds", 2);
             for (var round = 0; round < warmupRounds; round++)
             {
-                await CreateSchemasAsync(database, $"warm{round}", warmup, connections, register: false);
+                await CreateSchemasAsync(database, $"warm{round}", warmup, connections);
             }
 
-            await CreateSchemasAsync(database, "cp", tenants, connections, register: false);
-            await CreateSchemasAsync(database, "raw", tenants, connections, register: false);
+            await CreateSchemasAsync(database, "cp", tenants, connections);
+            await CreateSchemasAsync(database, "raw", tenants, connections);
             Console.WriteLine($"  set-up: {warmupRounds * warmup + 2 * tenants} schemas in {watch.Elapsed.TotalSeconds:0} s");
 
             // Warm the silo with rollouts over throw-away tenants, then retire them so the measured rollout covers
@@ -119,8 +119,8 @@ internal static class RolloutBenchmark
         }
     }
 
-    /// <summary>Creates schemas with the benchmark model in batches (and, for the control plane's, their registry rows as Active at V1).</summary>
-    private static async Task CreateSchemasAsync(BenchmarkDatabase database, string prefix, int tenants, int connections, bool register)
+    /// <summary>Creates schemas with the benchmark model in batches (registered separately, when their rollout comes: <see cref="RegisterAsync"/>).</summary>
+    private static async Task CreateSchemasAsync(BenchmarkDatabase database, string prefix, int tenants, int connections)
     {
         var scripts = Enumerable.Range(0, connections).Select(_ => new StringBuilder("SET client_min_messages = warning;\n")).ToArray();
         for (var start = 0; start < tenants; start += 50)
@@ -137,10 +137,6 @@ internal static class RolloutBenchmark
         }
 
         await PsqlRunner.RunAsync(database, [.. scripts.Select(s => s.ToString())]);
-        if (register)
-        {
-            await RegisterAsync(database, prefix, tenants);
-        }
     }
 
     /// <summary>
