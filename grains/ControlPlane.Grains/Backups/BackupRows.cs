@@ -128,14 +128,17 @@ public static class BackupRows
     }
 
     /// <summary>The query of <see cref="AnyLeftMidwayAsync"/>, for a batch that asks it beside other work (the drive's first row lock).</summary>
-    public static NpgsqlBatchCommand LeftMidway(string slug) => new(
-        $"""
-        SELECT EXISTS (SELECT 1 FROM controlplane.tenant_restores WHERE slug = $1 AND {RestoreRows.Unfinished})
-            OR EXISTS (SELECT 1 FROM controlplane.tenant_backups WHERE slug = $1 AND state = $2)
-        """)
+    public static NpgsqlBatchCommand LeftMidway(string slug) => new($"SELECT {LeftMidwayCondition("$1")}")
     {
-        Parameters = { new() { Value = slug }, new() { Value = BackupState.Running.ToString() } },
+        Parameters = { new() { Value = slug } },
     };
+
+    /// <summary>The condition of <see cref="LeftMidway"/> for the tenant in <paramref name="slugParameter"/>, for a query that asks it as a column.</summary>
+    public static string LeftMidwayCondition(string slugParameter) =>
+        $"""
+        (EXISTS (SELECT 1 FROM controlplane.tenant_restores WHERE slug = {slugParameter} AND {RestoreRows.Unfinished})
+            OR EXISTS (SELECT 1 FROM controlplane.tenant_backups WHERE slug = {slugParameter} AND state = '{BackupState.Running}'))
+        """;
 
     public static async Task<StoredBackup?> GetAsync(NpgsqlDataSource registry, string slug, string id, CancellationToken cancellationToken)
     {

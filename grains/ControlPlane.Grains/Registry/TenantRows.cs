@@ -125,11 +125,11 @@ public static class TenantRows
         SaveBatchAsync(connection, transaction, row, siloId, events, [.. deferred, .. alsoRun], commit: true, cancellationToken);
 
     /// <summary>
-    /// The one save: the row's update first (its <c>RETURNING</c> is the first result), the timeline entries with their
-    /// webhook events, the change notification, then <paramref name="after"/> and, with <paramref name="commit"/>, the
-    /// COMMIT. Registry statements come first, on the session's search path (where their prepared plans were made);
-    /// deferred statements set and restore the tenant's path themselves. An error anywhere aborts the whole
-    /// transaction (PostgreSQL skips the rest of the batch).
+    /// The one save: the row's update with its timeline entries and the change notification in one statement (its
+    /// result is the new etag and time), the entries' webhook events, then <paramref name="after"/> and, with
+    /// <paramref name="commit"/>, the COMMIT. Registry statements come first, on the session's search path (where their
+    /// prepared plans were made); deferred statements set and restore the tenant's path themselves. An error anywhere
+    /// aborts the whole transaction (PostgreSQL skips the rest of the batch).
     /// </summary>
     private static async Task<TenantRow> SaveBatchAsync(
         NpgsqlConnection connection,
@@ -142,18 +142,12 @@ public static class TenantRows
         CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(Update(row));
-        if (events.Count > 0)
-        {
-            batch.BatchCommands.Add(events.Count == 1 ? EventInsert(row.Slug, events[0], siloId) : EventsInsert(row.Slug, events, siloId));
-        }
-
+        batch.BatchCommands.Add(Save(row, events, siloId));
         foreach (var e in events)
         {
             AnnounceTo(batch, row, e);
         }
 
-        batch.BatchCommands.Add(TenantChangeFeed.Notify(row.Slug));
         foreach (var command in after)
         {
             batch.BatchCommands.Add(command);
@@ -190,19 +184,45 @@ public static class TenantRows
         }
     }
 
-    /// <summary>The row's update, fenced by its etag, returning the new etag and time.</summary>
-    private static NpgsqlBatchCommand Update(TenantRow row)
+    /// <summary>
+    /// The row's update, fenced by its etag, with its timeline entries and the change notification, returning the new
+    /// etag and time (no row when the etag did not match, and then nothing else is written). One statement, not three:
+    /// each statement costs the server its own parse, bind and execute, and a rollout pays that for every tenant.
+    /// </summary>
+    private static NpgsqlBatchCommand Save(TenantRow row, IReadOnlyList<TenantEventDraft> events, string siloId)
     {
+        var logged = events.Count switch
+        {
+            0 => string.Empty,
+            1 => """
+                , logged AS (
+                    INSERT INTO controlplane.tenant_events (slug, from_state, to_state, step, detail, attempt, silo_id)
+                    SELECT $1, $17, $18, $19, $20, $21, $22 FROM saved)
+                """,
+
+            // Several in one statement, in their order (ids follow the ORDER BY): a unit that takes several steps at
+            // once (a claim from the warm pool, a build) would otherwise pay a statement each, and every statement is
+            // parsed and planned again after any schema rename or creation in the database resets the cached plans.
+            _ => """
+                , logged AS (
+                    INSERT INTO controlplane.tenant_events (slug, from_state, to_state, step, detail, attempt, silo_id)
+                    SELECT $1, e.from_state, e.to_state, e.step, e.detail, e.attempt, $22
+                    FROM saved, unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::int[]) WITH ORDINALITY AS e(from_state, to_state, step, detail, attempt, n)
+                    ORDER BY e.n)
+                """,
+        };
         var update = new NpgsqlBatchCommand(
-            """
-            UPDATE controlplane.tenants SET
-                state = $2, failed_step = $3, last_error = $4, attempts = $5, migration_version = $6,
-                lease_owner = $7, lease_token = $8, next_attempt_at = $9, purge_at = $11, tier = $12, pooled_schema = $13,
-                move_to = $14, move_phase = $15, move_started_at = $16,
-                etag = etag + 1, updated_at = clock_timestamp(),
-                activated_at = coalesce(activated_at, CASE WHEN $2 = 'Active' THEN clock_timestamp() END)
-            WHERE slug = $1 AND etag = $10
-            RETURNING etag, updated_at
+            $"""
+            WITH saved AS (
+                UPDATE controlplane.tenants SET
+                    state = $2, failed_step = $3, last_error = $4, attempts = $5, migration_version = $6,
+                    lease_owner = $7, lease_token = $8, next_attempt_at = $9, purge_at = $11, tier = $12, pooled_schema = $13,
+                    move_to = $14, move_phase = $15, move_started_at = $16,
+                    etag = etag + 1, updated_at = clock_timestamp(),
+                    activated_at = coalesce(activated_at, CASE WHEN $2 = 'Active' THEN clock_timestamp() END)
+                WHERE slug = $1 AND etag = $10
+                RETURNING etag, updated_at){logged}
+            SELECT saved.etag, saved.updated_at, pg_catalog.pg_notify('{TenantChangeFeed.Channel}', $1) FROM saved
             """);
         update.Parameters.Add(new NpgsqlParameter { Value = row.Slug });
         update.Parameters.Add(new NpgsqlParameter { Value = row.State.ToString() });
@@ -220,7 +240,36 @@ public static class TenantRows
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.Move?.To.ToText() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.Move?.Phase.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)row.Move?.StartedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        if (events.Count == 1)
+        {
+            AddEventValues(update, events[0], siloId);
+        }
+        else if (events.Count > 1)
+        {
+            AddEventArrays(update, events, siloId);
+        }
+
         return update;
+    }
+
+    private static void AddEventValues(NpgsqlBatchCommand command, TenantEventDraft e, string siloId)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.From?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = e.To.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.Step?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.Detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = e.Attempt });
+        command.Parameters.Add(new NpgsqlParameter { Value = siloId });
+    }
+
+    private static void AddEventArrays(NpgsqlBatchCommand command, IReadOnlyList<TenantEventDraft> events, string siloId)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.From?.ToString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.To.ToString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Step?.ToString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Detail).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Attempt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = siloId });
     }
 
     /// <summary>
@@ -259,36 +308,7 @@ public static class TenantRows
         var insert = new NpgsqlBatchCommand(
             "INSERT INTO controlplane.tenant_events (slug, from_state, to_state, step, detail, attempt, silo_id) VALUES ($1, $2, $3, $4, $5, $6, $7)");
         insert.Parameters.Add(new NpgsqlParameter { Value = slug });
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)e.From?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        insert.Parameters.Add(new NpgsqlParameter { Value = e.To.ToString() });
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)e.Step?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)e.Detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        insert.Parameters.Add(new NpgsqlParameter { Value = e.Attempt });
-        insert.Parameters.Add(new NpgsqlParameter { Value = siloId });
-        return insert;
-    }
-
-    /// <summary>
-    /// Several timeline entries in one statement, in their order (ids follow the ORDER BY): a unit that takes several
-    /// steps at once (a claim from the warm pool, a build) would otherwise pay a statement each, and every statement
-    /// is parsed and planned again after any schema rename or creation in the database resets the cached plans.
-    /// </summary>
-    public static NpgsqlBatchCommand EventsInsert(string slug, IReadOnlyList<TenantEventDraft> events, string siloId)
-    {
-        var insert = new NpgsqlBatchCommand(
-            """
-            INSERT INTO controlplane.tenant_events (slug, from_state, to_state, step, detail, attempt, silo_id)
-            SELECT $1, e.from_state, e.to_state, e.step, e.detail, e.attempt, $7
-            FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[]) WITH ORDINALITY AS e(from_state, to_state, step, detail, attempt, n)
-            ORDER BY e.n
-            """);
-        insert.Parameters.Add(new NpgsqlParameter { Value = slug });
-        insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.From?.ToString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.To.ToString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Step?.ToString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Detail).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Attempt).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        insert.Parameters.Add(new NpgsqlParameter { Value = siloId });
+        AddEventValues(insert, e, siloId);
         return insert;
     }
 

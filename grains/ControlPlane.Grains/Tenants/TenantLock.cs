@@ -38,7 +38,8 @@ public static class TenantLock
                    t.next_attempt_at IS NOT NULL AND t.next_attempt_at <= clock_timestamp() AS due,
                    {LeaseFence.Claimable("t.lease_owner", "$2", "$3")} AS claimable,
                    {LeaseFence.IsLive("$2", "$3")} AS self_alive,
-                   clock_timestamp() AS db_now{(asynchronousCommit ? ",\n                   pg_catalog.set_config('synchronous_commit', 'off', true)" : string.Empty)}
+                   clock_timestamp() AS db_now,
+                   {(askLeftMidway ? Backups.BackupRows.LeftMidwayCondition("$1") : "false")} AS left_midway{(asynchronousCommit ? ",\n                   pg_catalog.set_config('synchronous_commit', 'off', true)" : string.Empty)}
             FROM controlplane.tenants t
             WHERE t.slug = $1
             FOR UPDATE OF t{(registration is not null ? " NOWAIT" : string.Empty)}
@@ -49,12 +50,9 @@ public static class TenantLock
         batch.BatchCommands.Add(command);
 
         // The applied migrations come in the same round trip: the migrate step needs them, and the row is locked now.
+        // The activation's recovery check (TenantGrain.Invoke) is a column of the lock's query when asked, not a
+        // statement of its own: each statement costs the server a parse, bind and execute, for every tenant of a rollout.
         batch.BatchCommands.Add(AppliedMigrations.Select(slug));
-        if (askLeftMidway)
-        {
-            // The activation's recovery check, asked here rather than in a round trip of its own (TenantGrain.Invoke).
-            batch.BatchCommands.Add(Backups.BackupRows.LeftMidway(slug));
-        }
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var registered = false;
@@ -75,9 +73,9 @@ public static class TenantLock
         var claimable = reader.GetBoolean(extra + 1);
         var alive = reader.GetBoolean(extra + 2);
         var now = reader.GetFieldValue<DateTimeOffset>(extra + 3);
+        var leftMidway = reader.GetBoolean(extra + 4);
         await reader.NextResultAsync(cancellationToken);
         var applied = await AppliedMigrations.ReadAllAsync(reader, cancellationToken);
-        var leftMidway = askLeftMidway && await reader.NextResultAsync(cancellationToken) && await reader.ReadAsync(cancellationToken) && reader.GetBoolean(0);
         return new LockedTenant(row, due, claimable, alive, now) { Applied = applied, Registered = registered, LeftMidway = leftMidway };
     }
 }
