@@ -46,7 +46,6 @@ internal static class WarmPoolOnboarding
             await OnboardingBenchmark.OnboardAsync(silo, $"poolwarm{warmed}", Math.Min(claims, warmup - warmed), concurrency);
         }
 
-        TimeSpan? jit = TimeSpan.Zero;
         for (var round = 0; round < rounds; round++)
         {
             // Full before psql's round too: a refill running beside it would count in its PostgreSQL CPU. Quiet too:
@@ -55,9 +54,7 @@ internal static class WarmPoolOnboarding
             await WaitFullAsync(silo, size);
             await Quiet.WaitAsync(silo, TimeSpan.FromSeconds(60));
             raw.Add(await RawClaimAsync(database, $"rawpool{round}", claims, concurrency, migrations, seed));
-            var jitBefore = silo.JitCpuTime();
             ours.Add(await OnboardingBenchmark.ControlPlaneAsync(database, silo, claims, concurrency, $"pool{round}"));
-            jit += silo.JitCpuTime() - jitBefore;
 
             // The same burst from one client: an onboarding's own latency, without the others' queueing for 2 cores.
             await WaitFullAsync(silo, size);
@@ -70,10 +67,7 @@ internal static class WarmPoolOnboarding
             "SELECT count(*) FROM controlplane.tenant_events WHERE slug LIKE 'pool%' AND slug NOT LIKE 'poolwarm%' AND detail LIKE 'claimed warm pool schema %'");
         return new PoolResult(
             size, concurrency, OnboardingBenchmark.Result.Combine(ours), OnboardingBenchmark.Result.Combine(raw),
-            OnboardingBenchmark.Result.Combine(oursAlone), OnboardingBenchmark.Result.Combine(rawAlone), claimed)
-        {
-            JitCpuMsPerTenant = jit?.TotalMilliseconds / Math.Max(1, ours.Sum(r => r.Tenants)) ?? double.NaN,
-        };
+            OnboardingBenchmark.Result.Combine(oursAlone), OnboardingBenchmark.Result.Combine(rawAlone), claimed);
     }
 
     private static async Task WaitFullAsync(SiloProcess silo, int size)
@@ -160,8 +154,6 @@ internal static class WarmPoolOnboarding
         int Size, int Clients, OnboardingBenchmark.Result Ours, OnboardingBenchmark.Result Raw,
         OnboardingBenchmark.Result OursAlone, OnboardingBenchmark.Result RawAlone, long Claimed)
     {
-        /// <summary>Of the silo's CPU in the rounds from several clients, the JIT tier-up thread's (see SiloProcess.JitCpuTime).</summary>
-        public double JitCpuMsPerTenant { get; init; } = double.NaN;
 
         public void Print(Action<string, double, double, double> row)
         {
@@ -171,7 +163,7 @@ internal static class WarmPoolOnboarding
             row(string.Create(CultureInfo.InvariantCulture, $"  p95, {Clients} clients (ms)"), Ours.P95Ms, Raw.P95Ms, Ours.P95Ms / Raw.P95Ms);
             row("  PostgreSQL CPU per tenant (ms)", Ours.ServerCpuMsPerTenant, Raw.ServerCpuMsPerTenant, Ours.ServerCpuMsPerTenant / Raw.ServerCpuMsPerTenant);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"  silo CPU per tenant (ms)",-34}{Ours.SiloCpuMsPerTenant,16:0.0}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"    of it, the JIT's tier-up thread",-34}{JitCpuMsPerTenant,16:0.0}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"    of it, the JIT's tier-up thread",-34}{Ours.JitCpuMsPerTenant,16:0.0}"));
             row("  median, 1 client (ms)", OursAlone.MedianMs, RawAlone.MedianMs, OursAlone.MedianMs / RawAlone.MedianMs);
             row("  p95, 1 client (ms)", OursAlone.P95Ms, RawAlone.P95Ms, OursAlone.P95Ms / RawAlone.P95Ms);
             var tenants = Ours.Tenants + OursAlone.Tenants;
