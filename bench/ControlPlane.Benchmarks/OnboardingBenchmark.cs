@@ -228,7 +228,7 @@ internal static class OnboardingBenchmark
         }));
     }
 
-    /// <summary>One side's onboardings; <c>JitCpuMsPerTenant</c> is the JIT tier-up thread's share of the silo's CPU (see SiloProcess.JitCpuTime), NaN for psql's side.</summary>
+    /// <summary>One side's onboardings; <c>JitCpuMsPerTenant</c> is the JIT tier-up thread's share of the silo's CPU (see SiloJit), NaN for psql's side.</summary>
     internal sealed record Result(List<double> Durations, int Tenants, double Seconds, double ResidentMiB, double SiloCpuMsPerTenant, double ServerCpuMsPerTenant, double JitCpuMsPerTenant = double.NaN)
     {
         public double MedianMs => Stats.Median(Durations);

@@ -6,7 +6,7 @@ namespace ControlPlane.Benchmarks;
 /// CPU used by the benchmark's PostgreSQL server (its postmaster and every process it forked: backends and
 /// auxiliaries), read from /proc. It lets a benchmark say how much database work each side caused, not only how long
 /// it took. Only that server's processes count: another server on the machine (a test run's) starting or stopping
-/// must not move the figure.
+/// must not move the figure. Also the CPU of one process's named threads (<see cref="OfThreads"/>), from the same files.
 /// </summary>
 internal static class ServerCpu
 {
@@ -39,6 +39,38 @@ internal static class ServerCpu
         return TimeSpan.FromSeconds(ticks / TicksPerSecond);
     }
 
+    /// <summary>
+    /// User+system CPU of <paramref name="pid"/>'s threads named <paramref name="threadName"/> (their <c>comm</c>), or
+    /// null when /proc cannot be read: the silo's JIT tier-up thread (".NET Tiered Com") is what a young silo pays in
+    /// a benchmark and a long-running one does not.
+    /// </summary>
+    public static TimeSpan? OfThreads(int pid, string threadName)
+    {
+        var tasks = $"/proc/{pid}/task";
+        if (!Directory.Exists(tasks))
+        {
+            return null;
+        }
+
+        double ticks = 0;
+        foreach (var task in Directory.EnumerateDirectories(tasks))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd() == threadName && Fields(Path.Combine(task, "stat")) is { } fields)
+                {
+                    ticks += double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended between listing and reading.
+            }
+        }
+
+        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+    }
+
     private static double Ticks(string[] fields)
     {
         double ticks = 0;
@@ -51,11 +83,14 @@ internal static class ServerCpu
     }
 
     /// <summary>The fields of /proc/pid/stat after the command name (state, ppid, ...), or null.</summary>
-    private static string[]? Stat(int pid)
+    private static string[]? Stat(int pid) => Fields($"/proc/{pid}/stat");
+
+    /// <summary>The fields of a process's or thread's stat file after the command name, which may hold spaces.</summary>
+    private static string[]? Fields(string path)
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var stat = File.ReadAllText(path);
             return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         }
         catch (IOException)

@@ -132,44 +132,6 @@ public sealed class SiloProcess : IAsyncDisposable
         return _process.TotalProcessorTime;
     }
 
-    /// <summary>
-    /// CPU time used so far by the runtime's tier-up thread, which recompiles hot methods in the background (Linux only;
-    /// null elsewhere). A silo that has run long enough has compiled what it runs, so in a benchmark this is the part
-    /// of the silo's CPU a young process pays and a long-running one does not.
-    /// </summary>
-    public TimeSpan? JitCpuTime()
-    {
-        var tasks = $"/proc/{_process.Id}/task";
-        if (!Directory.Exists(tasks))
-        {
-            return null;
-        }
-
-        long ticks = 0;
-        foreach (var task in Directory.EnumerateDirectories(tasks))
-        {
-            try
-            {
-                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd() != ".NET Tiered Com")
-                {
-                    continue;
-                }
-
-                // Fields 14 and 15 (utime, stime) follow the parenthesised name, which may hold spaces.
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-                // The thread ended between listing and reading.
-            }
-        }
-
-        // The kernel counts in USER_HZ, 100 per second on Linux.
-        return TimeSpan.FromMilliseconds(ticks * 10);
-    }
-
     public Task PauseAsync() => SignalAsync("STOP");
 
     public Task ContinueAsync() => SignalAsync("CONT");

@@ -127,13 +127,13 @@ public static class BackupRows
         return (bool)(await batch.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>The query of <see cref="AnyLeftMidwayAsync"/>, for a batch that asks it beside other work (the drive's first row lock).</summary>
+    /// <summary>The query of <see cref="AnyLeftMidwayAsync"/>.</summary>
     public static NpgsqlBatchCommand LeftMidway(string slug) => new($"SELECT {LeftMidwayCondition("$1")}")
     {
         Parameters = { new() { Value = slug } },
     };
 
-    /// <summary>The condition of <see cref="LeftMidway"/> for the tenant in <paramref name="slugParameter"/>, for a query that asks it as a column.</summary>
+    /// <summary>The condition of <see cref="LeftMidway"/> for the tenant in <paramref name="slugParameter"/>, for a query that asks it as a column (the drive's first row lock, TenantLock).</summary>
     public static string LeftMidwayCondition(string slugParameter) =>
         $"""
         (EXISTS (SELECT 1 FROM controlplane.tenant_restores WHERE slug = {slugParameter} AND {RestoreRows.Unfinished})
