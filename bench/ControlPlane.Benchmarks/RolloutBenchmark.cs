@@ -27,8 +27,10 @@ internal static class RolloutBenchmark
     {
         var tenants = options.Int("tenants", 1000);
         var connections = options.Int("concurrency", 4);
-        var maxParallel = options.Int("max-parallel", connections);
-        Console.WriteLine($"Rollout benchmark: {tenants} tenants, {connections} connections, {Environment.ProcessorCount} cores");
+        // Unless given, the rollout's own default: the work connections times the migration group size.
+        int? maxParallel = options.Text("max-parallel") is { } given ? int.Parse(given, CultureInfo.InvariantCulture) : null;
+        var groupSize = options.Int("group-size", 4);
+        Console.WriteLine($"Rollout benchmark: {tenants} tenants, {connections} connections, migration groups of up to {groupSize}, {Environment.ProcessorCount} cores");
         await using var database = await BenchmarkDatabase.StartAsync(options.Text("pg"), maxConnections: 200);
         var migrations = Directory.CreateTempSubdirectory("controlplane-bench-migrations-");
         try
@@ -38,6 +40,7 @@ internal static class RolloutBenchmark
             {
                 ["ControlPlane__Tenants__MigrationsPath"] = migrations.FullName,
                 ["ControlPlane__Database__WorkConnections"] = connections.ToString(CultureInfo.InvariantCulture),
+                ["ControlPlane__Rollouts__GroupSize"] = groupSize.ToString(CultureInfo.InvariantCulture),
                 ["Logging__LogLevel__Default"] = "Warning",
             });
 
@@ -195,7 +198,7 @@ internal static class RolloutBenchmark
         return watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<(double Seconds, string Outcome)> ControlPlaneAsync(SiloProcess silo, BenchmarkDatabase database, int maxParallel, int pollEveryMs = 250)
+    private static async Task<(double Seconds, string Outcome)> ControlPlaneAsync(SiloProcess silo, BenchmarkDatabase database, int? maxParallel, int pollEveryMs = 250)
     {
         using var started = await silo.Http.PostAsJsonAsync("/v1/rollouts", new { targetVersion = 2, maxParallel, acceptLint = AcceptedLint });
         started.EnsureSuccessStatusCode();

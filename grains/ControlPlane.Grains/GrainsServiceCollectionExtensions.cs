@@ -68,6 +68,8 @@ public static class GrainsServiceCollectionExtensions
             .Validate<IOptions<ReminderOptions>>(
                 (o, reminders) => o.ScheduleCheckPeriod >= reminders.Value.MinimumReminderPeriod,
                 "ControlPlane:Rollouts:ScheduleCheckPeriod must be at least Orleans:ReminderService:MinimumReminderPeriod (Orleans refuses a shorter reminder period).")
+            .Validate(o => o.GroupSize is >= 1 and <= 64, "ControlPlane:Rollouts:GroupSize must be between 1 (no groups) and 64.")
+            .Validate(o => o.GroupHoldLimit > TimeSpan.Zero, "ControlPlane:Rollouts:GroupHoldLimit must be positive.")
             .ValidateOnStart();
 
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName)
@@ -90,6 +92,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<TenantPoolBudget>();
         services.AddSingleton<TenantPoolFactory>();
         services.AddSingleton<TenantGrainSettings>();
+        services.AddSingleton<Tenants.Groups.MigrationGroups>();
         services.AddSingleton<DueTenantWork>();
         services.AddSingleton<ITenantRegistryReader, TenantRegistryReader>();
         services.AddSingleton<IFleetStats, FleetStats>();

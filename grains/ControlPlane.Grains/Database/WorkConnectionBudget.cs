@@ -97,7 +97,7 @@ public sealed class WorkConnectionBudget : IAsyncDisposable
     {
         try
         {
-            var served = lease.Served + 1;
+            var served = lease.Served + 1 + lease.AlsoServed;
 
             // A broken connection, or one left inside a transaction, is never handed to the next tenant.
             if (lease.Connection.FullState == ConnectionState.Open && served < _maxTenants && !Expired(lease.OpenedAt))
@@ -179,6 +179,12 @@ public sealed class WorkConnectionLease(NpgsqlConnection connection, WorkConnect
 
     /// <summary>Tenants' turns the connection served before this one.</summary>
     internal int Served { get; } = served;
+
+    /// <summary>More tenants this lease served beyond its one (a migration group's members), counted toward the connection's retirement.</summary>
+    internal int AlsoServed { get; private set; }
+
+    /// <summary>Counts <paramref name="tenants"/> more tenants served on this lease: a backend caches every schema it touches.</summary>
+    public void CountTenants(int tenants) => AlsoServed += tenants;
 
     public async ValueTask DisposeAsync()
     {

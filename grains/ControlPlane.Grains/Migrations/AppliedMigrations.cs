@@ -25,23 +25,52 @@ public static class AppliedMigrations
         return command;
     }
 
+    /// <summary>The select for several tenants at once (a migration group's lock), each tenant's rows in version order.</summary>
+    public static NpgsqlBatchCommand SelectMany(IReadOnlyList<string> slugs)
+    {
+        var command = new NpgsqlBatchCommand(
+            "SELECT version, name, checksum, status, applied_at, duration_ms, slug FROM controlplane.tenant_migrations WHERE slug = ANY($1) ORDER BY slug, version");
+        command.Parameters.Add(new NpgsqlParameter { Value = slugs.ToArray() });
+        return command;
+    }
+
     /// <summary>Reads the rows of <see cref="Select"/> from the current result set.</summary>
     public static async Task<IReadOnlyList<AppliedMigration>> ReadAllAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
         var applied = new List<AppliedMigration>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            applied.Add(new AppliedMigration(
-                reader.GetInt32(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                Enum.Parse<AppliedMigrationStatus>(reader.GetString(3)),
-                reader.GetFieldValue<DateTimeOffset>(4),
-                reader.GetDouble(5)));
+            applied.Add(ReadOne(reader));
         }
 
         return applied;
     }
+
+    /// <summary>Reads the rows of <see cref="SelectMany"/> from the current result set, by tenant.</summary>
+    public static async Task<Dictionary<string, List<AppliedMigration>>> ReadManyAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var applied = new Dictionary<string, List<AppliedMigration>>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var slug = reader.GetString(6);
+            if (!applied.TryGetValue(slug, out var list))
+            {
+                applied[slug] = list = [];
+            }
+
+            list.Add(ReadOne(reader));
+        }
+
+        return applied;
+    }
+
+    private static AppliedMigration ReadOne(NpgsqlDataReader reader) => new(
+        reader.GetInt32(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        Enum.Parse<AppliedMigrationStatus>(reader.GetString(3)),
+        reader.GetFieldValue<DateTimeOffset>(4),
+        reader.GetDouble(5));
 
     /// <summary>
     /// Starts the server-side clock of a migration sent in the same batch as its record, and puts the step on the

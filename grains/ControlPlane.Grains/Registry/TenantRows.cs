@@ -125,12 +125,14 @@ public static class TenantRows
         SaveBatchAsync(connection, transaction, row, siloId, events, [.. deferred, .. alsoRun], commit: true, cancellationToken);
 
     /// <summary>
-    /// The one save: the row's update with its timeline entries and the change notification in one statement (its
-    /// result is the new etag and time), the entries' webhook events, then <paramref name="after"/> and, with
-    /// <paramref name="commit"/>, the COMMIT. Registry statements come first, on the session's search path (where their
-    /// prepared plans were made); deferred statements set and restore the tenant's path themselves. An error anywhere
-    /// aborts the whole transaction (PostgreSQL skips the rest of the batch).
+    /// The saves of a migration group (Tenants/Groups) and the commit, in one round trip: each tenant's row, timeline and
+    /// notification as <see cref="SaveAndCommitAsync"/> writes them, then each tenant's deferred statements, then one
+    /// COMMIT for all. Returns the rows in <paramref name="saves"/>' order.
     /// </summary>
+    public static Task<TenantRow[]> SaveGroupAndCommitAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TenantSave> saves, string siloId, CancellationToken cancellationToken) =>
+        SaveBatchAsync(connection, transaction, saves, siloId, commit: true, cancellationToken);
+
     private static async Task<TenantRow> SaveBatchAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
@@ -139,16 +141,39 @@ public static class TenantRows
         IReadOnlyList<TenantEventDraft> events,
         IReadOnlyList<NpgsqlBatchCommand> after,
         bool commit,
+        CancellationToken cancellationToken) =>
+        (await SaveBatchAsync(connection, transaction, [new TenantSave(row, events, after)], siloId, commit, cancellationToken))[0];
+
+    /// <summary>
+    /// The one save: each row's update with its timeline entries and the change notification in one statement (its
+    /// result is the new etag and time), the entries' webhook events, then each save's <see cref="TenantSave.After"/>
+    /// and, with <paramref name="commit"/>, the COMMIT. Registry statements come first, on the session's search path
+    /// (where their prepared plans were made); deferred statements set and restore the tenant's path themselves. An
+    /// error anywhere aborts the whole transaction (PostgreSQL skips the rest of the batch).
+    /// </summary>
+    private static async Task<TenantRow[]> SaveBatchAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IReadOnlyList<TenantSave> saves,
+        string siloId,
+        bool commit,
         CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        batch.BatchCommands.Add(Save(row, events, siloId));
-        foreach (var e in events)
+        foreach (var save in saves)
         {
-            AnnounceTo(batch, row, e);
+            batch.BatchCommands.Add(Save(save.Row, save.Events, siloId));
         }
 
-        foreach (var command in after)
+        foreach (var save in saves)
+        {
+            foreach (var e in save.Events)
+            {
+                AnnounceTo(batch, save.Row, e);
+            }
+        }
+
+        foreach (var command in saves.SelectMany(s => s.After))
         {
             batch.BatchCommands.Add(command);
         }
@@ -159,20 +184,30 @@ public static class TenantRows
         }
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        var results = new TenantRow[saves.Count];
+        for (var i = 0; i < saves.Count; i++)
         {
-            // Unreachable while the caller holds the row lock; if it happens, the fence has been broken: write nothing.
-            throw new TenantFencedOutException(row.Slug, $"the registry row changed under a held lock (expected etag {row.Etag})");
-        }
+            var row = saves[i].Row;
+            if (i > 0)
+            {
+                await reader.NextResultAsync(cancellationToken);
+            }
 
-        var result = row with { Etag = reader.GetInt64(0), UpdatedAt = reader.GetFieldValue<DateTimeOffset>(1) };
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                // Unreachable while the caller holds the row lock; if it happens, the fence has been broken: write nothing.
+                throw new TenantFencedOutException(row.Slug, $"the registry row changed under a held lock (expected etag {row.Etag})");
+            }
+
+            results[i] = row with { Etag = reader.GetInt64(0), UpdatedAt = reader.GetFieldValue<DateTimeOffset>(1) };
+        }
 
         // Drain the rest, so that an error in a later statement (or the commit) surfaces here, not on dispose.
         while (await reader.NextResultAsync(cancellationToken))
         {
         }
 
-        return result;
+        return results;
     }
 
     // The transition's webhook event, if it announces one, goes to the outbox in the same transaction.
@@ -345,3 +380,6 @@ public static class TenantRows
     private static SortedDictionary<string, string> ReadLabels(string json) =>
         new(JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [], StringComparer.Ordinal);
 }
+
+/// <summary>One tenant's save in a batch: its row, its timeline entries, and the statements sent after the saves (its DDL, its records).</summary>
+public sealed record TenantSave(TenantRow Row, IReadOnlyList<TenantEventDraft> Events, IReadOnlyList<NpgsqlBatchCommand> After);

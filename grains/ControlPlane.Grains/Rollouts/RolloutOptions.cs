@@ -1,6 +1,6 @@
 namespace ControlPlane.Grains.Rollouts;
 
-/// <summary>Scheduled rollouts (configuration section <c>ControlPlane:Rollouts</c>).</summary>
+/// <summary>Scheduled rollouts and migration groups (configuration section <c>ControlPlane:Rollouts</c>).</summary>
 public sealed class RolloutOptions
 {
     /// <summary>The configuration section these options bind to.</summary>
@@ -12,4 +12,19 @@ public sealed class RolloutOptions
     /// refuses a period under <c>Orleans:ReminderService:MinimumReminderPeriod</c> (one minute unless lowered).
     /// </summary>
     public TimeSpan ScheduleCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How many tenants' migrations one work connection may commit in one transaction (a migration group,
+    /// Tenants/Groups): tenants of a rollout waiting for a work connection share its row lock round trip, its save round
+    /// trip and its commit. A rollout's <c>maxParallel</c> may reach <c>WorkConnections</c> times this, so that groups
+    /// can form. 1 turns groups off: every tenant's migration is its own transaction.
+    /// </summary>
+    public int GroupSize { get; set; } = 4;
+
+    /// <summary>
+    /// The longest a migration group may keep its members' tables locked waiting: each member's DDL gives up on a lock
+    /// after this (the group is rolled back and its tenants run alone, under the rollout's own lock timeout), and a
+    /// group whose commit round trip took longer makes the next groups half as large.
+    /// </summary>
+    public TimeSpan GroupHoldLimit { get; set; } = TimeSpan.FromMilliseconds(50);
 }

@@ -22,6 +22,7 @@ public sealed partial class RolloutRegistry(
     Pooled.PooledCatalog pooledCatalog,
     MigrationLint lint,
     IOptions<DatabaseOptions> database,
+    IOptions<RolloutOptions> rollouts,
     TimeProvider time,
     IGrainFactory grains,
     ILogger<RolloutRegistry> logger) : IRolloutRegistry
@@ -33,8 +34,9 @@ public sealed partial class RolloutRegistry(
         var accepted = MigrationLint.RequireKnownRules(plan.AcceptLint);
         var (set, target) = Resolve(plan);
 
-        // Parallelism beyond the work-connection budget would only queue on it.
-        var budget = database.Value.WorkConnections;
+        // Parallelism beyond what the work connections can carry would only queue on them: each carries one tenant at
+        // a time, or a migration group of up to GroupSize (Tenants/Groups).
+        var budget = database.Value.WorkConnections * rollouts.Value.GroupSize;
         var maxParallel = Math.Min(plan.MaxParallel ?? budget, budget);
         var waves = RolloutWaves.Normalize(plan.Waves);
 

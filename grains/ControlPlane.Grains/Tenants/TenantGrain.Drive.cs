@@ -85,11 +85,13 @@ public sealed partial class TenantGrain
             }
 
             var stopping = lifetime.ApplicationStopping;
-            await using var lease = await budget.OpenAsync(stopping);
-            var more = await RunUnitAsync(lease.Connection, slug, turn, stopping, registration);
-            while (more && !stopping.IsCancellationRequested && await RunUnitAsync(lease.Connection, slug, turn, stopping))
+            if (registration is null && turn.RolloutId is not null && groups.Enabled && await TryMigrateInGroupAsync(slug, turn, stopping))
             {
+                return;
             }
+
+            await using var lease = await budget.OpenAsync(stopping);
+            await RunUnitsAsync(lease.Connection, slug, turn, stopping, registration);
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -110,6 +112,14 @@ public sealed partial class TenantGrain
         {
             _lockWait = null;
             _moveWrites.Release();
+        }
+    }
+
+    private async Task RunUnitsAsync(NpgsqlConnection connection, TenantSlug slug, DriveTurn turn, CancellationToken stopping, NpgsqlBatchCommand? registration = null)
+    {
+        var more = await RunUnitAsync(connection, slug, turn, stopping, registration);
+        while (more && !stopping.IsCancellationRequested && await RunUnitAsync(connection, slug, turn, stopping))
+        {
         }
     }
 
@@ -185,16 +195,7 @@ public sealed partial class TenantGrain
                 return false;
             }
 
-            var row = outcome.Row;
-            if (unit != WorkUnit.Resume && outsideTransaction is null)
-            {
-                row = row with { FailedStep = null, LastError = null, Attempts = 0 };
-            }
-
-            if (outsideTransaction is null && TenantStateMachine.NextWork(row, row.NextAttemptAt <= locked.DbNow, turn.UpgradeTarget) == WorkUnit.None)
-            {
-                row = row with { LeaseOwner = null, NextAttemptAt = null };
-            }
+            var row = outsideTransaction is null ? Settled(outcome.Row, unit, locked, turn) : outcome.Row;
 
             // A transactional migration runs inside the save's round trip, so that round trip is its duration.
             var saving = Stopwatch.StartNew();
@@ -218,32 +219,7 @@ public sealed partial class TenantGrain
                 return false;
             }
 
-            if (outcome.DeferredScript is { } appliedScript)
-            {
-                metrics.MigrationApplied(appliedScript.Version, "succeeded", saving.Elapsed);
-            }
-
-            foreach (var (inline, took) in outcome.AppliedInline)
-            {
-                metrics.MigrationApplied(inline.Version, "succeeded", took);
-            }
-
-            _serving?.Invalidate();
-            _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
-            turn.LastRow = saved;
-            turn.Committed = true;
-            if (outsideTransaction is null)
-            {
-                await LockWaitEndedAsync(slug, turn, cancellationToken);
-            }
-
-            span?.SetTag("tenant.state", saved.State.ToString());
-            if (TenantStateMachine.EndsProvisioning(locked.Row.State, saved.State))
-            {
-                metrics.ProvisioningEnded("succeeded", locked.DbNow - saved.CreatedAt);
-            }
-
-            LogUnitDone(logger, slug.Value, unit, locked.Row.State, saved.State);
+            await UnitCommittedAsync(slug, unit, locked, outcome, saved, saving.Elapsed, lockWaitEnded: outsideTransaction is null, turn, span, cancellationToken);
         }
 
         if (outsideTransaction is { Script: { } script })
@@ -258,6 +234,55 @@ public sealed partial class TenantGrain
 
         await NotifyObserversAsync(slug, TenantStateMachine.NextWork(saved, due: true), cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// The row a committed transactional unit leaves: its failure cleared (but a resume's, which the retry reports), and
+    /// the lease handed back with the schedule cleared when nothing more is due.
+    /// </summary>
+    private static TenantRow Settled(TenantRow row, WorkUnit unit, LockedTenant locked, DriveTurn turn)
+    {
+        if (unit != WorkUnit.Resume)
+        {
+            row = row with { FailedStep = null, LastError = null, Attempts = 0 };
+        }
+
+        return TenantStateMachine.NextWork(row, row.NextAttemptAt <= locked.DbNow, turn.UpgradeTarget) == WorkUnit.None
+            ? row with { LeaseOwner = null, NextAttemptAt = null }
+            : row;
+    }
+
+    /// <summary>What follows a unit's commit, alone or in a migration group: metrics, the cached serving state, the lease, the turn.</summary>
+    private async Task UnitCommittedAsync(
+        TenantSlug slug, WorkUnit unit, LockedTenant locked, StepOutcome outcome, TenantRow saved, TimeSpan saving, bool lockWaitEnded,
+        DriveTurn turn, Activity? span, CancellationToken cancellationToken)
+    {
+        if (outcome.DeferredScript is { } appliedScript)
+        {
+            metrics.MigrationApplied(appliedScript.Version, "succeeded", saving);
+        }
+
+        foreach (var (inline, took) in outcome.AppliedInline)
+        {
+            metrics.MigrationApplied(inline.Version, "succeeded", took);
+        }
+
+        _serving?.Invalidate();
+        _leaseToken = saved.LeaseOwner is null ? null : saved.LeaseToken;
+        turn.LastRow = saved;
+        turn.Committed = true;
+        if (lockWaitEnded)
+        {
+            await LockWaitEndedAsync(slug, turn, cancellationToken);
+        }
+
+        span?.SetTag("tenant.state", saved.State.ToString());
+        if (TenantStateMachine.EndsProvisioning(locked.Row.State, saved.State))
+        {
+            metrics.ProvisioningEnded("succeeded", locked.DbNow - saved.CreatedAt);
+        }
+
+        LogUnitDone(logger, slug.Value, unit, locked.Row.State, saved.State);
     }
 
     private async Task<(StepOutcome Outcome, MigrationPlan? OutsideTransaction)> RunAsync(WorkUnit unit, StepContext context, DriveTurn turn)
@@ -397,6 +422,11 @@ public sealed partial class TenantGrain
     /// </summary>
     private bool FenceHolds(TenantSlug slug, LockedTenant locked)
     {
+        if (FenceAllows(locked))
+        {
+            return true;
+        }
+
         if (!locked.SelfAlive)
         {
             LogNotAMember(logger, slug.Value, silo.SiloId);
@@ -404,15 +434,18 @@ public sealed partial class TenantGrain
             return false;
         }
 
-        if (_leaseToken is long token && (locked.Row.LeaseOwner != silo.SiloId || locked.Row.LeaseToken != token))
+        if (_leaseToken is long token)
         {
             LogFencedOut(logger, slug.Value, $"held token {token}, the row now says {locked.Row.LeaseOwner ?? "no owner"} with token {locked.Row.LeaseToken}");
             _leaseToken = null;
-            return false;
         }
 
-        return true;
+        return false;
     }
+
+    /// <summary>The fence's rule alone, without its consequences (a migration group asks it before deciding to join).</summary>
+    private bool FenceAllows(LockedTenant locked) =>
+        locked.SelfAlive && (_leaseToken is not long token || (locked.Row.LeaseOwner == silo.SiloId && locked.Row.LeaseToken == token));
 
     private TenantRow Claim(TenantRow row) =>
         row.LeaseOwner == silo.SiloId && _leaseToken == row.LeaseToken

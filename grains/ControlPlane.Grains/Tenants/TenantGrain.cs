@@ -26,6 +26,7 @@ namespace ControlPlane.Grains.Tenants;
 public sealed partial class TenantGrain(
     ControlPlaneDataSources dataSources,
     WorkConnectionBudget budget,
+    Groups.MigrationGroups groups,
     TenantSteps steps,
     Pooled.PooledTier pooledTier,
     MigrationCatalog catalog,
