@@ -29,7 +29,7 @@ internal static class RolloutBenchmark
         var connections = options.Int("concurrency", 4);
         // Unless given, the rollout's own default: the work connections times the migration group size.
         int? maxParallel = options.Text("max-parallel") is { } given ? int.Parse(given, CultureInfo.InvariantCulture) : null;
-        var groupSize = options.Int("group-size", 4);
+        var groupSize = options.Int("group-size", 8);
         Console.WriteLine($"Rollout benchmark: {tenants} tenants, {connections} connections, migration groups of up to {groupSize}, {Environment.ProcessorCount} cores");
         await using var database = await BenchmarkDatabase.StartAsync(options.Text("pg"), maxConnections: 200);
         var migrations = Directory.CreateTempSubdirectory("controlplane-bench-migrations-");

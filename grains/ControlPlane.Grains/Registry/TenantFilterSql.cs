@@ -36,7 +36,7 @@ public static class TenantFilterSql
         {
             // ILIKE with the wildcards of the text escaped: the text is a substring, never a pattern.
             var pattern = parameters.Add($"%{EscapeLike(filter.Text)}%", NpgsqlDbType.Text);
-            predicates.Add($"({alias}.slug ILIKE {pattern} OR {alias}.display_name ILIKE {pattern})");
+            predicates.Add($"(lower({alias}.slug) ILIKE {pattern} OR {alias}.display_name ILIKE {pattern})");
         }
 
         if (filter.Tier is { } tier)

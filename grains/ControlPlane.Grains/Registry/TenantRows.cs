@@ -125,46 +125,15 @@ public static class TenantRows
         SaveBatchAsync(connection, transaction, row, siloId, events, [.. deferred, .. alsoRun], commit: true, cancellationToken);
 
     /// <summary>
-    /// The saves of a migration group (Tenants/Groups) and the commit, in one round trip: each tenant's row, timeline and
-    /// notification as <see cref="SaveAndCommitAsync"/> writes them, then each tenant's deferred statements, then one
-    /// COMMIT for all. Returns the rows in <paramref name="saves"/>' order.
+    /// The saves of a migration group (Tenants/Groups) and the commit, in one round trip: every tenant's row, timeline
+    /// entries and notification in one statement (<see cref="SaveMany"/>), then each tenant's deferred statements (its
+    /// DDL on its own path, its version record), then one COMMIT for all. Returns the rows in <paramref name="saves"/>' order.
     /// </summary>
-    public static Task<TenantRow[]> SaveGroupAndCommitAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TenantSave> saves, string siloId, CancellationToken cancellationToken) =>
-        SaveBatchAsync(connection, transaction, saves, siloId, commit: true, cancellationToken);
-
-    private static async Task<TenantRow> SaveBatchAsync(
-        NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
-        TenantRow row,
-        string siloId,
-        IReadOnlyList<TenantEventDraft> events,
-        IReadOnlyList<NpgsqlBatchCommand> after,
-        bool commit,
-        CancellationToken cancellationToken) =>
-        (await SaveBatchAsync(connection, transaction, [new TenantSave(row, events, after)], siloId, commit, cancellationToken))[0];
-
-    /// <summary>
-    /// The one save: each row's update with its timeline entries and the change notification in one statement (its
-    /// result is the new etag and time), the entries' webhook events, then each save's <see cref="TenantSave.After"/>
-    /// and, with <paramref name="commit"/>, the COMMIT. Registry statements come first, on the session's search path
-    /// (where their prepared plans were made); deferred statements set and restore the tenant's path themselves. An
-    /// error anywhere aborts the whole transaction (PostgreSQL skips the rest of the batch).
-    /// </summary>
-    private static async Task<TenantRow[]> SaveBatchAsync(
-        NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
-        IReadOnlyList<TenantSave> saves,
-        string siloId,
-        bool commit,
-        CancellationToken cancellationToken)
+    public static async Task<TenantRow[]> SaveGroupAndCommitAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TenantSave> saves, string siloId, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var save in saves)
-        {
-            batch.BatchCommands.Add(Save(save.Row, save.Events, siloId));
-        }
-
+        batch.BatchCommands.Add(SaveMany(saves, siloId));
         foreach (var save in saves)
         {
             foreach (var e in save.Events)
@@ -178,36 +147,145 @@ public static class TenantRows
             batch.BatchCommands.Add(command);
         }
 
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var saved = new Dictionary<string, (long Etag, DateTimeOffset UpdatedAt)>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            saved[reader.GetString(0)] = (reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2));
+        }
+
+        var results = new TenantRow[saves.Count];
+        for (var i = 0; i < saves.Count; i++)
+        {
+            var row = saves[i].Row;
+            if (!saved.TryGetValue(row.Slug, out var written))
+            {
+                // Unreachable while the group holds the row lock; if it happens, the fence has been broken.
+                throw new TenantFencedOutException(row.Slug, $"the registry row changed under a held lock (expected etag {row.Etag})");
+            }
+
+            results[i] = row with { Etag = written.Etag, UpdatedAt = written.UpdatedAt };
+        }
+
+        while (await reader.NextResultAsync(cancellationToken))
+        {
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// The row's save and its other commands (<paramref name="after"/>) in one round trip, with the COMMIT when
+    /// <paramref name="commit"/>. Registry statements come first, on the session's search path (where their prepared
+    /// plans were made); deferred statements set and restore the tenant's path themselves. An error anywhere aborts the
+    /// whole transaction (PostgreSQL skips the rest of the batch).
+    /// </summary>
+    private static async Task<TenantRow> SaveBatchAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        TenantRow row,
+        string siloId,
+        IReadOnlyList<TenantEventDraft> events,
+        IReadOnlyList<NpgsqlBatchCommand> after,
+        bool commit,
+        CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Save(row, events, siloId));
+        foreach (var e in events)
+        {
+            AnnounceTo(batch, row, e);
+        }
+
+        foreach (var command in after)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
         if (commit)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         }
 
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        var results = new TenantRow[saves.Count];
-        for (var i = 0; i < saves.Count; i++)
+        if (!await reader.ReadAsync(cancellationToken))
         {
-            var row = saves[i].Row;
-            if (i > 0)
-            {
-                await reader.NextResultAsync(cancellationToken);
-            }
-
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                // Unreachable while the caller holds the row lock; if it happens, the fence has been broken: write nothing.
-                throw new TenantFencedOutException(row.Slug, $"the registry row changed under a held lock (expected etag {row.Etag})");
-            }
-
-            results[i] = row with { Etag = reader.GetInt64(0), UpdatedAt = reader.GetFieldValue<DateTimeOffset>(1) };
+            // Unreachable while the caller holds the row lock; if it happens, the fence has been broken: write nothing.
+            throw new TenantFencedOutException(row.Slug, $"the registry row changed under a held lock (expected etag {row.Etag})");
         }
+
+        var result = row with { Etag = reader.GetInt64(0), UpdatedAt = reader.GetFieldValue<DateTimeOffset>(1) };
 
         // Drain the rest, so that an error in a later statement (or the commit) surfaces here, not on dispose.
         while (await reader.NextResultAsync(cancellationToken))
         {
         }
 
-        return results;
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="Save"/> for several rows in one statement, for a migration group: the same columns, the same etag
+    /// fence per row, each row's timeline entries (in their order) and its notification. A statement costs the server
+    /// its bind, its executor's start (opening and locking the table's ten indexes) and its end whatever its rows; a
+    /// group pays that once.
+    /// </summary>
+    private static NpgsqlBatchCommand SaveMany(IReadOnlyList<TenantSave> saves, string siloId)
+    {
+        var command = new NpgsqlBatchCommand(
+            $"""
+            WITH saved AS (
+                UPDATE controlplane.tenants t SET
+                    state = i.state, failed_step = i.failed_step, last_error = i.last_error, attempts = i.attempts,
+                    migration_version = i.migration_version, lease_owner = i.lease_owner, lease_token = i.lease_token,
+                    next_attempt_at = i.next_attempt_at, purge_at = i.purge_at, tier = i.tier, pooled_schema = i.pooled_schema,
+                    move_to = i.move_to, move_phase = i.move_phase, move_started_at = i.move_started_at,
+                    etag = t.etag + 1, updated_at = clock_timestamp(),
+                    activated_at = coalesce(t.activated_at, CASE WHEN i.state = 'Active' THEN clock_timestamp() END)
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::bigint[],
+                            $9::timestamptz[], $10::bigint[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[])
+                    AS i(slug, state, failed_step, last_error, attempts, migration_version, lease_owner, lease_token,
+                         next_attempt_at, etag, purge_at, tier, pooled_schema, move_to, move_phase, move_started_at)
+                WHERE t.slug = i.slug AND t.etag = i.etag
+                RETURNING t.slug, t.etag, t.updated_at),
+            logged AS (
+                INSERT INTO controlplane.tenant_events (slug, from_state, to_state, step, detail, attempt, silo_id)
+                SELECT e.slug, e.from_state, e.to_state, e.step, e.detail, e.attempt, $23
+                FROM unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::int[]) WITH ORDINALITY AS e(slug, from_state, to_state, step, detail, attempt, n)
+                WHERE e.slug IN (SELECT slug FROM saved)
+                ORDER BY e.n)
+            SELECT saved.slug, saved.etag, saved.updated_at, pg_catalog.pg_notify('{TenantChangeFeed.Channel}', saved.slug) FROM saved
+            """);
+        var rows = saves.Select(s => s.Row).ToArray();
+        Add(NpgsqlDbType.Text, rows.Select(r => r.Slug));
+        Add(NpgsqlDbType.Text, rows.Select(r => r.State.ToString()));
+        Add(NpgsqlDbType.Text, rows.Select(r => r.FailedStep?.ToString()));
+        Add(NpgsqlDbType.Text, rows.Select(r => r.LastError));
+        Add(NpgsqlDbType.Integer, rows.Select(r => r.Attempts));
+        Add(NpgsqlDbType.Integer, rows.Select(r => r.MigrationVersion));
+        Add(NpgsqlDbType.Text, rows.Select(r => r.LeaseOwner));
+        Add(NpgsqlDbType.Bigint, rows.Select(r => r.LeaseToken));
+        Add(NpgsqlDbType.TimestampTz, rows.Select(r => r.NextAttemptAt));
+        Add(NpgsqlDbType.Bigint, rows.Select(r => r.Etag));
+        Add(NpgsqlDbType.TimestampTz, rows.Select(r => r.PurgeAt));
+        Add(NpgsqlDbType.Text, rows.Select(r => r.Tier.ToText()));
+        Add(NpgsqlDbType.Text, rows.Select(r => r.PooledSchema));
+        Add(NpgsqlDbType.Text, rows.Select(r => r.Move?.To.ToText()));
+        Add(NpgsqlDbType.Text, rows.Select(r => r.Move?.Phase.ToString()));
+        Add(NpgsqlDbType.TimestampTz, rows.Select(r => r.Move?.StartedAt));
+        var events = saves.SelectMany(s => s.Events.Select(e => (s.Row.Slug, Event: e))).ToArray();
+        Add(NpgsqlDbType.Text, events.Select(e => e.Slug));
+        Add(NpgsqlDbType.Text, events.Select(e => e.Event.From?.ToString()));
+        Add(NpgsqlDbType.Text, events.Select(e => e.Event.To.ToString()));
+        Add(NpgsqlDbType.Text, events.Select(e => e.Event.Step?.ToString()));
+        Add(NpgsqlDbType.Text, events.Select(e => e.Event.Detail));
+        Add(NpgsqlDbType.Integer, events.Select(e => e.Event.Attempt));
+        command.Parameters.Add(new NpgsqlParameter { Value = siloId });
+        return command;
+
+        void Add<T>(NpgsqlDbType type, IEnumerable<T> values) =>
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values.ToArray() });
     }
 
     // The transition's webhook event, if it announces one, goes to the outbox in the same transaction.

@@ -19,7 +19,7 @@ public sealed class RolloutOptions
     /// trip and its commit. A rollout's <c>maxParallel</c> may reach <c>WorkConnections</c> times this, so that groups
     /// can form. 1 turns groups off: every tenant's migration is its own transaction.
     /// </summary>
-    public int GroupSize { get; set; } = 4;
+    public int GroupSize { get; set; } = 8;
 
     /// <summary>
     /// The longest a migration group may keep its members' tables locked waiting: each member's DDL gives up on a lock
