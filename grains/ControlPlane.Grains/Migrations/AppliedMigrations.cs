@@ -1,3 +1,4 @@
+using System.Globalization;
 using ControlPlane.Grains.Database;
 using Npgsql;
 
@@ -97,20 +98,53 @@ public static class AppliedMigrations
     /// differs from the one it was planned under, so the registry statements that follow a migration (and every
     /// tenant's next lock) keep their plans only if the path is the session's again.
     /// </summary>
-    public static NpgsqlBatchCommand RestorePath(IReadOnlyList<LocalSetting>? alsoSet = null)
+    public static NpgsqlBatchCommand RestorePath(IReadOnlyList<LocalSetting>? alsoSet = null, string? durationInto = null)
     {
         alsoSet ??= [];
         var command = new NpgsqlBatchCommand(
             "SELECT set_config('search_path', current_setting('controlplane.saved_search_path'), true)"
+            + (durationInto is null ? string.Empty : $", set_config('{durationInto}', ({ElapsedMs})::text, true)")
             + (alsoSet.Count > 0 ? ", " + LocalSetting.Columns(alsoSet, firstParameter: 1) : string.Empty));
         LocalSetting.AddParameters(command, alsoSet);
         return command;
     }
 
+    // The milliseconds since StartTimed, by the server's clock.
+    private const string ElapsedMs = "extract(epoch FROM clock_timestamp() - current_setting('controlplane.migration_started')::timestamptz) * 1000";
+
+    /// <summary>
+    /// The transaction-local setting a migration group's member <paramref name="slot"/> keeps its migration's duration
+    /// in (<see cref="RestorePath"/>) until <see cref="UpsertTimedMany"/> records it: a bounded set of names, so a
+    /// work connection's backend never accumulates one per tenant.
+    /// </summary>
+    public static string DurationSetting(int slot) => string.Create(CultureInfo.InvariantCulture, $"controlplane.migration_ms_{slot}");
+
+    /// <summary>
+    /// Records several tenants' applied migrations in one statement (a migration group's), each with the duration its
+    /// <see cref="RestorePath"/> kept: one statement's bind and executor start for the group rather than one per tenant.
+    /// </summary>
+    public static NpgsqlBatchCommand UpsertTimedMany(IReadOnlyList<TimedVersionRecord> records)
+    {
+        var command = new NpgsqlBatchCommand(
+            """
+            INSERT INTO controlplane.tenant_migrations (slug, version, name, checksum, status, duration_ms)
+            SELECT m.slug, m.version, m.name, m.checksum, $6, current_setting(m.setting)::float8
+            FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[]) AS m(slug, version, name, checksum, setting)
+            ON CONFLICT (slug, version) DO UPDATE SET
+                name = excluded.name, checksum = excluded.checksum, duration_ms = excluded.duration_ms,
+                status = excluded.status, applied_at = clock_timestamp()
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = records.Select(r => r.Slug).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = records.Select(r => r.Script.Version).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = records.Select(r => r.Script.Name).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = records.Select(r => r.Script.Checksum).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = records.Select(r => r.DurationSetting).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = AppliedMigrationStatus.Applied.ToString() });
+        return command;
+    }
+
     /// <summary>Records an applied <paramref name="script"/> with its duration measured by the server since <see cref="StartTimed"/>.</summary>
-    public static NpgsqlBatchCommand UpsertTimed(string slug, MigrationScript script) => Record(
-        slug, script, AppliedMigrationStatus.Applied,
-        "extract(epoch FROM clock_timestamp() - current_setting('controlplane.migration_started')::timestamptz) * 1000");
+    public static NpgsqlBatchCommand UpsertTimed(string slug, MigrationScript script) => Record(slug, script, AppliedMigrationStatus.Applied, ElapsedMs);
 
     /// <summary>Records <paramref name="script"/> for the tenant with the given status (replacing a Running/NeedsRepair record).</summary>
     public static NpgsqlBatchCommand Upsert(string slug, MigrationScript script, AppliedMigrationStatus status, double durationMs)
@@ -160,3 +194,6 @@ public static class AppliedMigrations
         return command;
     }
 }
+
+/// <summary>An applied migration whose record a migration group writes with the others', its duration kept in <see cref="DurationSetting"/>.</summary>
+public sealed record TimedVersionRecord(string Slug, MigrationScript Script, string DurationSetting);

@@ -147,6 +147,11 @@ public static class TenantRows
             batch.BatchCommands.Add(command);
         }
 
+        if (saves.Select(s => s.VersionRecord).OfType<Migrations.TimedVersionRecord>().ToList() is { Count: > 0 } records)
+        {
+            batch.BatchCommands.Add(Migrations.AppliedMigrations.UpsertTimedMany(records));
+        }
+
         batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var saved = new Dictionary<string, (long Etag, DateTimeOffset UpdatedAt)>(StringComparer.Ordinal);
@@ -459,5 +464,8 @@ public static class TenantRows
         new(JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [], StringComparer.Ordinal);
 }
 
-/// <summary>One tenant's save in a batch: its row, its timeline entries, and the statements sent after the saves (its DDL, its records).</summary>
-public sealed record TenantSave(TenantRow Row, IReadOnlyList<TenantEventDraft> Events, IReadOnlyList<NpgsqlBatchCommand> After);
+/// <summary>
+/// One tenant's save in a migration group: its row, its timeline entries, the statements sent after the saves (its
+/// DDL), and its version record, which the group writes with the others' after every member's DDL.
+/// </summary>
+public sealed record TenantSave(TenantRow Row, IReadOnlyList<TenantEventDraft> Events, IReadOnlyList<NpgsqlBatchCommand> After, Migrations.TimedVersionRecord? VersionRecord = null);

@@ -47,8 +47,8 @@ public sealed partial class TenantGrain
 
         var (locked, context, script, target) = joined;
         using var span = ProvisioningTelemetry.StartUnit(WorkUnit.Migrate, locked.Row, turn.RolloutId);
-        var outcome = MigrateStep.Apply(context, script, target);
-        var save = new TenantSave(Settled(outcome.Row, WorkUnit.Migrate, locked, turn), outcome.Events, [.. outcome.Deferred, .. outcome.AlsoRun]);
+        var outcome = MigrateStep.ApplyInGroup(context, script, target, seat.Slot);
+        var save = new TenantSave(Settled(outcome.Row, WorkUnit.Migrate, locked, turn), outcome.Events, outcome.Deferred, outcome.VersionRecord);
         var saving = Stopwatch.StartNew();
         if (!member.Submit(save))
         {

@@ -42,6 +42,13 @@ public sealed class MigrationGroupsShould
             WHERE t.slug = ANY($1) AND t.migration_version = 4
             """, (object)slugs);
         Assert.Equal(12, paired);
+
+        // Each record keeps its own migration's duration, measured by the server around that tenant's DDL alone.
+        var durations = await fixture.Database.QueryAsync<double>(
+            "SELECT duration_ms FROM controlplane.tenant_migrations WHERE slug = ANY($1) AND version = 4", (object)slugs);
+        Assert.Equal(12, durations.Count);
+        Assert.All(durations, ms => Assert.InRange(ms, 0.001, 10_000));
+        Assert.True(durations.Distinct().Count() > 1, $"durations {string.Join(", ", durations)}");
         foreach (var slug in slugs)
         {
             Assert.Equal(1, await fixture.Database.ScalarAsync<long>(

@@ -66,14 +66,16 @@ public sealed class MigrationGroupMember
 /// <summary>
 /// What a member is given: the row the group locked for it (null when it was not locked: the tenant does not exist or
 /// another transaction holds its row) on the group's connection and transaction, or <see cref="Alone"/>, a work
-/// connection of its own to run the unit the ordinary way and dispose.
+/// connection of its own to run the unit the ordinary way and dispose. <c>Slot</c> is the member's place in the group,
+/// which names the setting its migration's duration waits in.
 /// </summary>
 public sealed record MigrationGroupSeat(
     LockedTenant? Locked,
     NpgsqlConnection? Connection,
     NpgsqlTransaction? Transaction,
     TimeSpan LockTimeoutCap,
-    WorkConnectionLease? Alone);
+    WorkConnectionLease? Alone,
+    int Slot = 0);
 
 /// <summary>The group's transaction failed (one member's DDL, a lock wait past the group's limit): nothing of it was kept.</summary>
 public sealed class MigrationGroupAbortedException(string message, Exception inner) : Exception(message, inner);

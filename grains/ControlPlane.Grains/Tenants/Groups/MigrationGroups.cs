@@ -164,9 +164,10 @@ public sealed partial class MigrationGroups(
                 var locked = await TenantLock.AcquireManyAsync(
                     connection, transaction, members.ConvertAll(m => m.Slug), silo.SiloId, settings.HeartbeatExpiry,
                     settings.Database.AsynchronousStepCommits, stopping);
-                foreach (var member in members)
+                for (var slot = 0; slot < members.Count; slot++)
                 {
-                    member.Seated(new MigrationGroupSeat(locked.GetValueOrDefault(member.Slug), connection, transaction, _holdLimit, null));
+                    var member = members[slot];
+                    member.Seated(new MigrationGroupSeat(locked.GetValueOrDefault(member.Slug), connection, transaction, _holdLimit, null, slot));
                 }
 
                 joined = await DecisionsAsync(members);

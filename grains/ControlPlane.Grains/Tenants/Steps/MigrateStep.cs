@@ -73,11 +73,28 @@ public sealed class MigrateStep(MigrationCatalog catalog)
     }
 
     /// <summary>
+    /// <see cref="Apply"/> for a member of a migration group (Tenants/Groups): the same statements, but the version
+    /// record is the group's to write, with the other members' in one statement (<see cref="StepOutcome.VersionRecord"/>);
+    /// the migration's duration waits in the member's <paramref name="slot"/> setting until then.
+    /// </summary>
+    public static StepOutcome ApplyInGroup(StepContext context, MigrationScript script, int target, int slot)
+    {
+        ProvisioningTelemetry.Migrating(script.Version, script.Name);
+        var duration = AppliedMigrations.DurationSetting(slot);
+        return Applied(context, script, target, took: null) with
+        {
+            Deferred = Statements(context, script, underTimeouts: context.Timeouts is not null, durationInto: duration),
+            DeferredScript = script,
+            VersionRecord = new TimedVersionRecord(context.Row.Slug, script, duration),
+        };
+    }
+
+    /// <summary>
     /// A transactional migration's statements as they are sent: on the tenant's path, timed by the server, then the
     /// session's path back; with <paramref name="underTimeouts"/>, under the unit's DDL timeouts and the session's
     /// lock timeout after (a caller already under them, <see cref="BuildStep"/>, passes false).
     /// </summary>
-    public static List<NpgsqlBatchCommand> Statements(StepContext context, MigrationScript script, bool underTimeouts)
+    public static List<NpgsqlBatchCommand> Statements(StepContext context, MigrationScript script, bool underTimeouts, string? durationInto = null)
     {
         // The timeouts ride in the path's two statements around the script rather than in two of their own.
         var timeouts = underTimeouts ? context.Timeouts : null;
@@ -87,7 +104,7 @@ public sealed class MigrateStep(MigrationCatalog catalog)
             commands.Add(new NpgsqlBatchCommand(statement));
         }
 
-        commands.Add(AppliedMigrations.RestorePath(timeouts is null ? null : Locks.DdlTimeouts.LeaveSettings(context.SessionLockTimeout)));
+        commands.Add(AppliedMigrations.RestorePath(timeouts is null ? null : Locks.DdlTimeouts.LeaveSettings(context.SessionLockTimeout), durationInto));
         return commands;
     }
 

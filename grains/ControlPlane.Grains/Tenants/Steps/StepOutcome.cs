@@ -15,6 +15,9 @@ public sealed record StepOutcome(TenantRow Row, params TenantEventDraft[] Events
     /// </summary>
     public IReadOnlyList<NpgsqlBatchCommand> Deferred { get; init; } = [];
 
+    /// <summary>A migration group member's version record, which the group writes with the others' (<see cref="MigrateStep.ApplyInGroup"/>).</summary>
+    public Migrations.TimedVersionRecord? VersionRecord { get; init; }
+
     /// <summary>The migration whose statements are in <see cref="Deferred"/>.</summary>
     public Migrations.MigrationScript? DeferredScript { get; init; }
 
