@@ -38,23 +38,38 @@ public sealed partial class TenantGrain
             return true;
         }
 
-        if (Join(seat, slug, turn, cancellationToken) is not { } joined)
+        Activity? span = null;
+        LockedTenant locked;
+        StepOutcome outcome;
+        try
         {
+            if (Join(seat, slug, turn, cancellationToken) is not { } joined)
+            {
+                member.Decline();
+                await member.Ended;
+                return false;
+            }
+
+            (locked, var context, var script, var target) = joined;
+            span = ProvisioningTelemetry.StartUnit(WorkUnit.Migrate, locked.Row, turn.RolloutId);
+            outcome = MigrateStep.ApplyInGroup(context, script, target, seat.Slot);
+            if (!member.Submit(new TenantSave(Settled(outcome.Row, WorkUnit.Migrate, locked, turn), outcome.Events, outcome.Deferred, outcome.VersionRecord)))
+            {
+                span?.Dispose();
+                await member.Ended;
+                return false;
+            }
+        }
+        catch
+        {
+            // Whatever went wrong is this grain's: the group must not wait for its decision.
             member.Decline();
-            await member.Ended;
-            return false;
+            span?.Dispose();
+            throw;
         }
 
-        var (locked, context, script, target) = joined;
-        using var span = ProvisioningTelemetry.StartUnit(WorkUnit.Migrate, locked.Row, turn.RolloutId);
-        var outcome = MigrateStep.ApplyInGroup(context, script, target, seat.Slot);
-        var save = new TenantSave(Settled(outcome.Row, WorkUnit.Migrate, locked, turn), outcome.Events, outcome.Deferred, outcome.VersionRecord);
+        using var unitSpan = span;
         var saving = Stopwatch.StartNew();
-        if (!member.Submit(save))
-        {
-            await member.Ended;
-            return false;
-        }
 
         TenantRow saved;
         try
