@@ -27,6 +27,12 @@ internal sealed record DriveTurn(int? UpgradeTarget, string? RolloutId, DdlTimeo
     /// <summary>The most tries any unit of this turn took (1 once a unit ran without a lock timeout).</summary>
     public int MaxLockTries { get; set; }
 
+    /// <summary>
+    /// Set after a try ended in a lock timeout: how long to wait before the next. The drive waits without its work
+    /// connection, which another tenant (a rollout's next group) uses meanwhile.
+    /// </summary>
+    public TimeSpan? PauseBeforeNextTry { get; set; }
+
     /// <summary>The try under way now: one more than those that ended in a lock timeout.</summary>
     public int CurrentTry => (LockWait?.Tries ?? 0) + 1;
 

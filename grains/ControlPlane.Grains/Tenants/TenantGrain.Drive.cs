@@ -90,8 +90,27 @@ public sealed partial class TenantGrain
                 return;
             }
 
-            await using var lease = await budget.OpenAsync(stopping);
-            await RunUnitsAsync(lease.Connection, slug, turn, stopping, registration);
+            // A try that ends in a lock timeout leaves its pause in the turn: it is slept here, with the work
+            // connection back in the budget, so tenants waiting on their own tables never hold up the others.
+            while (true)
+            {
+                if (turn.PauseBeforeNextTry is { } pause)
+                {
+                    turn.PauseBeforeNextTry = null;
+                    await Task.Delay(pause, stopping);
+                }
+
+                await using (var lease = await budget.OpenAsync(stopping))
+                {
+                    await RunUnitsAsync(lease.Connection, slug, turn, stopping, registration);
+                }
+
+                registration = null;
+                if (turn.PauseBeforeNextTry is null)
+                {
+                    break;
+                }
+            }
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -118,7 +137,7 @@ public sealed partial class TenantGrain
     private async Task RunUnitsAsync(NpgsqlConnection connection, TenantSlug slug, DriveTurn turn, CancellationToken stopping, NpgsqlBatchCommand? registration = null)
     {
         var more = await RunUnitAsync(connection, slug, turn, stopping, registration);
-        while (more && !stopping.IsCancellationRequested && await RunUnitAsync(connection, slug, turn, stopping))
+        while (more && turn.PauseBeforeNextTry is null && !stopping.IsCancellationRequested && await RunUnitAsync(connection, slug, turn, stopping))
         {
         }
     }

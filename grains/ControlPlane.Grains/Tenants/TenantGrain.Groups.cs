@@ -35,7 +35,8 @@ public sealed partial class TenantGrain
                 await RunUnitsAsync(lease.Connection, slug, turn, cancellationToken);
             }
 
-            return true;
+            // Done, unless a lock timeout left a pause before the next try (the drive sleeps it without the connection).
+            return turn.PauseBeforeNextTry is null;
         }
 
         Activity? span = null;

@@ -43,7 +43,10 @@ public sealed partial class TenantGrain
         return turn.LockWait.Tries < settings.Migrations.LockTries;
     }
 
-    /// <summary>Shows the wait (tenant and rollout), then sleeps a full-jitter backoff before the next try.</summary>
+    /// <summary>
+    /// Shows the wait (tenant and rollout) and sets the turn's full-jitter backoff before the next try, which the drive
+    /// sleeps with its work connection returned (<see cref="DriveTurn.PauseBeforeNextTry"/>).
+    /// </summary>
     private async Task PauseBeforeNextTryAsync(TenantSlug slug, DriveTurn turn, CancellationToken cancellationToken)
     {
         var wait = turn.LockWait!;
@@ -56,7 +59,7 @@ public sealed partial class TenantGrain
             await RolloutRows.NoteLockWaitAsync(dataSources.Registry, rollout, slug.Value, wait.Tries, waiting: true, cancellationToken);
         }
 
-        await Task.Delay(pause, cancellationToken);
+        turn.PauseBeforeNextTry = pause;
     }
 
     /// <summary>A unit committed: a wait it had is over, on the tenant and on its rollout line.</summary>

@@ -88,11 +88,11 @@ public sealed class MigrationGroupsShould
     }
 
     [Fact]
-    public async Task Let_the_rest_of_the_rollout_finish_while_one_tenants_table_is_held_by_its_own_transaction()
+    public async Task Let_the_rest_of_the_rollout_finish_on_the_one_connection_while_one_tenants_table_is_held_by_its_own_transaction()
     {
-        // Two connections: a tenant between its lock tries keeps the connection it waits on (as without groups).
+        // One work connection: between its lock tries the waiting tenant hands it back, so the others get it.
         await using var fixture = await RolloutFixture.StartAsync(
-            [("ControlPlane:Database:WorkConnections", "2"), ("ControlPlane:Migrations:LockTries", "100"), ("ControlPlane:Migrations:LockRetryBaseDelay", "00:00:00.100"), ("ControlPlane:Migrations:LockRetryMaxDelay", "00:00:00.200")]);
+            [.. OneConnection, ("ControlPlane:Migrations:LockTries", "100"), ("ControlPlane:Migrations:LockRetryBaseDelay", "00:00:00.100"), ("ControlPlane:Migrations:LockRetryMaxDelay", "00:00:00.200")]);
         var slugs = await fixture.OnboardAsync("groupheld", 8);
         var held = slugs[2];
         fixture.Migrations.Write("V0004__add_component_owner.sql", AddOwner);
