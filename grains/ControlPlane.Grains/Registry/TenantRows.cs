@@ -127,7 +127,7 @@ public static class TenantRows
     /// <summary>
     /// The saves of a migration group (Tenants/Groups) and the commit, in one round trip: every tenant's row, timeline
     /// entries and notification in one statement (<see cref="SaveMany"/>), then each tenant's deferred statements (its
-    /// DDL on its own path, its version record), then one COMMIT for all. Returns the rows in <paramref name="saves"/>' order.
+    /// DDL on its own path), then every tenant's version record in one statement, then one COMMIT for all. Returns the rows in <paramref name="saves"/>' order.
     /// </summary>
     public static async Task<TenantRow[]> SaveGroupAndCommitAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<TenantSave> saves, string siloId, CancellationToken cancellationToken)

@@ -186,15 +186,7 @@ public sealed partial class TenantGrain
                 return false;
             }
 
-            var context = new StepContext(connection, transaction, Claim(locked.Row), slug, Pool, cancellationToken)
-            {
-                UpgradeTarget = turn.UpgradeTarget,
-                RolloutId = turn.RolloutId,
-                Applied = locked.Applied,
-                Timeouts = turn.Timeouts,
-                SessionLockTimeout = settings.Database.LockTimeout,
-                Try = turn.CurrentTry,
-            };
+            var context = UnitContext(connection, transaction, locked, slug, turn, turn.Timeouts, cancellationToken);
             using var span = ProvisioningTelemetry.StartUnit(unit, locked.Row, turn.RolloutId);
             StepOutcome outcome;
             try
@@ -254,6 +246,20 @@ public sealed partial class TenantGrain
         await NotifyObserversAsync(slug, TenantStateMachine.NextWork(saved, due: true), cancellationToken);
         return true;
     }
+
+    /// <summary>What a unit runs with: the locked row with the lease claimed, the turn's target and tries, its DDL timeouts.</summary>
+    private StepContext UnitContext(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, LockedTenant locked, TenantSlug slug, DriveTurn turn,
+        Locks.DdlTimeouts timeouts, CancellationToken cancellationToken) =>
+        new(connection, transaction, Claim(locked.Row), slug, Pool, cancellationToken)
+        {
+            UpgradeTarget = turn.UpgradeTarget,
+            RolloutId = turn.RolloutId,
+            Applied = locked.Applied,
+            Timeouts = timeouts,
+            SessionLockTimeout = settings.Database.LockTimeout,
+            Try = turn.CurrentTry,
+        };
 
     /// <summary>
     /// The row a committed transactional unit leaves: its failure cleared (but a resume's, which the retry reports), and

@@ -119,15 +119,7 @@ public sealed partial class TenantGrain
 
         // The group's tables stay locked until all of it commits: no member waits longer than the group's limit for one.
         var timeouts = turn.Timeouts.LockTimeout > seat.LockTimeoutCap ? turn.Timeouts with { LockTimeout = seat.LockTimeoutCap } : turn.Timeouts;
-        var context = new StepContext(seat.Connection!, seat.Transaction!, Claim(locked.Row), slug, Pool, cancellationToken)
-        {
-            UpgradeTarget = turn.UpgradeTarget,
-            RolloutId = turn.RolloutId,
-            Applied = locked.Applied,
-            Timeouts = timeouts,
-            SessionLockTimeout = settings.Database.LockTimeout,
-            Try = turn.CurrentTry,
-        };
+        var context = UnitContext(seat.Connection!, seat.Transaction!, locked, slug, turn, timeouts, cancellationToken);
         MigrationPlan plan;
         try
         {

@@ -70,7 +70,8 @@ public static class TenantLock
 
     /// <summary>
     /// Locks the rows of several tenants in one statement, for a migration group (Tenants/Groups): the rows come in slug
-    /// order, so two groups never wait on each other in a cycle, and a row another transaction holds is skipped rather
+    /// order by the primary key (R0029 keeps the trigram index out of equality on slug), so two groups never wait on
+    /// each other in a cycle, and a row another transaction holds is skipped rather
     /// than waited for (its tenant is missing from the answer, as is one that does not exist, and runs alone). Each
     /// tenant's recovery question is asked as a column, as for its first lock alone.
     /// </summary>
@@ -93,17 +94,12 @@ public static class TenantLock
         var command = new NpgsqlBatchCommand(
             $"""
             SELECT {FenceColumns("t.slug", asynchronousCommit)}
-            FROM unnest($1::text[]) WITH ORDINALITY AS wanted(slug, n)
-            CROSS JOIN LATERAL (
-                SELECT * FROM controlplane.tenants one WHERE one.slug = wanted.slug
-                ORDER BY one.slug LIMIT 1
-                FOR UPDATE SKIP LOCKED) t
-            ORDER BY wanted.n
+            FROM controlplane.tenants t
+            WHERE t.slug = ANY($1)
+            ORDER BY t.slug
+            FOR UPDATE OF t SKIP LOCKED
             """);
-
-        // One primary-key lookup per slug, in slug order. Not "slug = ANY($1)": for that the planner prefers the
-        // trigram index on slug (which answers equality too), and reading its posting lists cost 1 ms per slug.
-        command.Parameters.Add(new NpgsqlParameter { Value = slugs.Order(StringComparer.Ordinal).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = slugs.ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = siloId });
         command.Parameters.Add(new NpgsqlParameter { Value = heartbeatExpiry });
         batch.BatchCommands.Add(command);

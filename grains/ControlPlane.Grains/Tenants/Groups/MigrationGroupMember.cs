@@ -40,7 +40,10 @@ public sealed class MigrationGroupMember
     /// <summary>Joins the group's commit with <paramref name="save"/>; false when the group already went on without it.</summary>
     public bool Submit(TenantSave save) => _decision.TrySetResult(save);
 
-    /// <summary>Leaves the group without writing: the member runs its unit alone once <see cref="Ended"/>.</summary>
+    /// <summary>
+    /// Leaves the group without writing: the member runs its unit alone once <see cref="Ended"/>. The group declines for
+    /// a member that has not decided when it goes on (too late, or the group failed first).
+    /// </summary>
     public void Decline() => _decision.TrySetResult(null);
 
     internal Task<TenantSave?> Decision => _decision.Task;
@@ -52,9 +55,6 @@ public sealed class MigrationGroupMember
         _seat.TrySetException(error);
         _ended.TrySetResult();
     }
-
-    /// <summary>Too late: the group commits without the member, which runs alone.</summary>
-    internal void GiveUp() => _decision.TrySetResult(null);
 
     internal void Commit(TenantRow row) => _committed.TrySetResult(row);
 

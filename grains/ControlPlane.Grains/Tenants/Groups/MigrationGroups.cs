@@ -41,20 +41,9 @@ public sealed partial class MigrationGroups(
     private int _runners;
     private int _size = Math.Max(1, options.Value.GroupSize);
     private int _alone;
-    private long _groups;
-    private long _grouped;
 
     /// <summary>False when <see cref="RolloutOptions.GroupSize"/> is 1: every migration runs alone.</summary>
     public bool Enabled => _largest > 1;
-
-    /// <summary>Groups committed so far.</summary>
-    public long GroupsCommitted => Interlocked.Read(ref _groups);
-
-    /// <summary>Tenants migrated in those groups.</summary>
-    public long TenantsGrouped => Interlocked.Read(ref _grouped);
-
-    /// <summary>The size the next group may reach (smaller than the configured size after slow groups).</summary>
-    public int CurrentSize => Volatile.Read(ref _size);
 
     /// <summary>Queues the tenant for the next group; await its <see cref="MigrationGroupMember.Seat"/>.</summary>
     public MigrationGroupMember Join(string slug)
@@ -180,8 +169,6 @@ public sealed partial class MigrationGroups(
                 var took = Stopwatch.StartNew();
                 var rows = await TenantRows.SaveGroupAndCommitAsync(connection, transaction, joined.ConvertAll(j => j.Save), silo.SiloId, stopping);
                 Adapt(took.Elapsed);
-                Interlocked.Increment(ref _groups);
-                Interlocked.Add(ref _grouped, joined.Count);
                 for (var i = 0; i < joined.Count; i++)
                 {
                     joined[i].Member.Commit(rows[i]);
@@ -202,7 +189,7 @@ public sealed partial class MigrationGroups(
             {
                 foreach (var member in members)
                 {
-                    member.GiveUp();
+                    member.Decline();
                     member.End();
                 }
             }
@@ -233,7 +220,7 @@ public sealed partial class MigrationGroups(
         {
             foreach (var member in members)
             {
-                member.GiveUp();
+                member.Decline();
             }
         }
 
