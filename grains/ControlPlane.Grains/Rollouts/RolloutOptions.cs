@@ -16,15 +16,16 @@ public sealed class RolloutOptions
     /// <summary>
     /// How many tenants' migrations one work connection may commit in one transaction (a migration group,
     /// Tenants/Groups): tenants of a rollout waiting for a work connection share its row lock round trip, its save round
-    /// trip and its commit. A rollout's <c>maxParallel</c> may reach <c>WorkConnections</c> times this, so that groups
-    /// can form. 1 turns groups off: every tenant's migration is its own transaction.
+    /// trip and its commit. A rollout's <c>maxParallel</c> may reach twice <c>WorkConnections</c> times this, so that a
+    /// full group is waiting whenever a connection's group commits. 1 turns groups off: every tenant's migration is its own transaction.
     /// </summary>
     public int GroupSize { get; set; } = 8;
 
     /// <summary>
     /// The longest a migration group may keep its members' tables locked waiting: each member's DDL gives up on a lock
     /// after this (the group is rolled back and its tenants run alone, under the rollout's own lock timeout), and a
-    /// group whose commit round trip took longer makes the next groups half as large.
+    /// group whose commit round trip took longer makes the next groups as large as would have fitted
+    /// (<see cref="Tenants.Groups.MigrationGroupSizing"/>).
     /// </summary>
     public TimeSpan GroupHoldLimit { get; set; } = TimeSpan.FromMilliseconds(50);
 }

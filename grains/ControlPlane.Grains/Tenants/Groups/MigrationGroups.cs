@@ -22,7 +22,7 @@ namespace ControlPlane.Grains.Tenants.Groups;
 /// every member runs alone, the ordinary way, where its failure is its own. A member's tables stay locked until the
 /// whole group commits, so a group's lock waits give up after <see cref="RolloutOptions.GroupHoldLimit"/> (a live
 /// tenant's query holding a table sends that tenant's migration to run alone, under the rollout's own timeouts, and
-/// the others on), and a group that took longer than that makes the next ones smaller.
+/// the others on), and a group that took longer than that makes the next ones smaller (<see cref="MigrationGroupSizing"/>).
 /// </remarks>
 public sealed partial class MigrationGroups(
     WorkConnectionBudget budget,
@@ -168,7 +168,7 @@ public sealed partial class MigrationGroups(
 
                 var took = Stopwatch.StartNew();
                 var rows = await TenantRows.SaveGroupAndCommitAsync(connection, transaction, joined.ConvertAll(j => j.Save), silo.SiloId, stopping);
-                Adapt(took.Elapsed);
+                Adapt(joined.Count, took.Elapsed);
                 for (var i = 0; i < joined.Count; i++)
                 {
                     joined[i].Member.Commit(rows[i]);
@@ -236,11 +236,11 @@ public sealed partial class MigrationGroups(
         return joined;
     }
 
-    // Halve the next groups after one that held its members' locks past the limit; grow back one at a time.
-    private void Adapt(TimeSpan took)
+    // The next groups' size after one that held its members' locks this long (MigrationGroupSizing).
+    private void Adapt(int members, TimeSpan took)
     {
         var size = Volatile.Read(ref _size);
-        var next = took > _holdLimit ? Math.Max(1, size / 2) : Math.Min(_largest, size + 1);
+        var next = MigrationGroupSizing.Next(size, members, took, _holdLimit, _largest);
         if (next != size)
         {
             Interlocked.CompareExchange(ref _size, next, size);
