@@ -87,9 +87,9 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
     /// <summary>
     /// Writes every dirty buffer out now (CHECKPOINT), so a measured phase does not inherit the checkpoint that the
     /// set-up's WAL would otherwise start in the middle of it: a 10,000-tenant set-up writes about 500 MB of WAL, and
-    /// the checkpoint it triggered ran through the control plane's phase, spreading its writes beside every tenant's
-    /// CREATE INDEX, whose file PostgreSQL syncs at once (the work connections waited on that sync 1.3 ms per tenant
-    /// against psql's 0.7 in the same run). False when the role may not (CHECKPOINT needs superuser or pg_checkpoint).
+    /// the checkpoint it triggered (by WAL volume) ran through the control plane's phase, spreading its writes beside
+    /// every tenant's CREATE INDEX, whose file PostgreSQL syncs at once. False when the role may not (CHECKPOINT needs
+    /// superuser or pg_checkpoint).
     /// </summary>
     public async Task<bool> CheckpointAsync()
     {

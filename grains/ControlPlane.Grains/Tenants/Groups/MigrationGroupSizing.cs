@@ -7,9 +7,8 @@ namespace ControlPlane.Grains.Tenants.Groups;
 /// one); after a quicker one it grows by one, up to the largest size.
 /// </summary>
 /// <remarks>
-/// Halving instead overreacted to a single slow group on a loaded machine: over a 10,000-tenant rollout, groups of
-/// eight that took 51-60 ms fell to four, then two, then one, and 5% of the tenants ran alone (427 of 1,865 commits),
-/// each paying the bookkeeping a group shares.
+/// Halving instead answered a group just over the limit (51 ms for eight) with groups of four, though seven would have
+/// fitted; a group over the limit by any amount halved again, down to one.
 /// </remarks>
 public static class MigrationGroupSizing
 {
