@@ -104,6 +104,21 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The server's WAL so far: bytes written (from the insert position) and full-page images (<c>pg_stat_wal</c>).
+    /// Subtract two readings for what a phase wrote, which the disk must absorb beside the phase's own syncs.
+    /// </summary>
+    public async Task<WalReading> WalAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_insert_lsn(), '0/0')::bigint, (SELECT wal_fpi FROM pg_catalog.pg_stat_wal)", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new WalReading(reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
@@ -112,4 +127,13 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
             await _server.StopAsync();
         }
     }
+}
+
+/// <summary>A reading of the server's WAL (<see cref="BenchmarkDatabase.WalAsync"/>); differences are a phase's.</summary>
+internal readonly record struct WalReading(long Bytes, long FullPageImages)
+{
+    public static WalReading operator -(WalReading after, WalReading before) =>
+        new(after.Bytes - before.Bytes, after.FullPageImages - before.FullPageImages);
+
+    public static WalReading operator +(WalReading a, WalReading b) => new(a.Bytes + b.Bytes, a.FullPageImages + b.FullPageImages);
 }

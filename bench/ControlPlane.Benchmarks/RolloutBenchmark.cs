@@ -86,12 +86,15 @@ internal static class RolloutBenchmark
             // checkpoint of its own (BenchmarkDatabase.CheckpointAsync), taken outside the CPU it is charged.
             var checkpointed = await database.CheckpointAsync();
             var serverBefore = database.ServerCpu();
+            var walBefore = await database.WalAsync();
             var rawMemory = new BackendMemoryPeak(database.Postmaster);
             var rawFirst = await RawAsync(database, "raw", 0, tenants / 2, connections);
             await rawMemory.DisposeAsync();
             var serverAfterRaw = database.ServerCpu();
+            var rawWal = await database.WalAsync() - walBefore;
             await database.CheckpointAsync();
             var serverBeforeOurs = database.ServerCpu();
+            var walBeforeOurs = await database.WalAsync();
             var siloBefore = silo.CpuTime();
             var jitBefore = silo.JitCpuTime();
             var ourMemory = new BackendMemoryPeak(database.Postmaster);
@@ -100,10 +103,13 @@ internal static class RolloutBenchmark
             var siloCpu = (silo.CpuTime() - siloBefore).TotalMilliseconds / tenants;
             var jitCpu = (silo.JitCpuTime() - jitBefore)?.TotalMilliseconds / tenants ?? double.NaN;
             var serverAfterOurs = database.ServerCpu();
+            var ourWal = await database.WalAsync() - walBeforeOurs;
             await database.CheckpointAsync();
             var serverBeforeRawSecond = database.ServerCpu();
+            var walBeforeRawSecond = await database.WalAsync();
             var rawSecond = await RawAsync(database, "raw", tenants / 2, tenants, connections);
             var serverAfterAll = database.ServerCpu();
+            rawWal += await database.WalAsync() - walBeforeRawSecond;
             var rawSeconds = rawFirst + rawSecond;
             var rawServerCpu = ((serverAfterRaw - serverBefore) + (serverAfterAll - serverBeforeRawSecond))?.TotalMilliseconds / tenants ?? double.NaN;
             var ourServerCpu = (serverAfterOurs - serverBeforeOurs)?.TotalMilliseconds / tenants ?? double.NaN;
@@ -121,6 +127,8 @@ internal static class RolloutBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"wall time (s)",-38}{ours.Seconds,16:0.00}{rawSeconds,16:0.00}{ours.Seconds / rawSeconds,10:0.00}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"tenants per second",-38}{tenants / ours.Seconds,16:0}{tenants / rawSeconds,16:0}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"PostgreSQL CPU per tenant (ms)",-38}{ourServerCpu,16:0.00}{rawServerCpu,16:0.00}{ourServerCpu / rawServerCpu,10:0.00}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"WAL per tenant (KiB)",-38}{ourWal.Bytes / 1024.0 / tenants,16:0.0}{rawWal.Bytes / 1024.0 / tenants,16:0.0}{(double)ourWal.Bytes / rawWal.Bytes,10:0.00}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"  full-page images per tenant",-38}{(double)ourWal.FullPageImages / tenants,16:0.00}{(double)rawWal.FullPageImages / tenants,16:0.00}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"silo CPU per tenant (ms)",-38}{siloCpu,16:0.00}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"  of it, the JIT's tier-up thread",-38}{jitCpu,16:0.00}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"silo resident memory after (MiB)",-38}{silo.ResidentBytes() / 1024.0 / 1024.0,16:0}"));
