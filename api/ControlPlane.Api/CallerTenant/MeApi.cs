@@ -1,3 +1,4 @@
+using ControlPlane.Grains;
 using System.Security.Claims;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
@@ -34,7 +35,7 @@ public static class MeApi
 
     public static async Task<Ok<MeResponse>> GetAsync(ClaimsPrincipal user, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var tenant = await grains.GetGrain<ITenantDataGrain>(TenantCaller.SlugOf(user)).GetServingAsync(cancellationToken);
+        var tenant = await grains.GetGrainByKey<ITenantDataGrain>(TenantCaller.SlugOf(user)).GetServingAsync(cancellationToken);
         return TypedResults.Ok(MeResponse.From(tenant, user.Identity?.Name ?? "unknown"));
     }
 }

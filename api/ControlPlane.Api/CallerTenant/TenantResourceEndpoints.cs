@@ -1,3 +1,4 @@
+using ControlPlane.Grains;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -68,7 +69,7 @@ internal static class TenantResourceEndpoints
     }
 
     private static ITenantDataGrain Grain(ClaimsPrincipal user, IGrainFactory grains) =>
-        grains.GetGrain<ITenantDataGrain>(TenantCaller.SlugOf(user));
+        grains.GetGrainByKey<ITenantDataGrain>(TenantCaller.SlugOf(user));
 
     private static long ParseId(string id) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0

@@ -1,3 +1,4 @@
+using ControlPlane.Grains;
 using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
@@ -50,7 +51,7 @@ public static class BackupsApi
     {
         var tenantSlug = TenantSlug.Parse(slug);
         RequestTelemetry.TagTenant(tenantSlug.Value);
-        var backup = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).StartBackupAsync();
+        var backup = await grains.GetGrainByKey<ITenantGrain>(tenantSlug.Value).StartBackupAsync();
         AuditTrail.Describe(context, target: backup.Id);
         return TypedResults.Accepted(Location(tenantSlug, backup.Id), BackupResponse.From(backup));
     }
@@ -58,17 +59,17 @@ public static class BackupsApi
     public static async Task<Ok<BackupListResponse>> ListAsync(string slug, IGrainFactory grains)
     {
         var tenantSlug = TenantSlug.Parse(slug);
-        var backups = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).ListBackupsAsync();
+        var backups = await grains.GetGrainByKey<ITenantGrain>(tenantSlug.Value).ListBackupsAsync();
         return TypedResults.Ok(new BackupListResponse([.. backups.Select(BackupResponse.From)]));
     }
 
     public static async Task<Ok<BackupResponse>> GetAsync(string slug, string id, IGrainFactory grains) =>
-        TypedResults.Ok(BackupResponse.From(await grains.GetGrain<ITenantGrain>(TenantSlug.Parse(slug).Value).GetBackupAsync(id)));
+        TypedResults.Ok(BackupResponse.From(await grains.GetGrainByKey<ITenantGrain>(TenantSlug.Parse(slug).Value).GetBackupAsync(id)));
 
     public static async Task<FileStreamHttpResult> DownloadAsync(string slug, string id, IGrainFactory grains, IBackupFiles store, HttpResponse response)
     {
         var tenantSlug = TenantSlug.Parse(slug);
-        var file = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).GetBackupFileAsync(id);
+        var file = await grains.GetGrainByKey<ITenantGrain>(tenantSlug.Value).GetBackupFileAsync(id);
         response.Headers["X-Content-SHA256"] = file.Sha256;
         return TypedResults.File(store.OpenRead(file.FileName), "application/sql", $"{tenantSlug.Value}-{id}.sql");
     }
@@ -76,7 +77,7 @@ public static class BackupsApi
     public static async Task<NoContent> DeleteAsync(string slug, string id, IGrainFactory grains, HttpContext context)
     {
         AuditTrail.Describe(context, target: id);
-        await grains.GetGrain<ITenantGrain>(TenantSlug.Parse(slug).Value).DeleteBackupAsync(id);
+        await grains.GetGrainByKey<ITenantGrain>(TenantSlug.Parse(slug).Value).DeleteBackupAsync(id);
         return TypedResults.NoContent();
     }
 
@@ -90,7 +91,7 @@ public static class BackupsApi
 
         AuditTrail.Describe(context, target: body.BackupId);
         RequestTelemetry.TagTenant(tenantSlug.Value);
-        var restore = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).RestoreAsync(body.BackupId);
+        var restore = await grains.GetGrainByKey<ITenantGrain>(tenantSlug.Value).RestoreAsync(body.BackupId);
         return TypedResults.Ok(RestoreResponse.From(restore));
     }
 

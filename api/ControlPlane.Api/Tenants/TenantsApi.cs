@@ -1,3 +1,4 @@
+using ControlPlane.Grains;
 using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
@@ -110,7 +111,7 @@ public static class TenantsApi
         {
             CloneFrom = request.CloneFrom, ImportFromSchema = request.ImportFrom?.Schema, Tier = tier,
         };
-        var result = await grains.GetGrain<ITenantGrain>(slug.Value).ProvisionAsync(provision);
+        var result = await grains.GetGrainByKey<ITenantGrain>(slug.Value).ProvisionAsync(provision);
         var location = Location(slug);
         EntityTag.Write(response, result.Tenant.Etag);
         if (result.Created)
@@ -138,7 +139,7 @@ public static class TenantsApi
             throw new TenantValidationException("baselineVersion", "Give the catalogue version the schema is at, e.g. \"baselineVersion\": 3.");
         }
 
-        var tenant = await grains.GetGrain<ITenantGrain>(slug.Value).AdoptAsync(new AdoptRequest(request.DisplayName, request.Schema ?? string.Empty, version));
+        var tenant = await grains.GetGrainByKey<ITenantGrain>(slug.Value).AdoptAsync(new AdoptRequest(request.DisplayName, request.Schema ?? string.Empty, version));
         EntityTag.Write(context.Response, tenant.Etag);
         return TypedResults.Created(Location(slug), TenantResponse.From(tenant));
     }
@@ -164,7 +165,7 @@ public static class TenantsApi
         string slug, IGrainFactory grains, ITenantChangeWaiter changes, HttpRequest request, HttpResponse response, CancellationToken cancellationToken)
     {
         var tenantSlug = TenantSlug.Parse(slug);
-        var grain = grains.GetGrain<ITenantGrain>(tenantSlug.Value);
+        var grain = grains.GetGrainByKey<ITenantGrain>(tenantSlug.Value);
         var known = EntityTag.ReadIfNoneMatch(request);
         var tenant = await grain.GetAsync() ?? throw new TenantNotFoundException(tenantSlug.Value);
         if (known == tenant.Etag && PreferWait.Read(request) is { } wait)
@@ -202,18 +203,18 @@ public static class TenantsApi
         TenantLabels.Merge(TenantLabels.None, changes);
 
         AuditTrail.Describe(context, detail: string.Join(", ", changes.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Value is null ? $"{c.Key}-" : $"{c.Key}={c.Value}")));
-        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).SetLabelsAsync(changes, EntityTag.ReadIfMatch(context.Request));
+        var tenant = await grains.GetGrainByKey<ITenantGrain>(tenantSlug.Value).SetLabelsAsync(changes, EntityTag.ReadIfMatch(context.Request));
         EntityTag.Write(context.Response, tenant.Etag);
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
 
     public static async Task<Ok<TenantConnectionCheck>> CheckConnectionAsync(string slug, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<ITenantGrain>(TenantSlug.Parse(slug).Value).CheckConnectionAsync());
+        TypedResults.Ok(await grains.GetGrainByKey<ITenantGrain>(TenantSlug.Parse(slug).Value).CheckConnectionAsync());
 
     public static async Task<Accepted<TenantResponse>> RetryAsync(string slug, IGrainFactory grains, HttpRequest request, HttpResponse response)
     {
         var tenantSlug = TenantSlug.Parse(slug);
-        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).RetryAsync(EntityTag.ReadIfMatch(request));
+        var tenant = await grains.GetGrainByKey<ITenantGrain>(tenantSlug.Value).RetryAsync(EntityTag.ReadIfMatch(request));
         EntityTag.Write(response, tenant.Etag);
         return TypedResults.Accepted(Location(tenantSlug), TenantResponse.From(tenant));
     }
@@ -221,7 +222,7 @@ public static class TenantsApi
     public static async Task<Ok<TenantResponse>> SuspendAsync(string slug, IGrainFactory grains, HttpRequest request, HttpResponse response)
     {
         var tenantSlug = TenantSlug.Parse(slug);
-        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).SuspendAsync(EntityTag.ReadIfMatch(request));
+        var tenant = await grains.GetGrainByKey<ITenantGrain>(tenantSlug.Value).SuspendAsync(EntityTag.ReadIfMatch(request));
         EntityTag.Write(response, tenant.Etag);
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
@@ -229,7 +230,7 @@ public static class TenantsApi
     public static async Task<Ok<TenantResponse>> ResumeAsync(string slug, IGrainFactory grains, HttpRequest request, HttpResponse response)
     {
         var tenantSlug = TenantSlug.Parse(slug);
-        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).ResumeAsync(EntityTag.ReadIfMatch(request));
+        var tenant = await grains.GetGrainByKey<ITenantGrain>(tenantSlug.Value).ResumeAsync(EntityTag.ReadIfMatch(request));
         EntityTag.Write(response, tenant.Etag);
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
@@ -250,7 +251,7 @@ public static class TenantsApi
         }
 
         AuditTrail.Describe(context, tenant: tenantSlug.Value, detail: $"to the {tier.ToText()} tier");
-        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).MoveAsync(tier, EntityTag.ReadIfMatch(context.Request));
+        var tenant = await grains.GetGrainByKey<ITenantGrain>(tenantSlug.Value).MoveAsync(tier, EntityTag.ReadIfMatch(context.Request));
         EntityTag.Write(context.Response, tenant.Etag);
         return tenant.Move is null
             ? TypedResults.Ok(TenantResponse.From(tenant))
@@ -266,7 +267,7 @@ public static class TenantsApi
     {
         var tenantSlug = TenantSlug.Parse(slug);
         var period = RetentionPeriod.ParseQuery(retainFor);
-        var tenant = await grains.GetGrain<ITenantGrain>(tenantSlug.Value).DeleteAsync(EntityTag.ReadIfMatch(request), period);
+        var tenant = await grains.GetGrainByKey<ITenantGrain>(tenantSlug.Value).DeleteAsync(EntityTag.ReadIfMatch(request), period);
         EntityTag.Write(response, tenant.Etag);
         return tenant.Status is TenantStatus.Deleted or TenantStatus.Retained
             ? TypedResults.Ok(TenantResponse.From(tenant))

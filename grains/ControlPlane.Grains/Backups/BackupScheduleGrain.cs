@@ -74,7 +74,7 @@ public sealed partial class BackupScheduleGrain(
         {
             try
             {
-                await GrainFactory.GetGrain<ITenantGrain>(slug).StartBackupAsync(BackupKind.Scheduled);
+                await GrainFactory.GetGrainByKey<ITenantGrain>(slug).StartBackupAsync(BackupKind.Scheduled);
                 started++;
             }
             catch (Exception ex) when (ex is InvalidTenantTransitionException or TenantNotFoundException or TimeoutException or OrleansException)

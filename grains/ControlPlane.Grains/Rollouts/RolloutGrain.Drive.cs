@@ -222,7 +222,7 @@ public sealed partial class RolloutGrain
             // A pooled schema is one unit, migrated by its own grain, never through its tenants (docs/tiers.md).
             var outcome = Pooled.PooledRolloutUnit.TryParse(slug, out var pooledSchema)
                 ? await GrainFactory.GetGrain<Pooled.IPooledStoreGrain>(pooledSchema).MigrateToAsync(target, Id, limits)
-                : await GrainFactory.GetGrain<ITenantGrain>(slug).MigrateToAsync(target, Id, limits);
+                : await GrainFactory.GetGrainByKey<ITenantGrain>(slug).MigrateToAsync(target, Id, limits);
             finished.TryWrite(new Finished(slug, wave, outcome.Status, outcome.Detail, outcome.LockTries));
         }
         catch (Exception ex) when (IsInterruption(ex))

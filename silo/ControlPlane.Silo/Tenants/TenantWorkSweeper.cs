@@ -1,3 +1,4 @@
+using ControlPlane.Grains;
 using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Silo.OrleansSilo;
@@ -24,7 +25,7 @@ internal sealed partial class TenantWorkSweeper(
         foreach (var slug in slugs)
         {
             LogResuming(logger, slug);
-            await grains.GetGrain<ITenantGrain>(slug).WakeAsync();
+            await grains.GetGrainByKey<ITenantGrain>(slug).WakeAsync();
         }
     }
 

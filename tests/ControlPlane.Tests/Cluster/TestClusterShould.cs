@@ -1,3 +1,4 @@
+using ControlPlane.Grains;
 using ControlPlane.Grains.Cluster;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Tests.Harness;
@@ -39,6 +40,23 @@ public sealed class TestClusterShould(GrainCluster cluster) : IClassFixture<Grai
         Assert.All(seen, s => Assert.Equal((TenantStatus.Active, active.Etag), (s!.Status, s.Etag)));
         var silo = Assert.Single(activations);
         Assert.Contains(silo, cluster.Cluster.Silos.Select(s => s.SiloAddress));
+    }
+
+    [Fact]
+    public async Task Build_references_by_key_that_name_and_reach_the_grain_orleans_would()
+    {
+        var slug = TestSlugs.New("tc3");
+        await cluster.SiloGrains(0).GetGrainByKey<ITenantGrain>(TestSlugs.New("tc3first")).GetAsync();
+
+        // Built from the types remembered from an earlier reference, on either silo and from the client.
+        var built = new[] { cluster.SiloGrains(0), cluster.SiloGrains(1), cluster.Client }.Select(g => g.GetGrainByKey<ITenantGrain>(slug)).ToList();
+        var orleans = cluster.Client.GetGrain<ITenantGrain>(slug);
+        await built[1].ProvisionAsync(new ProvisionRequest("Three Ltd"));
+        var seen = await Task.WhenAll(built.Select(g => g.GetAsync()));
+
+        Assert.All(built, g => Assert.Equal((orleans.GetGrainId(), ((GrainReference)(object)orleans).InterfaceType), (g.GetGrainId(), ((GrainReference)(object)g).InterfaceType)));
+        Assert.All(seen, s => Assert.Equal(slug, s!.Slug));
+        Assert.Single(await ActivationsAsync(slug));
     }
 
     [Fact]
