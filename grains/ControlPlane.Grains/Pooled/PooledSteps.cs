@@ -48,50 +48,50 @@ public sealed class PooledSteps(PooledStore store, IOptions<PooledOptions> optio
     private async Task<StepOutcome> OnboardAsync(StepContext context)
     {
         var schema = RequireSchema(context);
-        if (!store.KnownMade)
-        {
-            // Only the first use runs DDL; once the store is known, the unit is inserts under the session's timeouts.
-            await context.UnderTimeoutsAsync(() => store.EnsureAsync(context.Connection, context.Transaction, context.CancellationToken));
-        }
-
-        var seed = _seed.ReadStatements();
         int version;
-        try
+        bool seeded;
+        if (context.Prelude is OnboardingPrelude prelude)
         {
-            await using var batch = new NpgsqlBatch(context.Connection, context.Transaction)
+            // Sent with the registration (PreludeFor): the checks' answer is in, the seed ran as the lock's reader closed.
+            version = prelude.Version ?? throw (prelude.Failure ?? new StepFailedException($"The pooled checks of tenant '{context.Slug}' gave no answer.", retryable: true));
+            seeded = prelude.Seeded;
+        }
+        else
+        {
+            if (!store.KnownMade)
             {
-                BatchCommands =
-                {
-                    Register(schema, context.Slug), ActivationCheck(schema, context.Slug),
-                    PooledTenantContext.Set(context.Slug.Value), SeedStep.Personalise(context.Row, context.Slug),
-                },
-            };
-            if (seed is not null)
+                // Only the first use runs DDL; once the store is known, the unit is inserts under the session's timeouts.
+                await context.UnderTimeoutsAsync(() => store.EnsureAsync(context.Connection, context.Transaction, context.CancellationToken));
+            }
+
+            var seed = _seed.ReadStatements();
+            seeded = seed is not null;
+            try
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL search_path TO {PgIdentifier.Quote(schema)}"));
-                foreach (var statement in seed)
+                await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
+                foreach (var command in OnboardingCommands(schema, context.Slug, context.Row.DisplayName, seed))
                 {
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+                    batch.BatchCommands.Add(command);
+                }
+
+                // The reader starts at the first statement that returns rows: the check. Closing it runs the rest (the
+                // seed), whose errors surface there, inside this try.
+                var reader = await batch.ExecuteReaderAsync(context.CancellationToken);
+                await using (reader)
+                {
+                    version = await ReadActivationCheckAsync(reader, context.Slug, schema, context.CancellationToken);
                 }
             }
-
-            // The reader starts at the first statement that returns rows: the check. Closing it runs the rest (the
-            // seed), whose errors surface there, inside this try.
-            var reader = await batch.ExecuteReaderAsync(context.CancellationToken);
-            await using (reader)
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
             {
-                version = await ReadActivationCheckAsync(reader, context, schema);
+                // The pooled schema went away under us (dropped by hand): the retry makes it again.
+                store.Forget();
+                throw;
             }
-        }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
-        {
-            // The pooled schema went away under us (dropped by hand): the retry makes it again.
-            store.Forget();
-            throw;
         }
 
         var (attempt, requested) = (context.Row.Attempts + 1, context.Row.State);
-        var (created, migrated, seeded, active) = (
+        var (created, migrated, seededState, active) = (
             TenantStateMachine.To(ProvisioningStep.CreateSchema), TenantStateMachine.To(ProvisioningStep.Migrate),
             TenantStateMachine.To(ProvisioningStep.Seed), TenantStateMachine.To(ProvisioningStep.Activate));
         var row = context.Row with { State = active, MigrationVersion = Math.Max(context.Row.MigrationVersion, version) };
@@ -99,8 +99,72 @@ public sealed class PooledSteps(PooledStore store, IOptions<PooledOptions> optio
             row,
             new TenantEventDraft(requested, created, ProvisioningStep.CreateSchema, Registered(schema, version), attempt),
             new TenantEventDraft(created, migrated, ProvisioningStep.Migrate, AtPooledVersion(row.MigrationVersion), attempt),
-            new TenantEventDraft(migrated, seeded, ProvisioningStep.Seed, Seeded(schema, seed is not null), attempt),
-            new TenantEventDraft(seeded, active, ProvisioningStep.Activate, Verified(schema, context.Slug), attempt));
+            new TenantEventDraft(migrated, seededState, ProvisioningStep.Seed, Seeded(schema, seeded), attempt),
+            new TenantEventDraft(seededState, active, ProvisioningStep.Activate, Verified(schema, context.Slug), attempt));
+    }
+
+    /// <summary>
+    /// The onboarding unit's statements, to send with <paramref name="slug"/>'s registration and row lock (one round trip
+    /// fewer); null when the pooled schema is not known to exist yet, whose first use runs DDL under the unit's timeouts.
+    /// </summary>
+    /// <remarks>
+    /// An error in them (the pooled schema dropped by hand, a failing seed) surfaces from the lock's call and ends the
+    /// attempt with nothing committed; the tenant is then registered as any other, and its drive runs this unit without
+    /// a prelude, which meets, records and retries the error.
+    /// </remarks>
+    public UnitPrelude? PreludeFor(TenantSlug slug, string displayName)
+    {
+        if (!store.KnownMade)
+        {
+            return null;
+        }
+
+        var seed = _seed.ReadStatements();
+        return new OnboardingPrelude(store.Schema, slug, OnboardingCommands(store.Schema, slug, displayName, seed), seed is not null);
+    }
+
+    /// <summary>
+    /// The onboarding in statements: the control row, the checks with the pooled schema's version (the first to return
+    /// rows), the tenant context, the personalisation and the seed's statements on the pooled schema.
+    /// </summary>
+    private static List<NpgsqlBatchCommand> OnboardingCommands(string schema, TenantSlug slug, string displayName, IReadOnlyList<string>? seed)
+    {
+        List<NpgsqlBatchCommand> commands = [Register(schema, slug), ActivationCheck(schema, slug), PooledTenantContext.Set(slug.Value), SeedStep.Personalise(displayName, slug)];
+        if (seed is not null)
+        {
+            commands.Add(new NpgsqlBatchCommand($"SET LOCAL search_path TO {PgIdentifier.Quote(schema)}"));
+            commands.AddRange(seed.Select(statement => new NpgsqlBatchCommand(statement)));
+        }
+
+        return commands;
+    }
+
+    /// <summary><see cref="OnboardingCommands"/> as a prelude; keeps the checks' verdict for <see cref="OnboardAsync"/>.</summary>
+    private sealed class OnboardingPrelude(string schema, TenantSlug slug, List<NpgsqlBatchCommand> commands, bool seeded) : UnitPrelude
+    {
+        public override IReadOnlyList<NpgsqlBatchCommand> Commands => commands;
+
+        public override WorkUnit Unit => WorkUnit.CreateSchema;
+
+        /// <summary>The pooled schema's version when the checks passed.</summary>
+        public int? Version { get; private set; }
+
+        /// <summary>What the checks found wrong, thrown by the unit as a step failure.</summary>
+        public StepFailedException? Failure { get; private set; }
+
+        public bool Seeded => seeded;
+
+        public override async Task ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+        {
+            try
+            {
+                Version = await ReadActivationCheckAsync(reader, slug, schema, cancellationToken);
+            }
+            catch (StepFailedException ex)
+            {
+                Failure = ex;
+            }
+        }
     }
 
     /// <summary><c>Requested → SchemaCreated</c>: the pooled schema (made on first use) and the tenant's row in its control table.</summary>
@@ -183,7 +247,7 @@ public sealed class PooledSteps(PooledStore store, IOptions<PooledOptions> optio
     {
         await using var batch = new NpgsqlBatch(context.Connection, context.Transaction) { BatchCommands = { ActivationCheck(schema, context.Slug) } };
         await using var reader = await batch.ExecuteReaderAsync(context.CancellationToken);
-        await ReadActivationCheckAsync(reader, context, schema);
+        await ReadActivationCheckAsync(reader, context.Slug, schema, context.CancellationToken);
     }
 
     /// <summary>
@@ -213,10 +277,10 @@ public sealed class PooledSteps(PooledStore store, IOptions<PooledOptions> optio
     };
 
     /// <summary>Throws when <see cref="ActivationCheck"/> found a problem; returns the pooled schema's version.</summary>
-    private static async Task<int> ReadActivationCheckAsync(NpgsqlDataReader reader, StepContext context, string schema)
+    private static async Task<int> ReadActivationCheckAsync(NpgsqlDataReader reader, TenantSlug slug, string schema, CancellationToken cancellationToken)
     {
         var role = PooledNames.DataRole(schema);
-        if (!await reader.ReadAsync(context.CancellationToken))
+        if (!await reader.ReadAsync(cancellationToken))
         {
             throw new StepFailedException($"The pooled data role '{role}' is missing.", retryable: true);
         }
@@ -254,7 +318,7 @@ public sealed class PooledSteps(PooledStore store, IOptions<PooledOptions> optio
 
         if (problems.Count > 0)
         {
-            throw new StepFailedException($"Pooled tenant '{context.Slug}' is not ready: {string.Join("; ", problems)}.", retryable: true);
+            throw new StepFailedException($"Pooled tenant '{slug}' is not ready: {string.Join("; ", problems)}.", retryable: true);
         }
 
         return reader.GetInt32(6);

@@ -41,16 +41,19 @@ public static class TenantRows
 
     /// <summary>
     /// The registration: the row in <see cref="TenantStateMachine.Initial"/> with work due now, its first timeline entry
-    /// and the change notification. It returns the new row (<see cref="Columns"/>), or no row when the slug exists.
+    /// and the change notification. It returns the new row (<see cref="Columns"/>), or no row when the slug exists; with
+    /// <paramref name="failWhenExists"/>, an existing slug is a unique violation instead, which ends the batch it is in
+    /// (the statements a <see cref="Tenants.Steps.UnitPrelude"/> sends after it never run).
     /// </summary>
     public static NpgsqlBatchCommand Registration(
         TenantSlug slug, string displayName, string siloId,
-        IReadOnlyDictionary<string, string>? labels = null, Tenants.Copies.TenantCopySource? copyFrom = null, string? pooledSchema = null) => new(
+        IReadOnlyDictionary<string, string>? labels = null, Tenants.Copies.TenantCopySource? copyFrom = null, string? pooledSchema = null,
+        bool failWhenExists = false) => new(
             $"""
             WITH t AS (
                 INSERT INTO controlplane.tenants (slug, display_name, schema_name, role_name, state, next_attempt_at, labels, copy_kind, copy_source, tier, pooled_schema)
                 VALUES (@slug, @display_name, @schema_name, @role_name, @state, clock_timestamp(), @labels, @copy_kind, @copy_source, @tier, @pooled_schema)
-                ON CONFLICT (slug) DO NOTHING
+                {(failWhenExists ? string.Empty : "ON CONFLICT (slug) DO NOTHING")}
                 RETURNING *),
             e AS (
                 INSERT INTO controlplane.tenant_events (slug, from_state, to_state, detail, silo_id)

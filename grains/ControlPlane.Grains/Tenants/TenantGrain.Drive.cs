@@ -22,13 +22,13 @@ public sealed partial class TenantGrain
     /// Runs the due work in the current turn. <paramref name="registration"/>, when given, registers the tenant in the
     /// first unit's transaction, in the lock's round trip; when the slug exists, nothing runs.
     /// </summary>
-    private async Task<DriveTurn> DriveNowAsync(NpgsqlBatchCommand? registration = null)
+    private async Task<DriveTurn> DriveNowAsync(NpgsqlBatchCommand? registration = null, UnitPrelude? prelude = null)
     {
         _driving = true;
         var turn = new DriveTurn(null, null, DdlTimeouts.Resolve(null, settings.Migrations)) { Inline = registration is not null };
         try
         {
-            await DriveCoreAsync(turn, registration);
+            await DriveCoreAsync(turn, registration, prelude);
             return turn;
         }
         finally
@@ -74,7 +74,7 @@ public sealed partial class TenantGrain
     }
 
     /// <summary>Runs units until none is due.</summary>
-    private async Task DriveCoreAsync(DriveTurn turn, NpgsqlBatchCommand? registration = null)
+    private async Task DriveCoreAsync(DriveTurn turn, NpgsqlBatchCommand? registration = null, UnitPrelude? prelude = null)
     {
         var key = this.GetPrimaryKeyString();
         try
@@ -102,10 +102,10 @@ public sealed partial class TenantGrain
 
                 await using (var lease = await budget.OpenAsync(stopping))
                 {
-                    await RunUnitsAsync(lease.Connection, slug, turn, stopping, registration);
+                    await RunUnitsAsync(lease.Connection, slug, turn, stopping, registration, prelude);
                 }
 
-                registration = null;
+                (registration, prelude) = (null, null);
                 if (turn.PauseBeforeNextTry is null)
                 {
                     break;
@@ -134,9 +134,9 @@ public sealed partial class TenantGrain
         }
     }
 
-    private async Task RunUnitsAsync(NpgsqlConnection connection, TenantSlug slug, DriveTurn turn, CancellationToken stopping, NpgsqlBatchCommand? registration = null)
+    private async Task RunUnitsAsync(NpgsqlConnection connection, TenantSlug slug, DriveTurn turn, CancellationToken stopping, NpgsqlBatchCommand? registration = null, UnitPrelude? prelude = null)
     {
-        var more = await RunUnitAsync(connection, slug, turn, stopping, registration);
+        var more = await RunUnitAsync(connection, slug, turn, stopping, registration, prelude);
         while (more && turn.PauseBeforeNextTry is null && !stopping.IsCancellationRequested && await RunUnitAsync(connection, slug, turn, stopping))
         {
         }
@@ -153,15 +153,25 @@ public sealed partial class TenantGrain
     /// <paramref name="registration"/>, the transaction registers the tenant first (committed synchronously, as every
     /// registration is) and runs nothing when the slug exists.
     /// </summary>
-    private async Task<bool> RunUnitAsync(NpgsqlConnection connection, TenantSlug slug, DriveTurn turn, CancellationToken cancellationToken, NpgsqlBatchCommand? registration = null)
+    private async Task<bool> RunUnitAsync(NpgsqlConnection connection, TenantSlug slug, DriveTurn turn, CancellationToken cancellationToken, NpgsqlBatchCommand? registration = null, UnitPrelude? prelude = null)
     {
         MigrationPlan? outsideTransaction;
         TenantRow saved;
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            var locked = await TenantLock.AcquireAsync(
-                connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken,
-                settings.Database.AsynchronousStepCommits && registration is null, registration, askLeftMidway: _recoveryCheck is not null);
+            LockedTenant? locked;
+            try
+            {
+                locked = await TenantLock.AcquireAsync(
+                    connection, transaction, slug.Value, silo.SiloId, settings.HeartbeatExpiry, cancellationToken,
+                    settings.Database.AsynchronousStepCommits && registration is null, registration, askLeftMidway: _recoveryCheck is not null, prelude);
+            }
+            catch (PostgresException ex) when (prelude is not null)
+            {
+                // The slug exists (the registration refused it), or one of the unit's statements failed: nothing ran
+                // that stays. The caller registers the tenant as any other, and its drive meets and records the error.
+                throw new InlineOnboardingDeclinedException($"{ex.SqlState}: {ex.MessageText}");
+            }
             if (await RecoveryCheckedInLock(locked, slug, transaction, cancellationToken))
             {
                 return true;
@@ -174,6 +184,12 @@ public sealed partial class TenantGrain
 
             turn.LastRow = locked.Row;
             var unit = TenantStateMachine.NextWork(locked.Row, locked.Due, turn.UpgradeTarget);
+            if (prelude is not null && unit != prelude.Unit)
+            {
+                // Its statements ran for a unit that is not due: rolled back with the transaction, nothing kept.
+                throw new InlineOnboardingDeclinedException($"the unit due is {unit}, not the {prelude.Unit} sent with the registration");
+            }
+
             if (unit == WorkUnit.None)
             {
                 await FinishAsync(connection, transaction, locked, cancellationToken);
@@ -186,7 +202,7 @@ public sealed partial class TenantGrain
                 return false;
             }
 
-            var context = UnitContext(connection, transaction, locked, slug, turn, turn.Timeouts, cancellationToken);
+            var context = UnitContext(connection, transaction, locked, slug, turn, turn.Timeouts, cancellationToken) with { Prelude = prelude };
             using var span = ProvisioningTelemetry.StartUnit(unit, locked.Row, turn.RolloutId);
             StepOutcome outcome;
             try

@@ -144,7 +144,10 @@ public sealed partial class TenantGrain(
     {
         try
         {
-            var turn = await DriveNowAsync(TenantRows.Registration(slug, displayName, silo.SiloId, labels, null, pooledSchema));
+            // A pooled tenant's unit goes with its registration, in one round trip (UnitPrelude); the registration then
+            // fails rather than returns nothing when the slug exists, so no statement of the unit runs for another tenant.
+            var prelude = pooledSchema is not null ? pooledTier.Steps.PreludeFor(slug, displayName) : null;
+            var turn = await DriveNowAsync(TenantRows.Registration(slug, displayName, silo.SiloId, labels, null, pooledSchema, failWhenExists: prelude is not null), prelude);
             return turn.Committed ? turn.LastRow : null;
         }
         catch (InlineOnboardingDeclinedException ex)

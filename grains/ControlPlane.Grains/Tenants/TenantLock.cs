@@ -21,7 +21,8 @@ public static class TenantLock
         CancellationToken cancellationToken,
         bool asynchronousCommit = false,
         NpgsqlBatchCommand? registration = null,
-        bool askLeftMidway = false)
+        bool askLeftMidway = false,
+        Steps.UnitPrelude? prelude = null)
     {
         // A registration in the same round trip (TenantRows.Registration): the row it inserts is the one locked here.
         // NOWAIT then: when the slug exists and another turn holds its row, the POST must not wait for that turn (the
@@ -49,6 +50,12 @@ public static class TenantLock
         // statement of its own: each statement costs the server a parse, bind and execute, for every tenant of a rollout.
         batch.BatchCommands.Add(AppliedMigrations.Select(slug));
 
+        // A unit known before the lock answers (a registration's) sends its statements here too; they run after the lock.
+        foreach (var ahead in prelude?.Commands ?? [])
+        {
+            batch.BatchCommands.Add(ahead);
+        }
+
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var registered = false;
         if (registration is not null)
@@ -65,6 +72,11 @@ public static class TenantLock
         var locked = ReadFenced(reader);
         await reader.NextResultAsync(cancellationToken);
         var applied = await AppliedMigrations.ReadAllAsync(reader, cancellationToken);
+        if (prelude is not null && await reader.NextResultAsync(cancellationToken))
+        {
+            await prelude.ReadAsync(reader, cancellationToken);
+        }
+
         return locked with { Applied = applied, Registered = registered };
     }
 

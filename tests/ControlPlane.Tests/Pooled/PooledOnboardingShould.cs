@@ -35,6 +35,30 @@ public sealed class PooledOnboardingShould(SiloFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Answer_the_same_POST_for_an_existing_pooled_tenant_with_it_unchanged_its_seed_and_suspension_untouched()
+    {
+        var slug = TestSlugs.New("pool_again");
+        await fixture.Client.OnboardPooledAsync(slug, "Again Co");
+        using (var suspend = await fixture.Client.PostActionAsync(slug, "suspend"))
+        {
+            Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
+        }
+
+        // The onboarding's statements go with the registration: for a slug that exists, nothing of them may stay.
+        using var again = await fixture.Client.Http.PostAsJsonAsync("/v1/tenants", new { slug, displayName = "Again Co", tier = "pooled" });
+        var answered = await again.Content.ReadFromJsonAsync<TenantResponse>(TenantsClient.Json);
+        using var different = await fixture.Client.Http.PostAsJsonAsync("/v1/tenants", new { slug, displayName = "Other Co", tier = "pooled" });
+        var teams = await fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM {PooledSchema}.teams WHERE tenant_id = $1", slug);
+        var flagged = await fixture.Database.ScalarAsync<bool>($"SELECT suspended FROM {PooledSchema}.tenants WHERE tenant_id = $1", slug);
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal((TenantStatus.Suspended, "Again Co"), (answered!.State, answered.DisplayName));
+        Assert.Equal(HttpStatusCode.Conflict, different.StatusCode);
+        Assert.Equal(1, teams);
+        Assert.True(flagged);
+    }
+
+    [Fact]
     public async Task Keep_a_tenant_whose_onboarding_failed_registered_with_the_error_then_onboard_it_once_on_retry()
     {
         await fixture.Client.OnboardPooledAsync(TestSlugs.New("pool_before"));

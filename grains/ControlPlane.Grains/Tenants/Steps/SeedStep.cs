@@ -8,7 +8,7 @@ namespace ControlPlane.Grains.Tenants.Steps;
 /// <summary>
 /// <c>Migrated → Seeded</c>: runs the seed script in the tenant's schema, personalised through settings bound as
 /// parameters. It commits with the state change, so a tenant is seeded exactly once. A claim from the warm pool runs
-/// the same seed (<see cref="Personalise"/>, <see cref="CommandsFor"/>) in its own transaction.
+/// the same seed (<see cref="Personalise(TenantRow, TenantSlug)"/>, <see cref="CommandsFor"/>) in its own transaction.
 /// </summary>
 public sealed class SeedStep(SeedScript seed)
 {
@@ -31,10 +31,13 @@ public sealed class SeedStep(SeedScript seed)
     }
 
     /// <summary>The settings the seed reads (<c>controlplane.tenant_display_name</c>, <c>controlplane.tenant_slug</c>), bound as parameters, for the step's transaction.</summary>
-    public static NpgsqlBatchCommand Personalise(TenantRow row, TenantSlug slug) => new(
+    public static NpgsqlBatchCommand Personalise(TenantRow row, TenantSlug slug) => Personalise(row.DisplayName, slug);
+
+    /// <summary><see cref="Personalise(TenantRow, TenantSlug)"/> for a tenant known by its display name (one not yet registered).</summary>
+    public static NpgsqlBatchCommand Personalise(string displayName, TenantSlug slug) => new(
         "SELECT pg_catalog.set_config('controlplane.tenant_display_name', $1, true), pg_catalog.set_config('controlplane.tenant_slug', $2, true)")
     {
-        Parameters = { new() { Value = row.DisplayName }, new() { Value = slug.Value } },
+        Parameters = { new() { Value = displayName }, new() { Value = slug.Value } },
     };
 
     /// <summary>The seed as batch commands on the tenant's schema (its path first); none when no seed is configured.</summary>

@@ -21,6 +21,9 @@ public sealed record StepContext(
     /// <summary>The tenant's migration records as read with the row lock.</summary>
     public IReadOnlyList<Migrations.AppliedMigration> Applied { get; init; } = [];
 
+    /// <summary>The unit's statements already run in the lock's round trip, with their answer; null when none were.</summary>
+    public UnitPrelude? Prelude { get; init; }
+
     /// <summary>The lock and statement timeouts the unit's DDL runs under.</summary>
     public Locks.DdlTimeouts? Timeouts { get; init; }
 
