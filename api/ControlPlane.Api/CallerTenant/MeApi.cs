@@ -1,7 +1,7 @@
-using ControlPlane.Grains;
 using System.Security.Claims;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
+using ControlPlane.Grains;
 using ControlPlane.Grains.TenantData;
 using Orleans;
 using Microsoft.AspNetCore.Builder;

@@ -1,9 +1,9 @@
-using ControlPlane.Grains;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using ControlPlane.Api.Contracts;
 using ControlPlane.Api.Paging;
+using ControlPlane.Grains;
 using ControlPlane.Grains.TenantData;
 using ControlPlane.Grains.Tenants;
 using Orleans;

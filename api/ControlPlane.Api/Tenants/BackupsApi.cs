@@ -1,8 +1,8 @@
-using ControlPlane.Grains;
 using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
 using ControlPlane.Api.Telemetry;
+using ControlPlane.Grains;
 using ControlPlane.Grains.Backups;
 using ControlPlane.Grains.Tenants;
 using Microsoft.AspNetCore.Builder;

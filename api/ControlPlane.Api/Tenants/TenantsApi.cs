@@ -1,9 +1,9 @@
-using ControlPlane.Grains;
 using ControlPlane.Api.Audit;
 using ControlPlane.Api.Auth;
 using ControlPlane.Api.Contracts;
 using ControlPlane.Api.Paging;
 using ControlPlane.Api.Telemetry;
+using ControlPlane.Grains;
 using ControlPlane.Grains.Tenants;
 using ControlPlane.Registry.Contracts.Tenants;
 using Orleans;
